@@ -1,0 +1,33 @@
+// Package blas is the single-precision matrix product that every heavy layer
+// in the engine funnels through. The default build calls OpenBLAS through cgo;
+// building with CGO_ENABLED=0 or -tags purego uses a pure-Go implementation.
+package blas
+
+import "fmt"
+
+// Sgemm computes C = alpha*op(A)*op(B) + beta*C for row-major matrices, where
+// op(A) is m×k, op(B) is k×n and C is m×n. lda, ldb and ldc are the row
+// strides of A, B and C as stored (before transposition).
+func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	checkOperand("A", transA, m, k, a, lda)
+	checkOperand("B", transB, k, n, b, ldb)
+	checkOperand("C", false, m, n, c, ldc)
+	sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// checkOperand guards the C call: a short slice would otherwise be read or
+// written out of bounds silently.
+func checkOperand(name string, trans bool, rows, cols int, s []float32, ld int) {
+	if trans {
+		rows, cols = cols, rows
+	}
+	if rows == 0 || cols == 0 {
+		return
+	}
+	if ld < cols || len(s) < (rows-1)*ld+cols {
+		panic(fmt.Sprintf("blas: operand %s: %dx%d with stride %d needs %d elements, has %d", name, rows, cols, ld, (rows-1)*ld+cols, len(s)))
+	}
+}

@@ -1,0 +1,89 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+
+	"gorgonia.org/tensor"
+)
+
+// GroupNorm normalises each group of channels over the group's channels and
+// all spatial positions, then applies a per-channel affine transform.
+type GroupNorm struct {
+	Groups, C    int
+	Eps          float32
+	Weight, Bias []float32
+}
+
+// Forward returns the normalised tensor; with swish it also applies
+// x*sigmoid(x), the activation that follows every norm in the VQGAN.
+func (g *GroupNorm) Forward(x *tensor.Dense, swish bool) *tensor.Dense {
+	n, c, h, w := Dims4(x)
+	if c != g.C || c%g.Groups != 0 {
+		panic(fmt.Sprintf("nn: group norm over %d channels in %d groups given %d channels", g.C, g.Groups, c))
+	}
+	out := New(n, c, h, w)
+	src, dst := Data(x), Data(out)
+	per := c / g.Groups
+	span := per * h * w
+	For(n*g.Groups, 1, func(lo, hi int) {
+		for ng := lo; ng < hi; ng++ {
+			grp := ng % g.Groups
+			xs, ys := src[ng*span:(ng+1)*span], dst[ng*span:(ng+1)*span]
+			mean, inv := meanInvStd(xs, g.Eps)
+			for ci := 0; ci < per; ci++ {
+				ch := grp*per + ci
+				scale := g.Weight[ch] * inv
+				shift := g.Bias[ch] - mean*scale
+				a, b := xs[ci*h*w:(ci+1)*h*w], ys[ci*h*w:(ci+1)*h*w]
+				if swish {
+					for i, v := range a {
+						b[i] = Swish(v*scale + shift)
+					}
+				} else {
+					for i, v := range a {
+						b[i] = v*scale + shift
+					}
+				}
+			}
+		}
+	})
+	return out
+}
+
+// meanInvStd returns the mean and 1/sqrt(biased variance + eps) of xs,
+// accumulated in float64 so long reductions keep float32 accuracy.
+func meanInvStd(xs []float32, eps float32) (float32, float32) {
+	var s float64
+	for _, v := range xs {
+		s += float64(v)
+	}
+	mean := s / float64(len(xs))
+	var ss float64
+	for _, v := range xs {
+		d := float64(v) - mean
+		ss += d * d
+	}
+	return float32(mean), float32(1 / math.Sqrt(ss/float64(len(xs))+float64(eps)))
+}
+
+// LayerNorm normalises each row of a [rows, C] matrix.
+type LayerNorm struct {
+	C            int
+	Eps          float32
+	Weight, Bias []float32
+}
+
+// Forward writes the normalised rows of x into dst (which may alias x).
+func (l *LayerNorm) Forward(dst, x []float32) {
+	rows := len(x) / l.C
+	For(rows, 4, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			xs, ys := x[r*l.C:(r+1)*l.C], dst[r*l.C:(r+1)*l.C]
+			mean, inv := meanInvStd(xs, l.Eps)
+			for i, v := range xs {
+				ys[i] = (v-mean)*inv*l.Weight[i] + l.Bias[i]
+			}
+		}
+	})
+}
