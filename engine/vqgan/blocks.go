@@ -1,0 +1,100 @@
+package vqgan
+
+import (
+	"fmt"
+	"math"
+
+	"gorgonia.org/tensor"
+
+	"tessera/engine/nn"
+	"tessera/engine/nn/blas"
+	"tessera/engine/weights"
+)
+
+// groupNorm loads a Normalize(C) layer: 32 groups, eps 1e-6.
+func groupNorm(l *weights.Loader, c int) nn.GroupNorm {
+	return nn.GroupNorm{Groups: 32, C: c, Eps: 1e-6, Weight: l.Get("weight", c), Bias: l.Get("bias", c)}
+}
+
+// conv loads a conv layer with bias.
+func conv(l *weights.Loader, in, out, k, stride int, pad nn.Padding) nn.Conv2d {
+	return nn.Conv2d{
+		Weight: l.Get("weight", out, in, k, k), Bias: l.Get("bias", out),
+		Out: out, In: in, KH: k, KW: k, Stride: stride, Pad: pad,
+	}
+}
+
+// resnetBlock is h = conv2(swish(norm2(conv1(swish(norm1(x)))))) plus a
+// shortcut that is a 1x1 conv when the channel count changes.
+type resnetBlock struct {
+	norm1, norm2 nn.GroupNorm
+	conv1, conv2 nn.Conv2d
+	shortcut     *nn.Conv2d
+}
+
+func loadResnet(l *weights.Loader, in, out int) *resnetBlock {
+	b := &resnetBlock{
+		norm1: groupNorm(l.Sub("norm1."), in),
+		conv1: conv(l.Sub("conv1."), in, out, 3, 1, nn.Same(1)),
+		norm2: groupNorm(l.Sub("norm2."), out),
+		conv2: conv(l.Sub("conv2."), out, out, 3, 1, nn.Same(1)),
+	}
+	if in != out {
+		s := conv(l.Sub("nin_shortcut."), in, out, 1, 1, nn.Padding{})
+		b.shortcut = &s
+	}
+	return b
+}
+
+func (b *resnetBlock) forward(x *tensor.Dense) *tensor.Dense {
+	h := b.conv1.Forward(b.norm1.Forward(x, true))
+	h = b.conv2.Forward(b.norm2.Forward(h, true))
+	if b.shortcut != nil {
+		x = b.shortcut.Forward(x)
+	}
+	nn.AddInPlace(nn.Data(h), nn.Data(x))
+	return h
+}
+
+// attnBlock is single-head self-attention over all spatial positions with
+// 1x1-conv projections and a residual connection.
+type attnBlock struct {
+	norm          nn.GroupNorm
+	q, k, v, proj nn.Conv2d
+	c             int
+}
+
+func loadAttn(l *weights.Loader, c int) *attnBlock {
+	p := func(name string) nn.Conv2d { return conv(l.Sub(name+"."), c, c, 1, 1, nn.Padding{}) }
+	return &attnBlock{norm: groupNorm(l.Sub("norm."), c), q: p("q"), k: p("k"), v: p("v"), proj: p("proj_out"), c: c}
+}
+
+func (a *attnBlock) forward(x *tensor.Dense) *tensor.Dense {
+	n, c, h, w := nn.Dims4(x)
+	hn := a.norm.Forward(x, false)
+	q, k, v := nn.Data(a.q.Forward(hn)), nn.Data(a.k.Forward(hn)), nn.Data(a.v.Forward(hn))
+	hw := h * w
+	out := nn.New(n, c, h, w)
+	o := nn.Data(out)
+	scores := make([]float32, hw*hw)
+	scale := float32(1 / math.Sqrt(float64(c)))
+	for b := 0; b < n; b++ {
+		qb, kb, vb := q[b*c*hw:(b+1)*c*hw], k[b*c*hw:(b+1)*c*hw], v[b*c*hw:(b+1)*c*hw]
+		// scores[i,j] = sum_c q[c,i] k[c,j] / sqrt(C), softmax over j.
+		blas.Sgemm(true, false, hw, hw, c, scale, qb, hw, kb, hw, 0, scores, hw)
+		nn.SoftmaxRows(scores, hw)
+		// out[c,i] = sum_j v[c,j] scores[i,j]
+		blas.Sgemm(false, true, c, hw, hw, 1, vb, hw, scores, hw, 0, o[b*c*hw:(b+1)*c*hw], hw)
+	}
+	res := a.proj.Forward(out)
+	nn.AddInPlace(nn.Data(res), nn.Data(x))
+	return res
+}
+
+// checkChannels guards an entry point against a tensor with the wrong channel count.
+func checkChannels(what string, x *tensor.Dense, want int) error {
+	if s := x.Shape(); len(s) != 4 || s[1] != want {
+		return fmt.Errorf("vqgan: %s expects a [B,%d,H,W] tensor, got shape %v", what, want, x.Shape())
+	}
+	return nil
+}

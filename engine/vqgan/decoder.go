@@ -1,0 +1,93 @@
+package vqgan
+
+import (
+	"gorgonia.org/tensor"
+
+	"tessera/engine/nn"
+	"tessera/engine/weights"
+)
+
+// Decoder maps a latent (after post_quant_conv) back to an image. Its levels
+// are indexed like taming's up.i: up.0 is the full-resolution level.
+type Decoder struct {
+	cfg     DDConfig
+	convIn  nn.Conv2d
+	mid     middle
+	up      []level
+	normOut nn.GroupNorm
+	convOut nn.Conv2d
+}
+
+func loadDecoder(l *weights.Loader, d DDConfig) *Decoder {
+	top := len(d.ChMult) - 1
+	in := d.channels(top)
+	dec := &Decoder{cfg: d, convIn: conv(l.Sub("conv_in."), d.ZChannels, in, 3, 1, nn.Same(1))}
+	dec.mid = loadMiddle(l.Sub("mid."), in)
+	dec.up = make([]level, len(d.ChMult))
+	res := d.Resolution >> top
+	for i := top; i >= 0; i-- {
+		out := d.channels(i)
+		lv := level{}
+		for j := 0; j <= d.NumResBlocks; j++ {
+			bl := l.Sub("up." + itoa(i) + ".")
+			lv.blocks = append(lv.blocks, loadResnet(bl.Sub("block."+itoa(j)+"."), in, out))
+			if d.attnAt(res) {
+				lv.attns = append(lv.attns, loadAttn(bl.Sub("attn."+itoa(j)+"."), out))
+			}
+			in = out
+		}
+		if i != 0 {
+			c := conv(l.Sub("up."+itoa(i)+".upsample.conv."), out, out, 3, 1, nn.Same(1))
+			lv.resample = &c
+			res *= 2
+		}
+		dec.up[i] = lv
+	}
+	dec.normOut = groupNorm(l.Sub("norm_out."), in)
+	dec.convOut = conv(l.Sub("conv_out."), in, d.OutCh, 3, 1, nn.Same(1))
+	return dec
+}
+
+// Forward runs the decoder; there is no output clamp, as in taming.
+func (d *Decoder) Forward(z *tensor.Dense, hook Hook) *tensor.Dense {
+	h := d.convIn.Forward(z)
+	hook.see("decoder.conv_in", h)
+	h = d.mid.block1.forward(h)
+	h = d.mid.attn.forward(h)
+	hook.see("decoder.mid.attn_1", h)
+	h = d.mid.block2.forward(h)
+	for i := len(d.up) - 1; i >= 0; i-- {
+		h = d.up[i].forward(h)
+		if d.up[i].resample != nil {
+			h = d.up[i].resample.Forward(nn.UpsampleNearest2x(h))
+		}
+	}
+	h = d.convOut.Forward(d.normOut.Forward(h, true))
+	hook.see("decoder.conv_out", h)
+	return h
+}
+
+// SetCircular switches every 3x3 convolution of the decoder between zero and
+// circular padding; circular padding makes the decoded image tile seamlessly.
+func (d *Decoder) SetCircular(on bool) {
+	set := func(c *nn.Conv2d) {
+		if c.KH == 3 {
+			c.Pad.Circular = on
+		}
+	}
+	set(&d.convIn)
+	set(&d.convOut)
+	for _, b := range []*resnetBlock{d.mid.block1, d.mid.block2} {
+		set(&b.conv1)
+		set(&b.conv2)
+	}
+	for i := range d.up {
+		for _, b := range d.up[i].blocks {
+			set(&b.conv1)
+			set(&b.conv2)
+		}
+		if d.up[i].resample != nil {
+			set(d.up[i].resample)
+		}
+	}
+}
