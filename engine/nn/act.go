@@ -4,7 +4,7 @@ import "math"
 
 // Swish is x*sigmoid(x), the VQGAN's nonlinearity.
 func Swish(x float32) float32 {
-	return x / (1 + float32(math.Exp(float64(-x))))
+	return x / (1 + Exp32(-x))
 }
 
 // GELU applies the exact (erf) GELU in place, as torch.nn.GELU() does by default.
@@ -35,7 +35,7 @@ func Softmax(row []float32) {
 	}
 	var s float32
 	for i, v := range row {
-		e := float32(math.Exp(float64(v - m)))
+		e := Exp32(v - m)
 		row[i] = e
 		s += e
 	}

@@ -207,3 +207,15 @@ func BenchmarkConv3x3_128x256(b *testing.B) {
 	}
 	b.ReportMetric(2*128*128*9*256*256*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
 }
+
+func TestExp32(t *testing.T) {
+	for x := float32(-87); x < 88; x += 0.0137 {
+		got, want := float64(Exp32(x)), math.Exp(float64(x))
+		if math.Abs(got-want) > 4e-7*want {
+			t.Fatalf("Exp32(%v) = %v, want %v", x, got, want)
+		}
+	}
+	if Exp32(-100) != 0 || !math.IsInf(float64(Exp32(100)), 1) || !math.IsNaN(float64(Exp32(float32(math.NaN())))) {
+		t.Fatal("Exp32 limits are wrong")
+	}
+}

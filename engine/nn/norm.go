@@ -51,20 +51,25 @@ func (g *GroupNorm) Forward(x *tensor.Dense, swish bool) *tensor.Dense {
 	return out
 }
 
-// meanInvStd returns the mean and 1/sqrt(biased variance + eps) of xs,
-// accumulated in float64 so long reductions keep float32 accuracy.
+// meanInvStd returns the mean and 1/sqrt(biased variance + eps) of xs in one
+// pass. The sums are float64, which keeps E[x²]-E[x]² accurate for
+// activations whose mean is large next to their spread.
 func meanInvStd(xs []float32, eps float32) (float32, float32) {
-	var s float64
-	for _, v := range xs {
-		s += float64(v)
+	var s0, s1, q0, q1 float64
+	i := 0
+	for ; i+1 < len(xs); i += 2 {
+		a, b := float64(xs[i]), float64(xs[i+1])
+		s0, s1 = s0+a, s1+b
+		q0, q1 = q0+a*a, q1+b*b
 	}
-	mean := s / float64(len(xs))
-	var ss float64
-	for _, v := range xs {
-		d := float64(v) - mean
-		ss += d * d
+	if i < len(xs) {
+		a := float64(xs[i])
+		s0, q0 = s0+a, q0+a*a
 	}
-	return float32(mean), float32(1 / math.Sqrt(ss/float64(len(xs))+float64(eps)))
+	n := float64(len(xs))
+	mean := (s0 + s1) / n
+	v := max((q0+q1)/n-mean*mean, 0)
+	return float32(mean), float32(1 / math.Sqrt(v+float64(eps)))
 }
 
 // LayerNorm normalises each row of a [rows, C] matrix.

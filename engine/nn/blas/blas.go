@@ -3,7 +3,11 @@
 // building with CGO_ENABLED=0 or -tags purego uses a pure-Go implementation.
 package blas
 
-import "fmt"
+import (
+	"fmt"
+	"runtime"
+	"sync"
+)
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C for row-major matrices, where
 // op(A) is m×k, op(B) is k×n and C is m×n. lda, ldb and ldc are the row
@@ -16,6 +20,51 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	checkOperand("B", transB, k, n, b, ldb)
 	checkOperand("C", false, m, n, c, ldc)
 	sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// minSplitFlops is the size below which a product runs on one core: smaller
+// ones finish before extra goroutines would pay for themselves.
+const minSplitFlops = 1 << 21
+
+// sgemm splits C into column (or row) blocks, one per core, and runs the
+// serial kernel on each block concurrently.
+func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers == 1 || 2*m*n*k < minSplitFlops {
+		sgemmSerial(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	var wg sync.WaitGroup
+	if n >= m {
+		step := (n + workers - 1) / workers
+		for j := 0; j < n; j += step {
+			w := min(step, n-j)
+			bOff := j // column j of op(B)
+			if transB {
+				bOff = j * ldb
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sgemmSerial(transA, transB, m, w, k, alpha, a, lda, b[bOff:], ldb, beta, c[j:], ldc)
+			}()
+		}
+	} else {
+		step := (m + workers - 1) / workers
+		for i := 0; i < m; i += step {
+			h := min(step, m-i)
+			aOff := i * lda // row i of op(A)
+			if transA {
+				aOff = i
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sgemmSerial(transA, transB, h, n, k, alpha, a[aOff:], lda, b, ldb, beta, c[i*ldc:], ldc)
+			}()
+		}
+	}
+	wg.Wait()
 }
 
 // checkOperand guards the C call: a short slice would otherwise be read or

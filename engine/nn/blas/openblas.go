@@ -9,18 +9,17 @@ package blas
 import "C"
 
 import (
-	"runtime"
 	"strings"
 	"unsafe"
 )
 
 func init() {
-	// OpenBLAS picks its thread count from the environment or the core count;
-	// pin it to what Go sees so both pools agree.
-	C.openblas_set_num_threads(C.int(runtime.GOMAXPROCS(0)))
+	// Go owns the parallelism: OpenBLAS's own threads spin while they wait,
+	// which steals the cores from the goroutines running the other layers.
+	C.openblas_set_num_threads(1)
 }
 
-func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func sgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	ta, tb := C.enum_CBLAS_TRANSPOSE(C.CblasNoTrans), C.enum_CBLAS_TRANSPOSE(C.CblasNoTrans)
 	if transA {
 		ta = C.CblasTrans
@@ -40,9 +39,6 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		(*C.float)(unsafe.Pointer(pb)), C.blasint(ldb),
 		C.float(beta), (*C.float)(unsafe.Pointer(&c[0])), C.blasint(ldc))
 }
-
-// SetThreads sets how many threads the matrix products use.
-func SetThreads(n int) { C.openblas_set_num_threads(C.int(n)) }
 
 // Name describes the implementation in use, for status bars and reports.
 func Name() string {

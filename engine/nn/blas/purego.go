@@ -9,7 +9,7 @@ import (
 
 var impl gonum.Implementation
 
-func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func sgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	ta, tb := blas.NoTrans, blas.NoTrans
 	if transA {
 		ta = blas.Trans
@@ -19,9 +19,6 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	}
 	impl.Sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
-
-// SetThreads is a no-op: gonum's Sgemm sizes its own goroutine pool.
-func SetThreads(int) {}
 
 // Name describes the implementation in use, for status bars and reports.
 func Name() string { return "pure Go (gonum)" }
