@@ -280,10 +280,9 @@ func attendGEMM(qkv, out []float32, c *Cache, layer, t, heads, C int) {
 		nn.For(t, 8, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				row := scores[i*total : (i+1)*total]
-				for j := c.len + i + 1; j < total; j++ {
-					row[j] = float32(math.Inf(-1))
-				}
-				nn.Softmax(row)
+				seen := c.len + i + 1 // causal: later keys get zero weight
+				nn.Softmax(row[:seen])
+				clear(row[seen:])
 			}
 		})
 		blas.Sgemm(false, false, t, hs, total, 1, scores, total, c.v[layer][base:], hs, 0, out[b*t*C+h*hs:], C)

@@ -219,3 +219,11 @@ func TestExp32(t *testing.T) {
 		t.Fatal("Exp32 limits are wrong")
 	}
 }
+
+func TestErf32(t *testing.T) {
+	for x := float32(-6); x < 6; x += 0.001 {
+		if d := math.Abs(float64(Erf32(x)) - math.Erf(float64(x))); d > 5e-7 {
+			t.Fatalf("Erf32(%v) off by %g", x, d)
+		}
+	}
+}

@@ -1,0 +1,78 @@
+package model
+
+import (
+	"tessera/engine/ckpt"
+	"tessera/engine/sample"
+)
+
+// Card summarises a model for people: what `tessera inspect` prints and the
+// studio's model card shows.
+type Card struct {
+	Kind         string           `json:"kind"`
+	Conditioning string           `json:"conditioning"`
+	CondKey      string           `json:"cond_key,omitempty"`
+	Classes      int              `json:"classes,omitempty"`
+	Labels       int              `json:"labels,omitempty"`
+	CodebookSize int              `json:"codebook_size"`
+	CodebookDim  int              `json:"codebook_dim"`
+	Factor       int              `json:"downsampling_factor"`
+	NativeGrid   int              `json:"native_grid"`
+	Window       int              `json:"window,omitempty"`
+	Params       map[string]int64 `json:"parameters"`
+	Source       string           `json:"source"`
+	Format       string           `json:"format"`
+	Configs      []string         `json:"configs,omitempty"`
+	SHA256       string           `json:"sha256"`
+}
+
+// Card describes the model; it hashes the weights file, which takes a few
+// seconds per gigabyte.
+func (m *Model) Card() (*Card, error) {
+	fs := m.FirstStage
+	c := &Card{
+		Kind:         m.Spec.Kind,
+		Conditioning: CondNone,
+		CodebookSize: fs.Quantizer.Vocab(),
+		Factor:       fs.Config.Factor(),
+		Params: map[string]int64{
+			"encoder":  fs.EncoderParams,
+			"decoder":  fs.DecoderParams,
+			"codebook": fs.CodebookParams,
+		},
+		Source:  m.WeightsPath,
+		Format:  m.Format,
+		Configs: m.ConfigPaths,
+	}
+	_, c.CodebookDim = fs.Quantizer.Codebook()
+	c.NativeGrid = fs.Config.DD.Resolution / c.Factor
+	if m.Transformer != nil {
+		c.Conditioning = m.Spec.Cond.Kind
+		c.CondKey = m.Spec.Cond.Key
+		c.Classes, c.Labels = m.Spec.Cond.Classes, m.Spec.Cond.Labels
+		c.Window = m.Window()
+		c.NativeGrid = c.Window
+		c.Params["transformer"] = m.Transformer.Params
+		if m.Spec.Cond.Kind == CondSpatial {
+			cs := m.CondStage
+			c.Params["cond_stage"] = cs.EncoderParams + cs.DecoderParams + cs.CodebookParams
+		}
+	}
+	if m.WeightsPath != "" {
+		sum, err := ckpt.SHA256(m.WeightsPath)
+		if err != nil {
+			return nil, err
+		}
+		c.SHA256 = sum
+	}
+	return c, nil
+}
+
+// Window is the edge of the token window the transformer attends to, which
+// is also the grid it samples without a sliding window. Zero for a first stage.
+func (m *Model) Window() int {
+	if m.Transformer == nil {
+		return 0
+	}
+	spatial := m.Spec.Cond.Kind == CondSpatial || m.Spec.Cond.Kind == CondFirstStage
+	return sample.WindowEdge(m.Transformer.Config.BlockSize, spatial)
+}

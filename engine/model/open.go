@@ -1,0 +1,177 @@
+package model
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"tessera/engine/ckpt"
+	"tessera/engine/gpt"
+	"tessera/engine/vqgan"
+	"tessera/engine/weights"
+)
+
+// Metadata keys of Tessera's safetensors format.
+const (
+	metaFormat = "tessera.format"
+	metaSpec   = "tessera.spec"
+	formatV1   = "1"
+)
+
+// Model is an opened model: its description, where it came from and the
+// networks built from its weights.
+type Model struct {
+	Spec        Spec
+	WeightsPath string   // the checkpoint or safetensors file
+	ConfigPaths []string // the YAML files the spec came from (none for Tessera files)
+	Format      string   // "torch-zip", "torch-legacy" or "safetensors"
+
+	FirstStage  *vqgan.Model
+	CondStage   *vqgan.Model // spatial conditioning only
+	Transformer *gpt.Model
+}
+
+// Open loads a model from a taming log directory, a checkpoint (with
+// configPath, or a config found beside it) or a Tessera safetensors file.
+func Open(path, configPath string) (*Model, error) {
+	weightsPath, configs, err := locate(path, configPath)
+	if err != nil {
+		return nil, err
+	}
+	f, err := ckpt.Open(weightsPath)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	spec, configs, err := specFor(f, configs)
+	if err != nil {
+		return nil, err
+	}
+	m, err := Build(spec, newFileSource(f))
+	if err != nil {
+		return nil, err
+	}
+	m.WeightsPath, m.ConfigPaths, m.Format = weightsPath, configs, f.Format
+	return m, nil
+}
+
+// Build assembles the networks a spec describes from a weight source keyed
+// like taming's checkpoints.
+func Build(spec *Spec, src weights.Source) (*Model, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	m := &Model{Spec: *spec}
+	var err error
+	if spec.Kind == KindVQGAN {
+		m.FirstStage, err = vqgan.Load(src, "", spec.FirstStage)
+		return m, err
+	}
+	if m.FirstStage, err = vqgan.Load(src, "first_stage_model.", spec.FirstStage); err != nil {
+		return nil, fmt.Errorf("first stage: %w", err)
+	}
+	if m.Transformer, err = gpt.Load(src, "transformer.", *spec.Transformer); err != nil {
+		return nil, fmt.Errorf("transformer: %w", err)
+	}
+	switch spec.Cond.Kind {
+	case CondSpatial:
+		if m.CondStage, err = vqgan.Load(src, "cond_stage_model.", *spec.CondStage); err != nil {
+			return nil, fmt.Errorf("cond stage: %w", err)
+		}
+	case CondFirstStage:
+		m.CondStage = m.FirstStage
+	}
+	return m, nil
+}
+
+// specFor reads the spec from a Tessera file's metadata or from YAML configs.
+func specFor(f *ckpt.File, configs []string) (*Spec, []string, error) {
+	if raw, ok := f.Metadata[metaSpec]; ok {
+		if v := f.Metadata[metaFormat]; v != formatV1 {
+			return nil, nil, fmt.Errorf("model: %s: Tessera format version %q is not supported (this build reads %q)", f.Path, v, formatV1)
+		}
+		var spec Spec
+		if err := json.Unmarshal([]byte(raw), &spec); err != nil {
+			return nil, nil, fmt.Errorf("model: %s: bad model description in metadata: %w", f.Path, err)
+		}
+		return &spec, nil, nil
+	}
+	if len(configs) == 0 {
+		return nil, nil, fmt.Errorf("model: %s: no config found: pass --config FILE.yaml (looked for *.yaml beside it and in ../configs)", f.Path)
+	}
+	spec, err := ReadYAML(configs...)
+	return spec, configs, err
+}
+
+// locate finds the weights file and config files for a user-given path.
+func locate(path, configPath string) (string, []string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", nil, fmt.Errorf("model: %w", err)
+	}
+	var configs []string
+	if configPath != "" {
+		configs = []string{configPath}
+	}
+	if !st.IsDir() {
+		if configs == nil && !strings.EqualFold(filepath.Ext(path), ".safetensors") {
+			dir := filepath.Dir(path)
+			configs = firstNonEmpty(yamlFiles(dir), yamlFiles(filepath.Join(dir, "..", "configs")))
+		}
+		return path, configs, nil
+	}
+	weightsPath, err := checkpointIn(path)
+	if err != nil {
+		return "", nil, err
+	}
+	if configs == nil {
+		configs = firstNonEmpty(yamlFiles(filepath.Join(path, "configs")), yamlFiles(path))
+	}
+	return weightsPath, configs, nil
+}
+
+// checkpointIn picks a log directory's checkpoint: checkpoints/last.ckpt,
+// else the newest .ckpt there, else a lone weights file in the directory.
+func checkpointIn(dir string) (string, error) {
+	last := filepath.Join(dir, "checkpoints", "last.ckpt")
+	if _, err := os.Stat(last); err == nil {
+		return last, nil
+	}
+	for _, pattern := range []string{filepath.Join(dir, "checkpoints", "*.ckpt"), filepath.Join(dir, "*.ckpt"), filepath.Join(dir, "*.safetensors")} {
+		matches, _ := filepath.Glob(pattern)
+		if len(matches) > 0 {
+			return newest(matches), nil
+		}
+	}
+	return "", errors.New("model: " + dir + ": no checkpoint found (expected checkpoints/last.ckpt, a .ckpt or a .safetensors file)")
+}
+
+func newest(paths []string) string {
+	sort.Slice(paths, func(i, j int) bool {
+		a, _ := os.Stat(paths[i])
+		b, _ := os.Stat(paths[j])
+		if a == nil || b == nil {
+			return paths[i] > paths[j]
+		}
+		return a.ModTime().After(b.ModTime())
+	})
+	return paths[0]
+}
+
+func yamlFiles(dir string) []string {
+	paths, _ := findConfigs(dir)
+	return paths
+}
+
+func firstNonEmpty(lists ...[]string) []string {
+	for _, l := range lists {
+		if len(l) > 0 {
+			return l
+		}
+	}
+	return nil
+}

@@ -1,0 +1,53 @@
+package sample
+
+import "math"
+
+// WindowEdge returns the edge e of the square token window a transformer
+// with the given context (block size) can attend to: the largest e whose
+// sequence — condLen conditioning tokens, then e*e image tokens less the last —
+// fits the block. Spatial conditioning brings an e*e crop of its own grid,
+// so condLen is e*e there (e = sqrt((block+1)/2), 16 for block 512); class
+// and unconditional models bring one token (e = sqrt(block), 16 for 256).
+func WindowEdge(block int, spatial bool) int {
+	if spatial {
+		return int(math.Sqrt(float64(block+1) / 2))
+	}
+	return int(math.Sqrt(float64(block)))
+}
+
+// placement maps a grid position to the top-left corner of its window.
+type placement func(i, j int) (i0, j0 int)
+
+// clamped is the published sliding-window rule: the window is centred on
+// the position (offset e/2) and pushed back inside the grid at the borders.
+// With a stride above one the column start moves in steps of stride tokens,
+// so the window (and its key/value cache) stays put for stride positions.
+func clamped(w, h, e, stride int) placement {
+	return func(i, j int) (int, int) {
+		i0 := min(max(i-e/2, 0), h-e)
+		j0 := min(max(floorDiv(j-e/2, stride)*stride, 0), w-e)
+		return i0, j0
+	}
+}
+
+// wrapped centres the window on every position, wrapping around the grid
+// edges, so context is taken from the opposite side: used for tiling.
+func wrapped(e int) placement {
+	return func(i, j int) (int, int) { return i - e/2, j - e/2 }
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
+
+func wrap(i, n int) int {
+	i %= n
+	if i < 0 {
+		i += n
+	}
+	return i
+}
