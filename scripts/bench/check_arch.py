@@ -78,6 +78,23 @@ def check_vqgan():
                 vec["decode_from_indices"])
 
 
+F16 = dict(ch=128, out_ch=3, ch_mult=[1, 1, 2, 2, 4], num_res_blocks=2, attn_resolutions=[16],
+           in_channels=3, resolution=256, z_channels=256, double_z=False, dropout=0.0)
+
+
+def check_f16_counts():
+    """The benchmark's f16 config: key count and parameter counts (spec 1.5)."""
+    vq = tt.VQModel(F16, 1024, 256)
+    n = lambda m: sum(p.numel() for p in m.parameters())  # noqa: E731
+    want = dict(keys=343, encoder=29298176, decoder=42449795, codebook=262144)
+    got = dict(keys=len(vq.state_dict()), encoder=n(vq.encoder), decoder=n(vq.decoder),
+               codebook=vq.quantize.embedding.weight.numel())
+    ok = got == want
+    print(f"{'ok  ' if ok else 'FAIL'} f16 key/parameter counts: {got}")
+    if not ok:
+        failures.append("f16 counts")
+
+
 @torch.inference_mode()
 def check_cin_transformer():
     cfg, sd, vec = load("cin_transformer")
@@ -124,6 +141,7 @@ def check_seg_transformer():
 if __name__ == "__main__":
     torch.set_num_threads(int(os.environ.get("THREADS", "2")))
     check_vqgan()
+    check_f16_counts()
     check_cin_transformer()
     check_seg_transformer()
     if failures:

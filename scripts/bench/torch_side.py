@@ -1,0 +1,123 @@
+#!/usr/bin/python3
+"""PyTorch side of the speed comparison (see scripts/bench/README.md).
+
+  torch_side.py --workload NAME --threads N [--repeat R] [--positions N] [--seed S]
+
+Prints exactly one JSON line on stdout:
+  {"workload": ..., "side": "pytorch", "seconds": <median>, "runs": [...],
+   "threads": N, "extra": {...}}
+Model construction and inputs are outside the timed region; each workload is
+run once as a warm-up (sliding_window: one position), then R timed runs.
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import taming_torch as tt  # noqa: E402
+
+WORKLOADS = ("encode256", "decode256", "gpt_sample", "sliding_window")
+
+# taming's f16 ImageNet VQGAN config
+F16 = dict(ch=128, out_ch=3, ch_mult=[1, 1, 2, 2, 4], num_res_blocks=2, attn_resolutions=[16],
+           in_channels=3, resolution=256, z_channels=256, double_z=False, dropout=0.0)
+N_EMBED, EMBED_DIM = 1024, 256
+# the 12-layer / 8-head / 512-wide GPT, vocab 1024, block 512 (= 2 x 16x16 - ...)
+GPT_CFG = dict(vocab_size=1024, block_size=512, n_layer=12, n_head=8, n_embd=512)
+TOP_K, TEMPERATURE = 100, 1.0
+GRID = 32  # sliding_window latent grid (32x32), window 16
+
+
+def timed(fn, repeat, warmup=None):
+    """Run warmup (default fn) once untimed, then fn `repeat` times; seconds per run."""
+    (warmup or fn)()
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    return runs
+
+
+def vqmodel():
+    return tt.VQModel(F16, N_EMBED, EMBED_DIM).eval()
+
+
+def bench_encode256(args):
+    vq = vqmodel()
+    x = torch.rand(1, 3, 256, 256) * 2 - 1  # pixels in [-1, 1]
+    # encoder + quant_conv + nearest-codebook argmin -> 16x16 indices
+    runs = timed(lambda: vq.encode_indices(x), args.repeat)
+    return runs, {"input": [1, 3, 256, 256], "output": [1, 16, 16]}
+
+
+def bench_decode256(args):
+    vq = vqmodel()
+    idx = torch.randint(0, N_EMBED, (1, 16, 16))
+    zq = vq.quantize.lookup(idx)  # a 1x256x16x16 latent made of codebook rows
+    runs = timed(lambda: vq.decode(zq), args.repeat)  # post_quant_conv + decoder
+    return runs, {"input": [1, 256, 16, 16], "output": [1, 3, 256, 256]}
+
+
+def gpt():
+    return tt.GPT(**GPT_CFG).eval()
+
+
+def bench_gpt_sample(args):
+    model = gpt()
+    cond = torch.randint(0, GPT_CFG["vocab_size"], (1, 256))
+    gen = torch.Generator().manual_seed(args.seed)
+    steps = 256
+    runs = timed(lambda: tt.sample_with_past(cond, model, steps, TEMPERATURE, sample=True,
+                                             top_k=TOP_K, generator=gen), args.repeat)
+    med = statistics.median(runs)
+    return runs, {"cond_tokens": 256, "sampled_tokens": steps, "top_k": TOP_K,
+                  "tokens_per_s": steps / med}
+
+
+def bench_sliding_window(args):
+    model = gpt()
+    total = GRID * GRID
+    n = total if args.positions is None else max(1, min(args.positions, total))
+    cidx = torch.randint(0, GPT_CFG["vocab_size"], (1, GRID, GRID))
+
+    def run(positions):
+        # every run starts from the same state: image tokens 0, same RNG
+        idx = torch.zeros(1, GRID, GRID, dtype=torch.long)
+        gen = torch.Generator().manual_seed(args.seed)
+        tt.sliding_window(model, cidx, idx, w=16, positions=positions,
+                          temperature=TEMPERATURE, top_k=TOP_K, sample=True, generator=gen)
+
+    runs = timed(lambda: run(n), args.repeat, warmup=lambda: run(1))
+    per_position = statistics.median(runs) / n
+    return runs, {"grid": [GRID, GRID], "window": 16, "positions": n, "total_positions": total,
+                  "per_position": per_position, "extrapolated_total": per_position * total}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--workload", required=True, choices=WORKLOADS)
+    ap.add_argument("--threads", type=int, required=True)
+    ap.add_argument("--repeat", type=int, default=3, help="timed runs (median reported), default 3")
+    ap.add_argument("--positions", type=int, default=None,
+                    help="sliding_window: run only the first N positions (default all 1024)")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    if args.repeat < 1:
+        ap.error("--repeat must be >= 1")
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)  # random weights and inputs
+    with torch.inference_mode():
+        runs, extra = globals()["bench_" + args.workload](args)
+    print(json.dumps({"workload": args.workload, "side": "pytorch", "seconds": statistics.median(runs),
+                      "runs": runs, "threads": args.threads, "extra": extra}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
