@@ -2,17 +2,83 @@ package nn
 
 import (
 	"fmt"
+	"sync"
 
 	"gorgonia.org/tensor"
 )
 
-// New allocates a zeroed float32 tensor of the given shape.
+// New returns a zeroed float32 tensor of the given shape, reusing a recycled
+// buffer of the same size when one is free.
 func New(shape ...int) *tensor.Dense {
 	n := 1
 	for _, d := range shape {
 		n *= d
 	}
-	return FromSlice(make([]float32, n), shape...)
+	return FromSlice(buffers.get(n), shape...)
+}
+
+// Recycle hands a tensor's buffer back for reuse by New. Call it only when
+// nothing refers to the tensor any more. Large decodes lean on this: their
+// feature maps are hundreds of megabytes each, and leaving them to the
+// garbage collector lets the heap grow to several times the live data.
+func Recycle(t *tensor.Dense) {
+	if t != nil {
+		buffers.put(Data(t))
+	}
+}
+
+// bufferCache keeps recycled buffers by exact length, up to a total size.
+type bufferCache struct {
+	mu    sync.Mutex
+	free  map[int][][]float32
+	total int
+}
+
+// maxCached bounds the floats held for reuse (1 GiB).
+const maxCached = 256 << 20
+
+var buffers = &bufferCache{free: map[int][][]float32{}}
+
+func (c *bufferCache) get(n int) []float32 {
+	c.mu.Lock()
+	list := c.free[n]
+	if len(list) == 0 {
+		c.mu.Unlock()
+		return make([]float32, n)
+	}
+	b := list[len(list)-1]
+	c.free[n] = list[:len(list)-1]
+	c.total -= n
+	c.mu.Unlock()
+	clear(b)
+	return b
+}
+
+func (c *bufferCache) put(b []float32) {
+	n := len(b)
+	if n == 0 || n > maxCached {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.free[n] = append(c.free[n], b[:n:n])
+	c.total += n
+	for c.total > maxCached {
+		c.evictOne()
+	}
+}
+
+// evictOne drops one buffer of the most common size.
+func (c *bufferCache) evictOne() {
+	best := 0
+	for n, l := range c.free {
+		if len(l) > 0 && n*len(l) > best*len(c.free[best]) {
+			best = n
+		}
+	}
+	l := c.free[best]
+	c.free[best] = l[:len(l)-1]
+	c.total -= best
 }
 
 // FromSlice wraps data (not copied) as a tensor of the given shape.

@@ -46,14 +46,25 @@ func loadResnet(l *weights.Loader, in, out int) *resnetBlock {
 	return b
 }
 
+// forward returns a new tensor; x is left for the caller to recycle.
 func (b *resnetBlock) forward(x *tensor.Dense) *tensor.Dense {
-	h := b.conv1.Forward(b.norm1.Forward(x, true))
-	h = b.conv2.Forward(b.norm2.Forward(h, true))
+	h := consume(b.conv1.Forward, b.norm1.Forward(x, true))
+	h = consume(b.conv2.Forward, consume(func(t *tensor.Dense) *tensor.Dense { return b.norm2.Forward(t, true) }, h))
 	if b.shortcut != nil {
-		x = b.shortcut.Forward(x)
+		s := b.shortcut.Forward(x)
+		nn.AddInPlace(nn.Data(h), nn.Data(s))
+		nn.Recycle(s)
+		return h
 	}
 	nn.AddInPlace(nn.Data(h), nn.Data(x))
 	return h
+}
+
+// consume applies f to a temporary and recycles the temporary.
+func consume(f func(*tensor.Dense) *tensor.Dense, tmp *tensor.Dense) *tensor.Dense {
+	out := f(tmp)
+	nn.Recycle(tmp)
+	return out
 }
 
 // attnBlock is single-head self-attention over all spatial positions with
@@ -72,7 +83,8 @@ func loadAttn(l *weights.Loader, c int) *attnBlock {
 func (a *attnBlock) forward(x *tensor.Dense) *tensor.Dense {
 	n, c, h, w := nn.Dims4(x)
 	hn := a.norm.Forward(x, false)
-	q, k, v := nn.Data(a.q.Forward(hn)), nn.Data(a.k.Forward(hn)), nn.Data(a.v.Forward(hn))
+	qt, kt, vt := a.q.Forward(hn), a.k.Forward(hn), a.v.Forward(hn)
+	q, k, v := nn.Data(qt), nn.Data(kt), nn.Data(vt)
 	hw := h * w
 	out := nn.New(n, c, h, w)
 	o := nn.Data(out)
@@ -86,7 +98,10 @@ func (a *attnBlock) forward(x *tensor.Dense) *tensor.Dense {
 		// out[c,i] = sum_j v[c,j] scores[i,j]
 		blas.Sgemm(false, true, c, hw, hw, 1, vb, hw, scores, hw, 0, o[b*c*hw:(b+1)*c*hw], hw)
 	}
-	res := a.proj.Forward(out)
+	for _, t := range []*tensor.Dense{hn, qt, kt, vt} {
+		nn.Recycle(t)
+	}
+	res := consume(a.proj.Forward, out)
 	nn.AddInPlace(nn.Data(res), nn.Data(x))
 	return res
 }

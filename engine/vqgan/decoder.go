@@ -50,19 +50,19 @@ func loadDecoder(l *weights.Loader, d DDConfig) *Decoder {
 
 // Forward runs the decoder; there is no output clamp, as in taming.
 func (d *Decoder) Forward(z *tensor.Dense, hook Hook) *tensor.Dense {
-	h := d.convIn.Forward(z)
+	h := d.convIn.Forward(z) // z is the caller's: never recycled
 	hook.see("decoder.conv_in", h)
-	h = d.mid.block1.forward(h)
-	h = d.mid.attn.forward(h)
+	h = consume(d.mid.block1.forward, h)
+	h = consume(d.mid.attn.forward, h)
 	hook.see("decoder.mid.attn_1", h)
-	h = d.mid.block2.forward(h)
+	h = consume(d.mid.block2.forward, h)
 	for i := len(d.up) - 1; i >= 0; i-- {
 		h = d.up[i].forward(h)
 		if d.up[i].resample != nil {
-			h = d.up[i].resample.Forward(nn.UpsampleNearest2x(h))
+			h = consume(d.up[i].resample.Forward, consume(nn.UpsampleNearest2x, h))
 		}
 	}
-	h = d.convOut.Forward(d.normOut.Forward(h, true))
+	h = consume(d.convOut.Forward, consume(normSwish(&d.normOut), h))
 	hook.see("decoder.conv_out", h)
 	return h
 }

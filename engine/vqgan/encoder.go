@@ -15,11 +15,14 @@ type level struct {
 	resample *nn.Conv2d
 }
 
+// forward runs the level's blocks and recycles its input. Every activation
+// between a stage's first and last layer is the stage's own, so recycling
+// them keeps a large decode's memory near its live set.
 func (lv *level) forward(h *tensor.Dense) *tensor.Dense {
 	for j, b := range lv.blocks {
-		h = b.forward(h)
+		h = consume(b.forward, h)
 		if lv.attns != nil {
-			h = lv.attns[j].forward(h)
+			h = consume(lv.attns[j].forward, h)
 		}
 	}
 	return h
@@ -33,10 +36,6 @@ type middle struct {
 
 func loadMiddle(l *weights.Loader, c int) middle {
 	return middle{block1: loadResnet(l.Sub("block_1."), c, c), attn: loadAttn(l.Sub("attn_1."), c), block2: loadResnet(l.Sub("block_2."), c, c)}
-}
-
-func (m *middle) forward(h *tensor.Dense) *tensor.Dense {
-	return m.block2.forward(m.attn.forward(m.block1.forward(h)))
 }
 
 // Encoder maps an image to the latent z (before quant_conv).
@@ -84,26 +83,32 @@ func loadEncoder(l *weights.Loader, d DDConfig) *Encoder {
 
 // Forward runs the encoder; hook, when non-nil, sees named intermediate activations.
 func (e *Encoder) Forward(x *tensor.Dense, hook Hook) *tensor.Dense {
-	h := e.convIn.Forward(x)
+	h := e.convIn.Forward(x) // x is the caller's: never recycled
 	hook.see("encoder.conv_in", h)
 	for i := range e.down {
 		h = e.down[i].forward(h)
 		if e.down[i].resample != nil {
-			h = e.down[i].resample.Forward(h)
+			h = consume(e.down[i].resample.Forward, h)
 		}
 	}
-	h = e.mid.block1.forward(h)
-	h = e.mid.attn.forward(h)
+	h = consume(e.mid.block1.forward, h)
+	h = consume(e.mid.attn.forward, h)
 	hook.see("encoder.mid.attn_1", h)
-	h = e.mid.block2.forward(h)
+	h = consume(e.mid.block2.forward, h)
 	hook.see("encoder.mid.block_2", h)
-	h = e.convOut.Forward(e.normOut.Forward(h, true))
+	h = consume(e.convOut.Forward, consume(normSwish(&e.normOut), h))
 	hook.see("encoder.conv_out", h)
 	return h
 }
 
+// normSwish adapts a group norm followed by swish to a one-argument layer.
+func normSwish(g *nn.GroupNorm) func(*tensor.Dense) *tensor.Dense {
+	return func(t *tensor.Dense) *tensor.Dense { return g.Forward(t, true) }
+}
+
 // Hook receives intermediate activations by taming module name; tests use it
-// to compare layer by layer. A nil Hook does nothing.
+// to compare layer by layer. The tensor is only valid during the call (its
+// buffer is recycled afterwards). A nil Hook does nothing.
 type Hook func(name string, t *tensor.Dense)
 
 func (h Hook) see(name string, t *tensor.Dense) {

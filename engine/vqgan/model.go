@@ -65,7 +65,7 @@ func (m *Model) Encode(x *tensor.Dense, hook Hook) (*Encoding, error) {
 	if f := m.Config.Factor(); h < f || w < f {
 		return nil, fmt.Errorf("vqgan: a %dx%d input is smaller than the model's downsampling factor %d", w, h, f)
 	}
-	z := m.quantConv.Forward(m.Encoder.Forward(x, hook))
+	z := consume(m.quantConv.Forward, m.Encoder.Forward(x, hook))
 	b, _, zh, zw := nn.Dims4(z)
 	tokens := m.Quantizer.tokens(z)
 	zq, err := m.Quantizer.Embed(tokens, b, zh, zw)
@@ -80,7 +80,10 @@ func (m *Model) Decode(zq *tensor.Dense, hook Hook) (*tensor.Dense, error) {
 	if err := checkChannels("decode", zq, m.Config.EmbedDim); err != nil {
 		return nil, err
 	}
-	return m.Decoder.Forward(m.postQuantConv.Forward(zq), hook), nil
+	h := m.postQuantConv.Forward(zq)
+	out := m.Decoder.Forward(h, hook)
+	nn.Recycle(h)
+	return out, nil
 }
 
 // DecodeTokens decodes a batch of token grids given in raster order.
