@@ -67,7 +67,7 @@ func openSafetensors(file string, f *os.File, size int64) (*File, error) {
 		if len(e.Offsets) != 2 || e.Offsets[0] < 0 || e.Offsets[1] < e.Offsets[0] || e.Offsets[1] > dataLen {
 			return nil, bad("tensor %s: data_offsets %v outside the %d-byte data section", name, e.Offsets, dataLen)
 		}
-		numel, ok := checkedNumel(e.Shape, maxTensorElems)
+		numel, ok := checkedNumel(e.Shape, maxStorageElems)
 		if !ok || len(e.Shape) > maxRank {
 			return nil, bad("tensor %s: bad shape %v", name, e.Shape)
 		}

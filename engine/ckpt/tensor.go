@@ -7,11 +7,17 @@ import (
 	"math/bits"
 )
 
-// maxTensorElems caps the element count of one tensor. A stride-0 view can
-// claim far more elements than its storage holds; without a cap a hostile
-// file could make Float32 allocate without bound. 2^31 elements is 8 GiB of
-// float32, beyond any single weight of the models we load.
-const maxTensorElems = 1 << 31
+// maxStorageElems bounds element counts of storages and shapes: far beyond
+// any real weight (4 TiB of float32), and small enough that byte-size
+// arithmetic cannot overflow int64.
+const maxStorageElems = 1 << 40
+
+// maxExpandedElems bounds views that repeat storage elements (stride 0, as
+// torch's expand makes): beyond this many elements a view may not hold more
+// elements than its storage. Otherwise a tiny hostile file could make
+// Float32 allocate gigabytes; with it, reads allocate in proportion to the
+// file.
+const maxExpandedElems = 1 << 20
 
 // readChunk is the buffer size for streaming contiguous tensors, so reading
 // a weight costs little more than its float32 result.
@@ -69,9 +75,9 @@ func (t *Tensor) validate() error {
 	if len(t.Shape) != len(t.strides) {
 		return t.errorf("shape %v and stride %v differ in rank", t.Shape, t.strides)
 	}
-	numel, ok := checkedNumel(t.Shape, maxTensorElems)
-	if !ok {
-		return t.errorf("shape %v is negative or has more than %d elements", t.Shape, maxTensorElems)
+	numel, ok := checkedNumel(t.Shape, maxStorageElems)
+	if !ok || numel > uint64(max(t.stor.numel, maxExpandedElems)) {
+		return t.errorf("shape %v has more elements than storage %s holds (%d)", t.Shape, t.stor.name, t.stor.numel)
 	}
 	tooSmall := func() error {
 		return t.errorf("storage too small for shape %v stride %v offset %d (storage %s holds %d elements)",

@@ -7,10 +7,6 @@ import (
 	"strconv"
 )
 
-// maxStorageElems rejects storages whose claimed size is implausible, which
-// also keeps byte-size arithmetic far from overflow.
-const maxStorageElems = 1 << 40
-
 // maxRank is torch's limit on tensor dimensions.
 const maxRank = 64
 
@@ -83,7 +79,7 @@ func rebuildTensor(args pyTuple) (any, error) {
 	}
 	t := &Tensor{DType: st.dtype, Shape: make([]int, len(shape)), stor: st, offset: off, strides: stride}
 	for i, d := range shape {
-		if d > maxTensorElems {
+		if d > maxStorageElems {
 			return nil, fmt.Errorf("size %v too large", shape)
 		}
 		t.Shape[i] = int(d)

@@ -15,7 +15,7 @@ import (
 func openTorchZip(file string, f *os.File, size int64) (*File, error) {
 	zr, err := zip.NewReader(f, size)
 	if err != nil {
-		return nil, fmt.Errorf("ckpt: %s: not a readable zip archive: %v", file, err)
+		return nil, fmt.Errorf("ckpt: %s: not a readable zip archive (truncated or damaged): %v", file, err)
 	}
 	entries := map[string]*zip.File{}
 	var pkl *zip.File

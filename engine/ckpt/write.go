@@ -33,7 +33,7 @@ func (d *Data) check(name string) error {
 	if d.F32 != nil && d.I64 != nil {
 		return fmt.Errorf("tensor %q sets both F32 and I64", name)
 	}
-	n, ok := checkedNumel(d.Shape, math.MaxInt32*4)
+	n, ok := checkedNumel(d.Shape, maxStorageElems)
 	if !ok {
 		return fmt.Errorf("tensor %q: bad shape %v", name, d.Shape)
 	}
