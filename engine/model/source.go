@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 
 	"tessera/engine/ckpt"
@@ -17,7 +16,7 @@ type fileSource struct {
 
 func newFileSource(f *ckpt.File) *fileSource { return &fileSource{f: f, keys: f.Keys()} }
 
-func (s *fileSource) Name() string { return filepath.Base(s.f.Path) }
+func (s *fileSource) Name() string { return s.f.Path }
 
 func (s *fileSource) Has(key string) bool { _, ok := s.f.Tensors[key]; return ok }
 

@@ -1,0 +1,72 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"tessera/engine/ckpt"
+	"tessera/engine/weights"
+)
+
+// Convert opens a model like Open and writes the weights it uses, with its
+// description, as a Tessera safetensors file at out: no optimizer states,
+// no training-only networks, and no YAML needed to open it again.
+func Convert(path, configPath, out string) (*Model, error) {
+	weightsPath, configs, err := locate(path, configPath)
+	if err != nil {
+		return nil, err
+	}
+	f, err := ckpt.Open(weightsPath)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	spec, configs, err := specFor(f, configs)
+	if err != nil {
+		return nil, err
+	}
+	rec := &recorder{Source: newFileSource(f), got: map[string]*ckpt.Data{}}
+	m, err := Build(spec, rec)
+	if err != nil {
+		return nil, err
+	}
+	m.WeightsPath, m.ConfigPaths, m.Format = weightsPath, configs, f.Format
+	if err := Save(out, spec, rec.got); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Save writes tensors keyed like taming's checkpoints and the spec that
+// describes them as a Tessera safetensors file.
+func Save(out string, spec *Spec, tensors map[string]*ckpt.Data) error {
+	raw, err := json.Marshal(spec)
+	if err != nil {
+		return fmt.Errorf("model: %w", err)
+	}
+	meta := map[string]string{metaFormat: formatV1, metaSpec: string(raw)}
+	return ckpt.WriteSafetensors(out, tensors, meta)
+}
+
+// recorder passes reads through and keeps what was read, so exactly the
+// weights a model uses can be written out.
+type recorder struct {
+	weights.Source
+	got map[string]*ckpt.Data
+}
+
+func (r *recorder) Float32(key string, shape []int) ([]float32, error) {
+	v, err := r.Source.Float32(key, shape)
+	if err == nil {
+		r.got[key] = &ckpt.Data{Shape: shape, F32: v}
+	}
+	return v, err
+}
+
+func (r *recorder) Int64(key string) ([]int64, []int, error) {
+	v, shape, err := r.Source.Int64(key)
+	if err == nil {
+		r.got[key] = &ckpt.Data{Shape: shape, I64: v}
+	}
+	return v, shape, err
+}
