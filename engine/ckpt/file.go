@@ -28,7 +28,7 @@ type File struct {
 	// rendered as strings.
 	Metadata map[string]string
 
-	f *os.File
+	f io.Closer
 }
 
 // Open detects the format from the file's first bytes and reads its index
@@ -39,33 +39,35 @@ func Open(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ckpt: %v", err)
 	}
-	out, err := open(path, f)
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("ckpt: %v", err)
+	}
+	out, err := open(path, f, fi.Size())
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
+	out.f = f
 	return out, nil
 }
 
-func open(path string, f *os.File) (*File, error) {
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("ckpt: %v", err)
-	}
-	size := fi.Size()
+// open reads the index of a checkpoint held by r.
+func open(path string, r io.ReaderAt, size int64) (*File, error) {
 	head := make([]byte, min(size, 16))
-	if _, err := f.ReadAt(head, 0); err != nil {
+	if _, err := r.ReadAt(head, 0); err != nil {
 		return nil, fmt.Errorf("ckpt: %s: %v", path, err)
 	}
 	switch {
 	// Safetensors first: its length prefix may start with 0x80 too, but a
 	// legacy pickle never has '{' at byte 8 (it holds the magic number).
 	case len(head) > 8 && head[8] == '{':
-		return openSafetensors(path, f, size)
+		return openSafetensors(path, r, size)
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return openTorchZip(path, f, size)
+		return openTorchZip(path, r, size)
 	case len(head) > 0 && head[0] == opProto:
-		return openLegacy(path, f, size)
+		return openLegacy(path, r, size)
 	}
 	return nil, fmt.Errorf("ckpt: %s: not a checkpoint (starts with %q)", path, head[:min(len(head), 8)])
 }

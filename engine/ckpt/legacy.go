@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"os"
 )
 
 // legacyMagic opens every pre-1.6 torch.save file.
@@ -17,7 +16,7 @@ const legacyProtocol = 1001
 // openLegacy reads the pre-1.6 format: consecutive pickles (magic, protocol
 // version, sys_info, the object, the list of storage keys) followed, for each
 // key in that order, by an int64 element count and the raw storage bytes.
-func openLegacy(file string, f *os.File, size int64) (*File, error) {
+func openLegacy(file string, f io.ReaderAt, size int64) (*File, error) {
 	u := newUnpickler(io.NewSectionReader(f, 0, size), size)
 	fail := func(what string, err error) error {
 		return fmt.Errorf("ckpt: %s: legacy checkpoint: %s: %v", file, what, err)
@@ -74,7 +73,7 @@ func openLegacy(file string, f *os.File, size int64) (*File, error) {
 	if err := validateAll(tensors); err != nil {
 		return nil, err
 	}
-	return &File{Path: file, Format: "torch-legacy", Tensors: tensors, Metadata: meta, f: f}, nil
+	return &File{Path: file, Format: "torch-legacy", Tensors: tensors, Metadata: meta}, nil
 }
 
 // locateLegacyStorages walks the storage records from pos, reading only each

@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"os"
+	"io"
 	"sort"
 )
 
@@ -20,7 +20,7 @@ type stEntry struct {
 
 // openSafetensors reads the header (8-byte little-endian length, then JSON)
 // and checks every tensor's span; data is read lazily at its offset.
-func openSafetensors(file string, f *os.File, size int64) (*File, error) {
+func openSafetensors(file string, f io.ReaderAt, size int64) (*File, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("ckpt: %s: bad safetensors header: %s", file, fmt.Sprintf(format, args...))
 	}
@@ -43,7 +43,7 @@ func openSafetensors(file string, f *os.File, size int64) (*File, error) {
 	dataStart := 8 + int64(n)
 	dataLen := size - dataStart
 
-	out := &File{Path: file, Format: "safetensors", Tensors: map[string]*Tensor{}, Metadata: map[string]string{}, f: f}
+	out := &File{Path: file, Format: "safetensors", Tensors: map[string]*Tensor{}, Metadata: map[string]string{}}
 	if m, ok := raw["__metadata__"]; ok {
 		if err := json.Unmarshal(m, &out.Metadata); err != nil {
 			return nil, bad("__metadata__ must map strings to strings: %v", err)

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"strings"
 )
@@ -12,7 +11,7 @@ import (
 // openTorchZip reads a torch >= 1.6 checkpoint: a ZIP holding <prefix>/data.pkl
 // and one STORED entry <prefix>/data/<key> per storage. Only data.pkl is
 // read at Open; storages are reached at their offsets in the file.
-func openTorchZip(file string, f *os.File, size int64) (*File, error) {
+func openTorchZip(file string, f io.ReaderAt, size int64) (*File, error) {
 	zr, err := zip.NewReader(f, size)
 	if err != nil {
 		return nil, fmt.Errorf("ckpt: %s: not a readable zip archive (truncated or damaged): %v", file, err)
@@ -66,7 +65,7 @@ func openTorchZip(file string, f *os.File, size int64) (*File, error) {
 	if err := validateAll(tensors); err != nil {
 		return nil, err
 	}
-	return &File{Path: file, Format: "torch-zip", Tensors: tensors, Metadata: meta, f: f}, nil
+	return &File{Path: file, Format: "torch-zip", Tensors: tensors, Metadata: meta}, nil
 }
 
 // locateZipStorage finds where a storage's bytes start in the archive file
