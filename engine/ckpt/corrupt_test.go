@@ -170,3 +170,22 @@ func TestReadAfterClose(t *testing.T) {
 		t.Fatalf("read after Close: %v", err)
 	}
 }
+
+// Shape is exported; a caller who damages it gets an error, not a panic or
+// an out-of-range read. A Tensor not from Open cannot be read either.
+func TestTensorMisuse(t *testing.T) {
+	f := mustOpen(t, fixtureDir+"lightning.pt")
+	x := f.Tensors["v.rows"]
+	for _, shape := range [][]int{{-1, 6}, {4, 6}, {2}, {1 << 40, 1 << 40}} {
+		x.Shape = shape
+		if _, err := x.Float32(); err == nil {
+			t.Errorf("shape %v: read without error", shape)
+		}
+	}
+	if _, err := (&Tensor{Name: "z"}).Float32(); err == nil || !strings.Contains(err.Error(), "not opened from a file") {
+		t.Errorf("zero Tensor: %v", err)
+	}
+	if _, err := open("empty", bytes.NewReader(nil), 0); err == nil || !strings.Contains(err.Error(), "not a checkpoint") {
+		t.Errorf("empty reader: %v", err)
+	}
+}

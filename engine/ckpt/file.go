@@ -56,7 +56,7 @@ func Open(path string) (*File, error) {
 // open reads the index of a checkpoint held by r.
 func open(path string, r io.ReaderAt, size int64) (*File, error) {
 	head := make([]byte, min(size, 16))
-	if _, err := r.ReadAt(head, 0); err != nil {
+	if _, err := r.ReadAt(head, 0); err != nil && len(head) > 0 {
 		return nil, fmt.Errorf("ckpt: %s: %v", path, err)
 	}
 	switch {

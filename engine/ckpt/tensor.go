@@ -63,12 +63,20 @@ func (t *Tensor) Numel() int {
 }
 
 func (t *Tensor) errorf(format string, args ...any) error {
-	return fmt.Errorf("ckpt: %s: tensor %s: %s", t.stor.file, t.Name, fmt.Sprintf(format, args...))
+	file := "(no file)"
+	if t.stor != nil {
+		file = t.stor.file
+	}
+	return fmt.Errorf("ckpt: %s: tensor %s: %s", file, t.Name, fmt.Sprintf(format, args...))
 }
 
 // validate checks that the view fits its storage, so reads cannot go out of
-// range and bad files fail at Open. It checks overflow at every step.
+// range and bad files fail at Open. It checks overflow at every step, and
+// runs again before each read because Shape is an exported field.
 func (t *Tensor) validate() error {
+	if t.stor == nil {
+		return t.errorf("not opened from a file")
+	}
 	if !t.stor.resolved {
 		return t.errorf("storage %s was never located", t.stor.name)
 	}
@@ -120,8 +128,12 @@ func (t *Tensor) contiguous() bool {
 }
 
 // Float32 returns the values as a new contiguous row-major slice, converted
-// from any dtype. It reads from the file on every call.
+// from any dtype. It reads from the file on every call; tensors may be read
+// concurrently.
 func (t *Tensor) Float32() ([]float32, error) {
+	if err := t.validate(); err != nil {
+		return nil, err
+	}
 	out := make([]float32, t.Numel())
 	err := t.visit(func(raw []byte, at int) {
 		decodeF32(t.DType, raw, out[at:at+len(raw)/t.DType.Size()])
@@ -135,6 +147,9 @@ func (t *Tensor) Int64() ([]int64, error) {
 	if t.DType.IsFloat() {
 		return nil, t.errorf("Int64 of a %s tensor", t.DType)
 	}
+	if err := t.validate(); err != nil {
+		return nil, err
+	}
 	out := make([]int64, t.Numel())
 	err := t.visit(func(raw []byte, at int) {
 		decodeI64(t.DType, raw, out[at:at+len(raw)/t.DType.Size()])
@@ -143,11 +158,9 @@ func (t *Tensor) Int64() ([]int64, error) {
 }
 
 // visit hands fn the raw bytes of the tensor's elements in row-major order,
-// a run at a time; at is the index of the run's first element.
+// a run at a time; at is the index of the run's first element. The caller
+// has validated the view.
 func (t *Tensor) visit(fn func(raw []byte, at int)) error {
-	if err := t.validate(); err != nil {
-		return err
-	}
 	n := int64(t.Numel())
 	if n == 0 {
 		return nil

@@ -198,7 +198,7 @@ func (tp *torchPickle) collect(obj any) (map[string]*Tensor, map[string]string, 
 		t, ok2 := sd.vals[i].(*Tensor)
 		if ok1 && ok2 {
 			c := *t // a tensor object can sit under several keys (tied weights)
-			c.Name = name
+			c.Name, c.Shape = name, append([]int{}, t.Shape...)
 			tensors[name] = &c
 		}
 	}
