@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -178,6 +179,35 @@ func sameBits(a, b []float32) bool {
 }
 
 func head(v []float32) []float32 { return v[:min(len(v), 8)] }
+
+// Tensors read through ReadAt, so they can be loaded in parallel.
+func TestConcurrentReads(t *testing.T) {
+	f := mustOpen(t, tinyDir+"vqgan/checkpoints/last.ckpt")
+	want, _ := f.Tensors["decoder.conv_in.weight"].Float32()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, k := range f.Keys() {
+				v, err := f.Tensors[k].Float32()
+				if err == nil && k == "decoder.conv_in.weight" && !sameBits(v, want) {
+					err = fmt.Errorf("%s differs between reads", k)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
 
 func TestVectorsSafetensors(t *testing.T) {
 	f := mustOpen(t, tinyDir+"vqgan/vectors.safetensors")
