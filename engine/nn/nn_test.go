@@ -97,6 +97,12 @@ func TestConv2dBandedMatchesWhole(t *testing.T) {
 	got := Data(c.Forward(FromSlice(x, 1, 64, h, w)))
 	want := directConv(c, x, 1, h, w)
 	assertClose(t, "banded", got, want, 1e-3)
+
+	// The prologue's scratch rows must follow the bands too.
+	g := &GroupNorm{Groups: 32, C: 64, Eps: 1e-6, Weight: randData(r, 64), Bias: randData(r, 64)}
+	xt := FromSlice(x, 1, 64, h, w)
+	c.Pad.Circular = true
+	assertClose(t, "banded prologue", Data(c.Apply(xt, g.Prologue(xt, true))), Data(c.Forward(g.Forward(xt, true))), 1e-4)
 }
 
 func TestGroupNorm(t *testing.T) {
@@ -224,6 +230,28 @@ func TestErf32(t *testing.T) {
 	for x := float32(-6); x < 6; x += 0.001 {
 		if d := math.Abs(float64(Erf32(x)) - math.Erf(float64(x))); d > 5e-7 {
 			t.Fatalf("Erf32(%v) off by %g", x, d)
+		}
+	}
+}
+
+func TestConvPrologueAndAddTo(t *testing.T) {
+	r := rand.New(rand.NewSource(6))
+	const n, c, h, w = 2, 64, 9, 11
+	g := &GroupNorm{Groups: 32, C: c, Eps: 1e-6, Weight: randData(r, c), Bias: randData(r, c)}
+	x := FromSlice(randData(r, n*c*h*w), n, c, h, w)
+	for _, pad := range []Padding{Same(1), {1, 1, 1, 1, true}, {0, 1, 0, 1, false}} {
+		conv := &Conv2d{Weight: randData(r, 5*c*9), Bias: randData(r, 5), Out: 5, In: c, KH: 3, KW: 3, Stride: 1 + pad.Bottom - pad.Top, Pad: pad}
+		for _, swish := range []bool{false, true} {
+			want := Data(conv.Forward(g.Forward(x, swish)))
+			got := conv.Apply(x, g.Prologue(x, swish))
+			assertClose(t, "prologue", Data(got), want, 1e-4)
+			acc := FromSlice(randData(r, len(want)), got.Shape()...)
+			sum := append([]float32(nil), Data(acc)...)
+			for i := range sum {
+				sum[i] += want[i]
+			}
+			conv.AddTo(acc, x, g.Prologue(x, swish))
+			assertClose(t, "add to", Data(acc), sum, 1e-4)
 		}
 	}
 }

@@ -18,37 +18,41 @@ type GroupNorm struct {
 // Forward returns the normalised tensor; with swish it also applies
 // x*sigmoid(x), the activation that follows every norm in the VQGAN.
 func (g *GroupNorm) Forward(x *tensor.Dense, swish bool) *tensor.Dense {
+	pro := g.Prologue(x, swish)
+	n, c, h, w := Dims4(x)
+	out := New(n, c, h, w)
+	src, dst := Data(x), Data(out)
+	For(n*c, 1, func(lo, hi int) {
+		for bc := lo; bc < hi; bc++ {
+			pro.apply(dst[bc*h*w:(bc+1)*h*w], src[bc*h*w:(bc+1)*h*w], bc)
+		}
+	})
+	return out
+}
+
+// Prologue measures x's group statistics and returns the normalisation (and
+// activation) as a per-channel transform a convolution can apply as it reads.
+func (g *GroupNorm) Prologue(x *tensor.Dense, swish bool) *Prologue {
 	n, c, h, w := Dims4(x)
 	if c != g.C || c%g.Groups != 0 {
 		panic(fmt.Sprintf("nn: group norm over %d channels in %d groups given %d channels", g.C, g.Groups, c))
 	}
-	out := New(n, c, h, w)
-	src, dst := Data(x), Data(out)
+	pro := &Prologue{Scale: make([]float32, n*c), Shift: make([]float32, n*c), Swish: swish}
+	src := Data(x)
 	per := c / g.Groups
 	span := per * h * w
 	For(n*g.Groups, 1, func(lo, hi int) {
 		for ng := lo; ng < hi; ng++ {
-			grp := ng % g.Groups
-			xs, ys := src[ng*span:(ng+1)*span], dst[ng*span:(ng+1)*span]
-			mean, inv := meanInvStd(xs, g.Eps)
-			for ci := 0; ci < per; ci++ {
-				ch := grp*per + ci
+			mean, inv := meanInvStd(src[ng*span:(ng+1)*span], g.Eps)
+			b, grp := ng/g.Groups, ng%g.Groups
+			for ch := grp * per; ch < (grp+1)*per; ch++ {
 				scale := g.Weight[ch] * inv
-				shift := g.Bias[ch] - mean*scale
-				a, b := xs[ci*h*w:(ci+1)*h*w], ys[ci*h*w:(ci+1)*h*w]
-				if swish {
-					for i, v := range a {
-						b[i] = Swish(v*scale + shift)
-					}
-				} else {
-					for i, v := range a {
-						b[i] = v*scale + shift
-					}
-				}
+				pro.Scale[b*c+ch] = scale
+				pro.Shift[b*c+ch] = g.Bias[ch] - mean*scale
 			}
 		}
 	})
-	return out
+	return pro
 }
 
 // meanInvStd returns the mean and 1/sqrt(biased variance + eps) of xs in one

@@ -27,31 +27,33 @@ func Recycle(t *tensor.Dense) {
 	}
 }
 
-// bufferCache keeps recycled buffers by exact length, up to a total size.
+// bufferCache keeps recycled buffers for reuse, up to a total size. When
+// full it drops the buffers recycled longest ago: a decoder's feature maps
+// grow level by level, so old sizes are the ones that will not come back.
 type bufferCache struct {
 	mu    sync.Mutex
-	free  map[int][][]float32
+	free  [][]float32 // oldest first
 	total int
 }
 
-// maxCached bounds the floats held for reuse (1 GiB).
-const maxCached = 256 << 20
+// maxCached bounds the floats held for reuse (512 MiB).
+const maxCached = 128 << 20
 
-var buffers = &bufferCache{free: map[int][][]float32{}}
+var buffers = &bufferCache{}
 
 func (c *bufferCache) get(n int) []float32 {
 	c.mu.Lock()
-	list := c.free[n]
-	if len(list) == 0 {
-		c.mu.Unlock()
-		return make([]float32, n)
+	for i := len(c.free) - 1; i >= 0; i-- {
+		if b := c.free[i]; len(b) == n {
+			c.free = append(c.free[:i], c.free[i+1:]...)
+			c.total -= n
+			c.mu.Unlock()
+			clear(b)
+			return b
+		}
 	}
-	b := list[len(list)-1]
-	c.free[n] = list[:len(list)-1]
-	c.total -= n
 	c.mu.Unlock()
-	clear(b)
-	return b
+	return make([]float32, n)
 }
 
 func (c *bufferCache) put(b []float32) {
@@ -61,24 +63,13 @@ func (c *bufferCache) put(b []float32) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.free[n] = append(c.free[n], b[:n:n])
+	c.free = append(c.free, b[:n:n])
 	c.total += n
 	for c.total > maxCached {
-		c.evictOne()
+		c.total -= len(c.free[0])
+		c.free[0] = nil
+		c.free = c.free[1:]
 	}
-}
-
-// evictOne drops one buffer of the most common size.
-func (c *bufferCache) evictOne() {
-	best := 0
-	for n, l := range c.free {
-		if len(l) > 0 && n*len(l) > best*len(c.free[best]) {
-			best = n
-		}
-	}
-	l := c.free[best]
-	c.free[best] = l[:len(l)-1]
-	c.total -= best
 }
 
 // FromSlice wraps data (not copied) as a tensor of the given shape.

@@ -46,21 +46,23 @@ func loadResnet(l *weights.Loader, in, out int) *resnetBlock {
 	return b
 }
 
-// forward returns a new tensor; x is left for the caller to recycle.
+// forward takes ownership of x and returns the block's output, which may be
+// x itself updated in place: the second conv adds straight into the
+// residual, so at most two full-size maps are alive at once.
 func (b *resnetBlock) forward(x *tensor.Dense) *tensor.Dense {
-	h := consume(b.conv1.Forward, b.norm1.Forward(x, true))
-	h = consume(b.conv2.Forward, consume(func(t *tensor.Dense) *tensor.Dense { return b.norm2.Forward(t, true) }, h))
+	h := b.conv1.Apply(x, b.norm1.Prologue(x, true))
+	out := x
 	if b.shortcut != nil {
-		s := b.shortcut.Forward(x)
-		nn.AddInPlace(nn.Data(h), nn.Data(s))
-		nn.Recycle(s)
-		return h
+		out = b.shortcut.Forward(x)
+		nn.Recycle(x)
 	}
-	nn.AddInPlace(nn.Data(h), nn.Data(x))
-	return h
+	b.conv2.AddTo(out, h, b.norm2.Prologue(h, true))
+	nn.Recycle(h)
+	return out
 }
 
-// consume applies f to a temporary and recycles the temporary.
+// consume applies f to a temporary and recycles the temporary; f must return
+// a new tensor.
 func consume(f func(*tensor.Dense) *tensor.Dense, tmp *tensor.Dense) *tensor.Dense {
 	out := f(tmp)
 	nn.Recycle(tmp)
@@ -80,6 +82,7 @@ func loadAttn(l *weights.Loader, c int) *attnBlock {
 	return &attnBlock{norm: groupNorm(l.Sub("norm."), c), q: p("q"), k: p("k"), v: p("v"), proj: p("proj_out"), c: c}
 }
 
+// forward takes ownership of x and adds the attention output to it in place.
 func (a *attnBlock) forward(x *tensor.Dense) *tensor.Dense {
 	n, c, h, w := nn.Dims4(x)
 	hn := a.norm.Forward(x, false)

@@ -52,17 +52,17 @@ func loadDecoder(l *weights.Loader, d DDConfig) *Decoder {
 func (d *Decoder) Forward(z *tensor.Dense, hook Hook) *tensor.Dense {
 	h := d.convIn.Forward(z) // z is the caller's: never recycled
 	hook.see("decoder.conv_in", h)
-	h = consume(d.mid.block1.forward, h)
-	h = consume(d.mid.attn.forward, h)
+	h = d.mid.block1.forward(h)
+	h = d.mid.attn.forward(h)
 	hook.see("decoder.mid.attn_1", h)
-	h = consume(d.mid.block2.forward, h)
+	h = d.mid.block2.forward(h)
 	for i := len(d.up) - 1; i >= 0; i-- {
 		h = d.up[i].forward(h)
 		if d.up[i].resample != nil {
 			h = consume(d.up[i].resample.Forward, consume(nn.UpsampleNearest2x, h))
 		}
 	}
-	h = consume(d.convOut.Forward, consume(normSwish(&d.normOut), h))
+	h = consume(func(t *tensor.Dense) *tensor.Dense { return d.convOut.Apply(t, d.normOut.Prologue(t, true)) }, h)
 	hook.see("decoder.conv_out", h)
 	return h
 }

@@ -15,14 +15,14 @@ type level struct {
 	resample *nn.Conv2d
 }
 
-// forward runs the level's blocks and recycles its input. Every activation
+// forward runs the level's blocks, which own their inputs. Every activation
 // between a stage's first and last layer is the stage's own, so recycling
 // them keeps a large decode's memory near its live set.
 func (lv *level) forward(h *tensor.Dense) *tensor.Dense {
 	for j, b := range lv.blocks {
-		h = consume(b.forward, h)
+		h = b.forward(h)
 		if lv.attns != nil {
-			h = consume(lv.attns[j].forward, h)
+			h = lv.attns[j].forward(h)
 		}
 	}
 	return h
@@ -91,19 +91,14 @@ func (e *Encoder) Forward(x *tensor.Dense, hook Hook) *tensor.Dense {
 			h = consume(e.down[i].resample.Forward, h)
 		}
 	}
-	h = consume(e.mid.block1.forward, h)
-	h = consume(e.mid.attn.forward, h)
+	h = e.mid.block1.forward(h)
+	h = e.mid.attn.forward(h)
 	hook.see("encoder.mid.attn_1", h)
-	h = consume(e.mid.block2.forward, h)
+	h = e.mid.block2.forward(h)
 	hook.see("encoder.mid.block_2", h)
-	h = consume(e.convOut.Forward, consume(normSwish(&e.normOut), h))
+	h = consume(func(t *tensor.Dense) *tensor.Dense { return e.convOut.Apply(t, e.normOut.Prologue(t, true)) }, h)
 	hook.see("encoder.conv_out", h)
 	return h
-}
-
-// normSwish adapts a group norm followed by swish to a one-argument layer.
-func normSwish(g *nn.GroupNorm) func(*tensor.Dense) *tensor.Dense {
-	return func(t *tensor.Dense) *tensor.Dense { return g.Forward(t, true) }
 }
 
 // Hook receives intermediate activations by taming module name; tests use it
