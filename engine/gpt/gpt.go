@@ -37,6 +37,19 @@ func (c Config) Validate() error {
 	return nil
 }
 
+// Window returns the edge e of the square token window the transformer can
+// attend to: the largest e whose sequence — the conditioning tokens, then
+// e*e image tokens less the last — fits the block. Spatial conditioning
+// brings an e*e crop of its own grid (e = sqrt((block+1)/2), 16 for block
+// 512); class and unconditional models bring one token (e = sqrt(block), 16
+// for block 256).
+func (c Config) Window(spatial bool) int {
+	if spatial {
+		return int(math.Sqrt(float64(c.BlockSize+1) / 2))
+	}
+	return int(math.Sqrt(float64(c.BlockSize)))
+}
+
 type block struct {
 	ln1, ln2 nn.LayerNorm
 	qkv      nn.Linear // query, key and value projections stacked into one [3C, C] matrix

@@ -2,7 +2,6 @@ package model
 
 import (
 	"tessera/engine/ckpt"
-	"tessera/engine/sample"
 )
 
 // Card summarises a model for people: what `tessera inspect` prints and the
@@ -74,5 +73,5 @@ func (m *Model) Window() int {
 		return 0
 	}
 	spatial := m.Spec.Cond.Kind == CondSpatial || m.Spec.Cond.Kind == CondFirstStage
-	return sample.WindowEdge(m.Transformer.Config.BlockSize, spatial)
+	return m.Transformer.Config.Window(spatial)
 }

@@ -50,7 +50,7 @@ type Sampler struct {
 
 // New prepares sampling from model with the given conditioning.
 func New(model *gpt.Model, cond Cond) *Sampler {
-	return &Sampler{model: model, cond: cond, edge: WindowEdge(model.Config.BlockSize, cond.Grid != nil)}
+	return &Sampler{model: model, cond: cond, edge: model.Config.Window(cond.Grid != nil)}
 }
 
 // Window is the edge of the square window the model attends to, which is

@@ -1,20 +1,5 @@
 package sample
 
-import "math"
-
-// WindowEdge returns the edge e of the square token window a transformer
-// with the given context (block size) can attend to: the largest e whose
-// sequence — condLen conditioning tokens, then e*e image tokens less the last —
-// fits the block. Spatial conditioning brings an e*e crop of its own grid,
-// so condLen is e*e there (e = sqrt((block+1)/2), 16 for block 512); class
-// and unconditional models bring one token (e = sqrt(block), 16 for 256).
-func WindowEdge(block int, spatial bool) int {
-	if spatial {
-		return int(math.Sqrt(float64(block+1) / 2))
-	}
-	return int(math.Sqrt(float64(block)))
-}
-
 // placement maps a grid position to the top-left corner of its window.
 type placement func(i, j int) (i0, j0 int)
 
