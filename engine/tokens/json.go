@@ -1,0 +1,167 @@
+package tokens
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+)
+
+// The grid's own JSON fields; every other top-level field is a parameter.
+var reserved = []string{"width", "height", "codes"}
+
+// Marshal encodes g as {"width": W, "height": H, "codes": [...]} followed by
+// params as further top-level fields in key order. Codes are written one
+// grid row per line so files stay readable and diff well.
+func Marshal(g Grid, params map[string]any) ([]byte, error) {
+	data, err := encode(g, params)
+	if err != nil {
+		return nil, fmt.Errorf("tokens: %v", err)
+	}
+	return data, nil
+}
+
+func encode(g Grid, params map[string]any) ([]byte, error) {
+	if err := checkSize(g.W, g.H); err != nil {
+		return nil, err
+	}
+	if err := checkCodes(g.W, g.H, g.Codes, 0); err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "{\n  \"width\": %d,\n  \"height\": %d,\n  \"codes\": [", g.W, g.H)
+	for i, c := range g.Codes {
+		switch {
+		case i%g.W == 0:
+			b.WriteString("\n    ")
+		default:
+			b.WriteString(" ")
+		}
+		b.WriteString(strconv.Itoa(c))
+		if i < len(g.Codes)-1 {
+			b.WriteByte(',')
+		}
+	}
+	b.WriteString("\n  ]")
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		if slices.Contains(reserved, k) {
+			return nil, fmt.Errorf("parameter %q clashes with the grid's own field", k)
+		}
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		name, _ := json.Marshal(k) // a string always marshals
+		val, err := json.Marshal(params[k])
+		if err != nil {
+			return nil, fmt.Errorf("parameter %q: %v", k, err)
+		}
+		fmt.Fprintf(&b, ",\n  %s: %s", name, val)
+	}
+	b.WriteString("\n}\n")
+	return b.Bytes(), nil
+}
+
+// Unmarshal decodes what Marshal writes. Parameters come back as decoded by
+// encoding/json except that numbers are json.Number, so 64-bit seeds survive
+// exactly; params is nil when there are none.
+func Unmarshal(data []byte) (Grid, map[string]any, error) {
+	g, params, err := decode(data)
+	if err != nil {
+		return Grid{}, nil, fmt.Errorf("tokens: %v", err)
+	}
+	return g, params, nil
+}
+
+func decode(data []byte) (Grid, map[string]any, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return Grid{}, nil, fmt.Errorf("not a JSON object: %v", err)
+	}
+	for _, k := range reserved {
+		if _, ok := fields[k]; !ok {
+			return Grid{}, nil, fmt.Errorf("missing %q", k)
+		}
+	}
+	var g Grid
+	if err := json.Unmarshal(fields["width"], &g.W); err != nil {
+		return Grid{}, nil, fmt.Errorf("width must be an integer, got %s", fields["width"])
+	}
+	if err := json.Unmarshal(fields["height"], &g.H); err != nil {
+		return Grid{}, nil, fmt.Errorf("height must be an integer, got %s", fields["height"])
+	}
+	if err := checkSize(g.W, g.H); err != nil {
+		return Grid{}, nil, err
+	}
+	if err := json.Unmarshal(fields["codes"], &g.Codes); err != nil {
+		return Grid{}, nil, fmt.Errorf("codes must be a list of integers: %v", err)
+	}
+	if err := checkCodes(g.W, g.H, g.Codes, 0); err != nil {
+		return Grid{}, nil, err
+	}
+	var params map[string]any
+	for k, raw := range fields {
+		if slices.Contains(reserved, k) {
+			continue
+		}
+		d := json.NewDecoder(bytes.NewReader(raw))
+		d.UseNumber()
+		var v any
+		if err := d.Decode(&v); err != nil {
+			return Grid{}, nil, fmt.Errorf("parameter %q: %v", k, err)
+		}
+		if params == nil {
+			params = map[string]any{}
+		}
+		params[k] = v
+	}
+	return g, params, nil
+}
+
+// Read loads a grid file written by Write.
+func Read(path string) (Grid, map[string]any, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Grid{}, nil, fmt.Errorf("tokens: %v", err)
+	}
+	g, params, err := decode(data)
+	if err != nil {
+		return Grid{}, nil, fmt.Errorf("tokens: %s: %v", path, err)
+	}
+	return g, params, nil
+}
+
+// Write stores g and params as JSON at path. It writes a temporary file and
+// renames it, so a crash never leaves a half-written grid behind.
+func Write(path string, g Grid, params map[string]any) error {
+	data, err := encode(g, params)
+	if err != nil {
+		return fmt.Errorf("tokens: %s: %v", path, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("tokens: %s: %v", path, err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("tokens: %s: write: %v", path, err)
+	}
+	return nil
+}
