@@ -80,6 +80,9 @@ func (r *windowRun) sampleAt(i, j, pass int, opt Options) error {
 	w := r.grids[0].W
 	for b := 0; b < r.batch; b++ {
 		row := logits[b*vocab : (b+1)*vocab]
+		if opt.Vocab > 0 && opt.Vocab < vocab {
+			row = row[:opt.Vocab]
+		}
 		var tok int
 		if opt.Filter.TopK == 1 {
 			tok = Argmax(row) // greedy, as taming's sample=False

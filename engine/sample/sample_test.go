@@ -238,3 +238,17 @@ func TestRejectsBadRequests(t *testing.T) {
 		t.Fatal("sampled with a class outside the vocabulary")
 	}
 }
+
+func TestVocabLimitKeepsTokensDecodable(t *testing.T) {
+	m, _ := open(t, "cin_transformer")
+	s := sample.New(m.Transformer, sample.Cond{Token: 2})
+	grids, err := s.Sample(context.Background(), 8, 8, sample.Options{Seed: 3, Vocab: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range grids[0].Codes {
+		if c >= 10 {
+			t.Fatalf("token %d at %d is past the limit of 10", c, i)
+		}
+	}
+}

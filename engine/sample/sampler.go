@@ -30,6 +30,9 @@ type Options struct {
 	Stride int
 	// Tile wraps windows around the grid edges so the result tiles.
 	Tile bool
+	// Vocab, when set, restricts draws to tokens below it: a transformer's
+	// vocabulary can be larger than the codebook that decodes its tokens.
+	Vocab int
 	// Progress, if set, is called after every sampled token with the grids
 	// so far; they are only valid during the call.
 	Progress func(Progress)
