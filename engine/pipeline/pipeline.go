@@ -1,0 +1,161 @@
+// Package pipeline strings the engine's parts into the operations a user
+// asks for — encode an image, decode a grid, sample or resample with a
+// conditioning, make a high-resolution image — shared by the command line
+// and the studio.
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"image"
+
+	"gorgonia.org/tensor"
+
+	"tessera/engine/imgio"
+	"tessera/engine/model"
+	"tessera/engine/nn"
+	"tessera/engine/tokens"
+	"tessera/engine/vqgan"
+)
+
+// Encode tokenises an image with the model's first stage. The image is
+// prepared as imgio.Prepare does (alpha dropped, centre-cropped to the
+// downsampling factor); the notes say what was changed.
+func Encode(m *model.Model, img image.Image) (tokens.Grid, []string, error) {
+	fs := m.FirstStage
+	if fs.Config.DD.InChannels != 3 {
+		return tokens.Grid{}, nil, fmt.Errorf("pipeline: this first stage encodes %d-channel inputs, not RGB images", fs.Config.DD.InChannels)
+	}
+	rgb, notes, err := imgio.Prepare(img, fs.Config.Factor())
+	if err != nil {
+		return tokens.Grid{}, nil, err
+	}
+	x := imgio.ToTensor(rgb)
+	enc, err := fs.Encode(x, nil)
+	if err != nil {
+		return tokens.Grid{}, nil, err
+	}
+	return tokens.Grid{W: enc.W, H: enc.H, Codes: enc.Tokens}, notes, nil
+}
+
+// EncodeFile loads and encodes an image file.
+func EncodeFile(m *model.Model, path string) (tokens.Grid, []string, error) {
+	img, notes, err := imgio.Load(path, m.FirstStage.Config.Factor())
+	if err != nil {
+		return tokens.Grid{}, nil, err
+	}
+	g, more, err := Encode(m, img)
+	return g, append(notes, more...), err
+}
+
+// DecodeOptions control how a grid becomes an image.
+type DecodeOptions struct {
+	// Tile makes the image tile seamlessly: the decoder pads circularly.
+	Tile bool
+	// Budget is the memory in bytes a whole-latent decode may take before
+	// tiled decoding is used instead (0: DefaultBudget).
+	Budget int64
+}
+
+// DefaultBudget keeps whole decodes up to 1024x1024 pixels for the f16
+// ImageNet architecture and decodes anything larger in tiles.
+const DefaultBudget = 2500 << 20
+
+// Decode turns a token grid into an image. progress, if set, reports tiles
+// when the grid is decoded in tiles.
+func Decode(ctx context.Context, m *model.Model, g tokens.Grid, opt DecodeOptions, progress func(done, total int)) (*image.NRGBA, error) {
+	fs := m.FirstStage
+	if err := g.Validate(fs.Quantizer.Vocab()); err != nil {
+		return nil, err
+	}
+	budget := opt.Budget
+	if budget <= 0 {
+		budget = DefaultBudget
+	}
+	var out *image.NRGBA
+	var err error
+	if WholeDecodeBytes(fs, g.W, g.H) <= budget {
+		out, err = decodeWhole(fs, g, opt.Tile)
+	} else {
+		out, err = decodeTiles(ctx, fs, g, opt.Tile, progress)
+	}
+	return out, err
+}
+
+// WholeDecodeBytes estimates the peak memory of decoding a w×h grid at
+// once: a few full-resolution feature maps plus the attention scores at the
+// lowest resolution.
+func WholeDecodeBytes(fs *vqgan.Model, w, h int) int64 {
+	f := int64(fs.Config.Factor())
+	ch0 := int64(fs.Config.DD.Ch * fs.Config.DD.ChMult[0])
+	pixels := int64(w) * int64(h) * f * f
+	cells := int64(w) * int64(h)
+	return 4*4*ch0*pixels + 8*cells*cells
+}
+
+func decodeWhole(fs *vqgan.Model, g tokens.Grid, circular bool) (*image.NRGBA, error) {
+	if circular {
+		fs.Decoder.SetCircular(true)
+		defer fs.Decoder.SetCircular(false)
+	}
+	x, err := fs.DecodeTokens(g.Codes, 1, g.H, g.W)
+	if err != nil {
+		return nil, err
+	}
+	defer nn.Recycle(x)
+	return firstImage(x)
+}
+
+// decodeTiles decodes in overlapping tiles. For a tiling image the grid is
+// first padded by wrapping, so tiles at the edges see the opposite side.
+func decodeTiles(ctx context.Context, fs *vqgan.Model, g tokens.Grid, circular bool, progress func(done, total int)) (*image.NRGBA, error) {
+	t := fs.DefaultTiling()
+	margin := 0
+	src := g
+	if circular {
+		margin = t.Overlap
+		src = wrapPad(g, margin)
+	}
+	zq, err := fs.Quantizer.Embed(src.Codes, 1, src.H, src.W)
+	if err != nil {
+		return nil, err
+	}
+	x, err := fs.DecodeTiled(ctx, zq, t, progress)
+	nn.Recycle(zq)
+	if err != nil {
+		return nil, err
+	}
+	defer nn.Recycle(x)
+	img, err := firstImage(x)
+	if err != nil || margin == 0 {
+		return img, err
+	}
+	f := fs.Config.Factor()
+	crop := image.Rect(margin*f, margin*f, (margin+g.W)*f, (margin+g.H)*f)
+	out := image.NewNRGBA(image.Rect(0, 0, crop.Dx(), crop.Dy()))
+	for y := 0; y < crop.Dy(); y++ {
+		copy(out.Pix[y*out.Stride:(y+1)*out.Stride], img.Pix[(crop.Min.Y+y)*img.Stride+crop.Min.X*4:])
+	}
+	return out, nil
+}
+
+// wrapPad surrounds a grid with m cells taken from the opposite edges.
+func wrapPad(g tokens.Grid, m int) tokens.Grid {
+	out := tokens.New(g.W+2*m, g.H+2*m)
+	for y := 0; y < out.H; y++ {
+		for x := 0; x < out.W; x++ {
+			out.Set(x, y, g.At(mod(x-m, g.W), mod(y-m, g.H)))
+		}
+	}
+	return out
+}
+
+func mod(a, n int) int { return ((a % n) + n) % n }
+
+func firstImage(x *tensor.Dense) (*image.NRGBA, error) {
+	imgs, err := imgio.FromTensor(x)
+	if err != nil {
+		return nil, err
+	}
+	return imgs[0], nil
+}

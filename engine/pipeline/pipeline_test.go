@@ -1,0 +1,235 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"image"
+	"math"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"tessera/engine/ckpt"
+	"tessera/engine/imgio"
+	"tessera/engine/model"
+	"tessera/engine/sample"
+	"tessera/engine/tokens"
+)
+
+func fixture(parts ...string) string {
+	return filepath.Join(append([]string{"..", "..", "testdata", "taming-tiny"}, parts...)...)
+}
+
+func openModel(t *testing.T, name string) *model.Model {
+	t.Helper()
+	m, err := model.Open(fixture(name), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func refInts(t *testing.T, name, key string) []int {
+	t.Helper()
+	f, err := ckpt.Open(fixture(name, "vectors.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	v, err := f.Tensors[key].Int64()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]int, len(v))
+	for i, x := range v {
+		out[i] = int(x)
+	}
+	return out
+}
+
+func TestEncodeFileMatchesReferenceIndices(t *testing.T) {
+	m := openModel(t, "vqgan")
+	want := refInts(t, "vqgan", "indices")
+	for i, name := range []string{"input0.png", "input1.png"} {
+		g, notes, err := EncodeFile(m, fixture("vqgan", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(notes) != 0 || g.W != 8 || g.H != 8 {
+			t.Fatalf("%s: %dx%d grid, notes %v", name, g.W, g.H, notes)
+		}
+		if !slices.Equal(g.Codes, want[i*64:(i+1)*64]) {
+			t.Fatalf("%s: tokens differ from the reference", name)
+		}
+	}
+}
+
+func loadLabels(t *testing.T) *LabelMap {
+	t.Helper()
+	labels, w, h, err := imgio.LoadLabels(fixture("seg_transformer", "segmentation.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &LabelMap{W: w, H: h, Labels: labels}
+}
+
+func TestSegmentationSampleMatchesReference(t *testing.T) {
+	m := openModel(t, "seg_transformer")
+	req := SampleRequest{Cond: Condition{Labels: loadLabels(t), Describe: "segmentation.png"}, Options: sample.Options{Filter: sample.Filter{TopK: 1}}}
+	var last Progress
+	res, err := Sample(context.Background(), m, req, func(p Progress) {
+		if p.Stage == "sampling" {
+			last = p
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last.Done != 140 || last.Total != 140 {
+		t.Fatalf("last progress %d/%d, want 140/140", last.Done, last.Total)
+	}
+	if !slices.Equal(res[0].Grid.Codes, refInts(t, "seg_transformer", "sliding_greedy_tokens")) {
+		t.Fatal("greedy segmentation sample differs from the reference")
+	}
+	f, err := ckpt.Open(fixture("seg_transformer", "vectors.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	decoded, _ := f.Tensors["decoded"].Float32()
+	img := res[0].Image
+	if img.Bounds().Dx() != 56 || img.Bounds().Dy() != 40 {
+		t.Fatalf("image %v, want 56x40", img.Bounds())
+	}
+	// Pixels are round((clamp(x,-1,1)+1)*127.5) of the reference decode.
+	for c := 0; c < 3; c++ {
+		for y := 0; y < 40; y++ {
+			for x := 0; x < 56; x++ {
+				v := math.Max(-1, math.Min(1, float64(decoded[(c*40+y)*56+x])))
+				want := math.Round((v + 1) * 127.5)
+				got := float64(img.Pix[y*img.Stride+x*4+c])
+				if math.Abs(got-want) > 1 {
+					t.Fatalf("pixel (%d,%d) channel %d = %v, want %v", x, y, c, got, want)
+				}
+			}
+		}
+	}
+	if res[0].Params["condition"] != "segmentation.png" || res[0].Params["top_k"] != 1 {
+		t.Fatalf("params %v", res[0].Params)
+	}
+}
+
+func TestBadConditionsAreClearErrors(t *testing.T) {
+	seg := openModel(t, "seg_transformer")
+	lm := loadLabels(t)
+	lm.Labels[3*lm.W+7] = 9
+	_, err := Sample(context.Background(), seg, SampleRequest{Cond: Condition{Labels: lm, Describe: "map.png"}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "label 9") || !strings.Contains(err.Error(), "(7,3)") || !strings.Contains(err.Error(), "map.png") {
+		t.Fatalf("out-of-range label: %v", err)
+	}
+	cin := openModel(t, "cin_transformer")
+	if _, err := Sample(context.Background(), cin, SampleRequest{}, nil); err == nil || !strings.Contains(err.Error(), "class-conditional") {
+		t.Fatalf("missing class: %v", err)
+	}
+	c := 12
+	if _, err := Sample(context.Background(), cin, SampleRequest{Cond: Condition{Class: &c}}, nil); err == nil || !strings.Contains(err.Error(), "class 12") {
+		t.Fatalf("class out of range: %v", err)
+	}
+	if _, err := Sample(context.Background(), openModel(t, "vqgan"), SampleRequest{}, nil); err == nil {
+		t.Fatal("sampled from a first stage")
+	}
+}
+
+func TestCancelledSampleKeepsPartialImage(t *testing.T) {
+	m := openModel(t, "cin_transformer")
+	class := 3
+	ctx, cancel := context.WithCancel(context.Background())
+	req := SampleRequest{Cond: Condition{Class: &class}, Options: sample.Options{Seed: 1}}
+	res, err := Sample(ctx, m, req, func(p Progress) {
+		if p.Done == 20 && p.Stage == "sampling" {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || len(res) != 1 || res[0].Image == nil {
+		t.Fatalf("err %v, %d results", err, len(res))
+	}
+}
+
+// rollDiff rolls img by half its size and returns the largest pixel
+// difference from want: a tiling image rolled by half is exactly the decode
+// of its token grid rolled by half, with nothing special where the old edges
+// now meet in the middle.
+func rollDiff(img, want *image.NRGBA) float64 {
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
+	worst := 0.0
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			sx, sy := (x+w/2)%w, (y+h/2)%h
+			for c := 0; c < 3; c++ {
+				d := math.Abs(float64(img.Pix[sy*img.Stride+sx*4+c]) - float64(want.Pix[y*want.Stride+x*4+c]))
+				worst = math.Max(worst, d)
+			}
+		}
+	}
+	return worst
+}
+
+func rollGrid(g tokens.Grid) tokens.Grid {
+	out := tokens.New(g.W, g.H)
+	for y := 0; y < g.H; y++ {
+		for x := 0; x < g.W; x++ {
+			out.Set(x, y, g.At((x+g.W/2)%g.W, (y+g.H/2)%g.H))
+		}
+	}
+	return out
+}
+
+func TestTileModeMakesSeamlessImages(t *testing.T) {
+	m := openModel(t, "cin_transformer")
+	class := 5
+	req := SampleRequest{Cond: Condition{Class: &class}, W: 12, H: 12,
+		Options: sample.Options{Seed: 9, Filter: sample.Filter{TopK: 10}, Tile: true}, Decode: DecodeOptions{Tile: true}}
+	res, err := Sample(context.Background(), m, req, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rolled := rollGrid(res[0].Grid)
+	want, err := Decode(context.Background(), m, rolled, DecodeOptions{Tile: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := rollDiff(res[0].Image, want); d > 1 {
+		t.Fatalf("rolled by half, the tile-mode image differs from its rolled grid's decode by %v levels", d)
+	}
+	// An ordinary decode pads with zeros: its edges are not interior.
+	plain, _ := Decode(context.Background(), m, res[0].Grid, DecodeOptions{}, nil)
+	plainRolled, _ := Decode(context.Background(), m, rolled, DecodeOptions{}, nil)
+	if d := rollDiff(plain, plainRolled); d < 10 {
+		t.Fatalf("zero-padded decode is seamless too (%v levels): the check cannot tell", d)
+	}
+}
+
+func TestDecodeChoosesTilesOverBudget(t *testing.T) {
+	m := openModel(t, "vqgan")
+	g := tokens.New(40, 36)
+	for i := range g.Codes {
+		g.Codes[i] = (i * 7) % 64
+	}
+	tiles := 0
+	img, err := Decode(context.Background(), m, g, DecodeOptions{Budget: 1}, func(done, total int) { tiles = total })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tiles == 0 || img.Bounds().Dx() != 160 || img.Bounds().Dy() != 144 {
+		t.Fatalf("%d tiles, image %v", tiles, img.Bounds())
+	}
+	tiles = 0
+	if _, err := Decode(context.Background(), m, g, DecodeOptions{}, func(done, total int) { tiles = total }); err != nil || tiles != 0 {
+		t.Fatalf("a small grid was decoded in %d tiles (%v)", tiles, err)
+	}
+	circ, err := Decode(context.Background(), m, g, DecodeOptions{Budget: 1, Tile: true}, nil)
+	if err != nil || circ.Bounds() != img.Bounds() {
+		t.Fatalf("tiled circular decode: %v %v", circ.Bounds(), err)
+	}
+}

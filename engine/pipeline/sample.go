@@ -1,0 +1,156 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"image"
+
+	"tessera/engine/model"
+	"tessera/engine/sample"
+	"tessera/engine/tokens"
+)
+
+// SampleRequest is everything a sampling run needs besides the model.
+type SampleRequest struct {
+	Cond    Condition
+	W, H    int // grid size in tokens; zero means the model's native grid, or the condition's
+	Options sample.Options
+	Decode  DecodeOptions
+	// PreviewEvery decodes the partial grids every so many tokens (0: never).
+	PreviewEvery int
+}
+
+// Progress reports a sampling run: tokens done, and now and then a preview
+// of the first grid decoded.
+type Progress struct {
+	Done, Total int
+	Grids       []tokens.Grid // valid during the call only
+	Preview     *image.NRGBA
+	Stage       string // "sampling" or "decoding"
+}
+
+// Result is one sampled grid, its image and the parameters that made it.
+type Result struct {
+	Grid   tokens.Grid
+	Image  *image.NRGBA
+	Params map[string]any
+}
+
+// Sample draws new grids and decodes them. On cancellation it returns what
+// it has: the partial grids, decoded, with the context's error.
+func Sample(ctx context.Context, m *model.Model, req SampleRequest, progress func(Progress)) ([]Result, error) {
+	s, cond, notes, err := sampler(m, req)
+	if err != nil {
+		return nil, err
+	}
+	w, h := gridSize(m, cond, req)
+	opt := withProgress(ctx, m, req, progress)
+	grids, err := s.Sample(ctx, w, h, opt)
+	return finish(m, req, grids, notes, "sample", progress, err)
+}
+
+// Resample redraws the masked tokens of a grid, keeping the rest.
+func Resample(ctx context.Context, m *model.Model, g tokens.Grid, mask tokens.Mask, req SampleRequest, progress func(Progress)) ([]Result, error) {
+	s, cond, notes, err := sampler(m, req)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.Validate(m.FirstStage.Quantizer.Vocab()); err != nil {
+		return nil, err
+	}
+	if cond.Grid != nil && (cond.Grid.W != g.W || cond.Grid.H != g.H) {
+		return nil, fmt.Errorf("pipeline: the condition gives a %dx%d grid but the grid to edit is %dx%d", cond.Grid.W, cond.Grid.H, g.W, g.H)
+	}
+	opt := withProgress(ctx, m, req, progress)
+	grids, err := s.Resample(ctx, []tokens.Grid{g}, mask, opt)
+	return finish(m, req, grids, notes, "resample", progress, err)
+}
+
+func sampler(m *model.Model, req SampleRequest) (*sample.Sampler, sample.Cond, []string, error) {
+	cond, notes, err := BuildCond(m, req.Cond)
+	if err != nil {
+		return nil, cond, nil, err
+	}
+	return sample.New(m.Transformer, cond), cond, notes, nil
+}
+
+func gridSize(m *model.Model, cond sample.Cond, req SampleRequest) (int, int) {
+	if cond.Grid != nil {
+		return cond.Grid.W, cond.Grid.H
+	}
+	w, h := req.W, req.H
+	if w == 0 {
+		w = m.Window()
+	}
+	if h == 0 {
+		h = m.Window()
+	}
+	return w, h
+}
+
+func withProgress(ctx context.Context, m *model.Model, req SampleRequest, progress func(Progress)) sample.Options {
+	opt := req.Options
+	opt.Vocab = m.FirstStage.Quantizer.Vocab()
+	if progress == nil {
+		return opt
+	}
+	opt.Progress = func(p sample.Progress) {
+		out := Progress{Done: p.Done, Total: p.Total, Grids: p.Grids, Stage: "sampling"}
+		if req.PreviewEvery > 0 && (p.Done%req.PreviewEvery == 0 || p.Done == p.Total) {
+			// A preview shows the first grid as it stands; an error just
+			// means no preview this time.
+			out.Preview, _ = Decode(ctx, m, p.Grids[0], req.Decode, nil)
+		}
+		progress(out)
+	}
+	return opt
+}
+
+// finish decodes the grids and attaches parameters; a sampling error (a
+// cancellation) is returned alongside whatever could be decoded.
+func finish(m *model.Model, req SampleRequest, grids []tokens.Grid, notes []string, op string, progress func(Progress), sampleErr error) ([]Result, error) {
+	if grids == nil {
+		return nil, sampleErr
+	}
+	var out []Result
+	for i, g := range grids {
+		if progress != nil {
+			progress(Progress{Done: i, Total: len(grids), Stage: "decoding"})
+		}
+		// The partial grids of a cancelled run still decode: unsampled
+		// tokens are 0, a valid code.
+		img, err := Decode(context.Background(), m, g, req.Decode, nil)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, Result{Grid: g, Image: img, Params: params(m, req, op, i, notes)})
+	}
+	return out, sampleErr
+}
+
+// params records how a result was made, for PNG metadata and galleries.
+func params(m *model.Model, req SampleRequest, op string, index int, notes []string) map[string]any {
+	o := req.Options
+	p := map[string]any{
+		"operation":   op,
+		"model":       m.WeightsPath,
+		"seed":        o.Seed,
+		"index":       index,
+		"count":       max(o.Count, 1),
+		"top_k":       o.Filter.TopK,
+		"top_p":       o.Filter.TopP,
+		"temperature": o.Filter.Temperature,
+		"stride":      max(o.Stride, 1),
+		"tile":        o.Tile,
+	}
+	if c := req.Cond.Class; c != nil {
+		p["class"] = *c
+	}
+	if req.Cond.Describe != "" {
+		p["condition"] = req.Cond.Describe
+	}
+	if len(notes) > 0 {
+		p["notes"] = notes
+	}
+	return p
+}
