@@ -2,6 +2,8 @@ package codebook
 
 import (
 	"context"
+	"image"
+	"image/color"
 	"math"
 	"path/filepath"
 	"slices"
@@ -86,5 +88,45 @@ func TestPatchesDecodeEachEntry(t *testing.T) {
 				t.Fatalf("patch %d differs from decoding the entry alone", tok)
 			}
 		}
+	}
+}
+
+func TestAtlasPlacesAndLabelsEntries(t *testing.T) {
+	var patches []*image.NRGBA
+	for i := 0; i < 11; i++ {
+		p := image.NewNRGBA(image.Rect(0, 0, 4, 4))
+		for j := 0; j < 16; j++ {
+			p.SetNRGBA(j%4, j/4, color.NRGBA{uint8(20 * i), 100, uint8(j * 10), 255})
+		}
+		patches = append(patches, p)
+	}
+	l := AtlasLayout{Cols: 4, Scale: 3, Patch: 4}
+	img := Atlas(patches, nil, l)
+	if w, h := l.Size(11); img.Bounds().Dx() != w || img.Bounds().Dy() != h {
+		t.Fatalf("atlas %v, layout says %dx%d", img.Bounds(), w, h)
+	}
+	for _, i := range []int{0, 5, 10} {
+		r := l.PatchRect(i)
+		// Patch pixel (1, 2) is scaled 3x.
+		if got, want := img.NRGBAAt(r.Min.X+1*3+1, r.Min.Y+2*3+2), patches[i].NRGBAAt(1, 2); got != want {
+			t.Fatalf("entry %d: atlas pixel %v, patch pixel %v", i, got, want)
+		}
+		if got := l.EntryAt(r.Min.X+2, r.Min.Y+2, 11); got != i {
+			t.Fatalf("EntryAt over entry %d says %d", i, got)
+		}
+		ink := 0
+		for y := r.Max.Y; y < r.Max.Y+labelHeight; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				if img.NRGBAAt(x, y).R > 200 {
+					ink++
+				}
+			}
+		}
+		if ink == 0 {
+			t.Fatalf("entry %d has no label", i)
+		}
+	}
+	if l.EntryAt(l.PatchRect(11).Min.X, l.PatchRect(11).Min.Y, 11) != -1 {
+		t.Fatal("an empty cell maps to an entry")
 	}
 }

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"tessera/engine/model"
+)
+
+func init() {
+	register(command{
+		name:    "convert",
+		args:    "--model PATH [--config FILE] --out model.safetensors",
+		summary: "save a model as one Tessera safetensors file (weights in use and their config)",
+		run:     runConvert,
+	})
+}
+
+func runConvert(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("convert", stderr)
+	mf := addModelFlags(fs)
+	out := fs.String("out", "", "safetensors `FILE` to write")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 || *out == "" || mf.path == "" {
+		return usagef("need --model PATH and --out FILE")
+	}
+	if _, err := model.Convert(mf.path, mf.config, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: written\n", *out)
+	return nil
+}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"tessera/engine/imgio"
+	"tessera/engine/pipeline"
+	"tessera/engine/tokens"
+)
+
+func init() {
+	register(command{
+		name:    "resample",
+		args:    "--model PATH --tokens IN.json (--mask MASK.png | --rect x,y,w,h) [sampling flags] --out image.png [--tokens OUT.json]",
+		summary: "resample a region of a token grid with the transformer, keeping the rest",
+		run:     runResample,
+	})
+}
+
+// pathList collects a flag given more than once.
+type pathList []string
+
+func (p *pathList) String() string     { return fmt.Sprint(*p) }
+func (p *pathList) Set(v string) error { *p = append(*p, v); return nil }
+
+func runResample(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("resample", stderr)
+	mf := addModelFlags(fs)
+	sf := addSamplingFlags(fs)
+	var grids pathList
+	fs.Var(&grids, "tokens", "the grid to edit (JSON, or a PNG written by Tessera); give it again to name where the new grid's JSON goes")
+	maskPath := fs.String("mask", "", "mask `PNG`: non-black pixels mark tokens to resample (token- or pixel-sized)")
+	rect := fs.String("rect", "", "rectangle `x,y,w,h` in tokens to resample")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 || sf.out == "" || len(grids) == 0 || len(grids) > 2 || (*maskPath == "") == (*rect == "") {
+		return usagef("need --tokens IN, one of --mask and --rect, and --out FILE")
+	}
+	g, params, err := readGrid(grids[0])
+	if err != nil {
+		return err
+	}
+	m, err := mf.open()
+	if err != nil {
+		return err
+	}
+	mask, err := loadMask(*maskPath, *rect, g, m.FirstStage.Config.Factor())
+	if err != nil {
+		return err
+	}
+	req, err := sf.request(m, params, stderr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	res, err := pipeline.Resample(ctx, m, g, mask, req, tokenProgress(stderr))
+	tokensOut := ""
+	if len(grids) == 2 {
+		tokensOut = grids[1]
+	}
+	return writeResults(res, err, sf.out, tokensOut, stdout)
+}
+
+func loadMask(path, rect string, g tokens.Grid, factor int) (tokens.Mask, error) {
+	if rect != "" {
+		var x, y, w, h int
+		if _, err := fmt.Sscanf(rect, "%d,%d,%d,%d", &x, &y, &w, &h); err != nil {
+			return tokens.Mask{}, usagef("--rect %q: want x,y,w,h", rect)
+		}
+		return tokens.MaskFromRect(g.W, g.H, x, y, w, h)
+	}
+	return imgio.LoadMask(path, g.W, g.H, factor)
+}

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"tessera/engine/imgio"
+	"tessera/engine/model"
+	"tessera/engine/pipeline"
+	"tessera/engine/sample"
+	"tessera/engine/tokens"
+)
+
+func init() {
+	register(command{
+		name: "sample",
+		args: "--model PATH [--class N | --seg MAP.png | --cond IMAGE] [--width W --height H] [--top-k K] [--top-p P] " +
+			"[--temperature T] [--seed S] [--count N] [--stride S] [--tile] --out image.png [--tokens tokens.json]",
+		summary: "sample new images with the transformer",
+		run:     runSample,
+	})
+}
+
+// samplingFlags are the flags sample and resample share.
+type samplingFlags struct {
+	class             int
+	seg, cond         string
+	topK              int
+	topP, temperature float64
+	seed              int64
+	stride            int
+	tile              bool
+	out               string
+}
+
+func addSamplingFlags(fs *flag.FlagSet) *samplingFlags {
+	s := &samplingFlags{}
+	fs.IntVar(&s.class, "class", -1, "class `N` for class-conditional models")
+	fs.StringVar(&s.seg, "seg", "", "segmentation label map `PNG` (pixel value = label) for segmentation models")
+	fs.StringVar(&s.cond, "cond", "", "conditioning `IMAGE` (e.g. depth) for other spatially conditioned models")
+	fs.IntVar(&s.topK, "top-k", 100, "keep the K most likely tokens at each step (0: all; 1: greedy)")
+	fs.Float64Var(&s.topP, "top-p", 0, "keep the most likely tokens up to cumulative probability P (0: off)")
+	fs.Float64Var(&s.temperature, "temperature", 1, "divide logits by T before filtering")
+	fs.Int64Var(&s.seed, "seed", -1, "random seed (default: a new one, printed)")
+	fs.IntVar(&s.stride, "stride", 1, "sliding-window step in tokens; 1 is the published behaviour, larger is faster")
+	fs.BoolVar(&s.tile, "tile", false, "make an image that tiles seamlessly")
+	fs.StringVar(&s.out, "out", "", "PNG `FILE` to write (with --count N, numbered FILE-1.png ...)")
+	return s
+}
+
+// request turns the flags into a sampling request; params are the grid's
+// recorded parameters, whose class is used when --class is not given.
+func (s *samplingFlags) request(m *model.Model, params map[string]any, stderr io.Writer) (pipeline.SampleRequest, error) {
+	if s.seed < 0 {
+		s.seed = rand.New(rand.NewSource(time.Now().UnixNano())).Int63n(1 << 31)
+		fmt.Fprintf(stderr, "seed %d\n", s.seed)
+	}
+	if s.temperature <= 0 || s.topP < 0 || s.topP > 1 || s.topK < 0 || s.stride < 1 {
+		return pipeline.SampleRequest{}, usagef("need --temperature > 0, --top-p in [0,1], --top-k >= 0 and --stride >= 1")
+	}
+	req := pipeline.SampleRequest{
+		Options: sample.Options{
+			Filter: sample.Filter{TopK: s.topK, TopP: s.topP, Temperature: s.temperature},
+			Seed:   s.seed, Stride: s.stride, Tile: s.tile,
+		},
+		Decode: pipeline.DecodeOptions{Tile: s.tile},
+	}
+	given := 0
+	if s.class < 0 {
+		// Resampling a grid made with a class reuses that class.
+		if c, ok := params["class"].(json.Number); ok {
+			if v, err := c.Int64(); err == nil {
+				s.class = int(v)
+			}
+		}
+	}
+	if s.class >= 0 {
+		c := s.class
+		req.Cond.Class, req.Cond.Describe = &c, fmt.Sprintf("class %d", c)
+		given++
+	}
+	if s.seg != "" {
+		labels, w, h, err := imgio.LoadLabels(s.seg)
+		if err != nil {
+			return req, err
+		}
+		req.Cond.Labels, req.Cond.Describe = &pipeline.LabelMap{W: w, H: h, Labels: labels}, s.seg
+		given++
+	}
+	if s.cond != "" {
+		img, notes, err := imgio.Load(s.cond, 1)
+		if err != nil {
+			return req, err
+		}
+		for _, n := range notes {
+			fmt.Fprintf(stderr, "%s: %s\n", s.cond, n)
+		}
+		req.Cond.Image, req.Cond.Describe = img, s.cond
+		given++
+	}
+	if given > 1 {
+		return req, usagef("give only one of --class, --seg and --cond")
+	}
+	return req, nil
+}
+
+func runSample(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("sample", stderr)
+	mf := addModelFlags(fs)
+	sf := addSamplingFlags(fs)
+	width := fs.Int("width", 0, "grid width in tokens (default: the model's native grid, or the condition's)")
+	height := fs.Int("height", 0, "grid height in tokens")
+	count := fs.Int("count", 1, "sample N images together")
+	tokensOut := fs.String("tokens", "", "also write the token grid JSON to `FILE`")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 || sf.out == "" || *count < 1 || *width < 0 || *height < 0 {
+		return usagef("need --out FILE, a positive --count and no extra arguments")
+	}
+	m, err := mf.open()
+	if err != nil {
+		return err
+	}
+	req, err := sf.request(m, nil, stderr)
+	if err != nil {
+		return err
+	}
+	req.W, req.H, req.Options.Count = *width, *height, *count
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	res, err := pipeline.Sample(ctx, m, req, tokenProgress(stderr))
+	return writeResults(res, err, sf.out, *tokensOut, stdout)
+}
+
+// tokenProgress prints sampling progress on one line of stderr, at most ten
+// times a second.
+func tokenProgress(w io.Writer) func(pipeline.Progress) {
+	start := time.Now()
+	var last time.Time
+	return func(p pipeline.Progress) {
+		if p.Stage != "sampling" || (time.Since(last) < 100*time.Millisecond && p.Done < p.Total) {
+			return
+		}
+		last = time.Now()
+		rate := float64(p.Done) / time.Since(start).Seconds()
+		fmt.Fprintf(w, "\rsampling %d/%d tokens (%.1f tokens/s)", p.Done, p.Total, rate)
+		endLine(w, p.Done, p.Total)
+	}
+}
+
+// writeResults saves each result; a cancelled run still saves its partial
+// images and then reports the cancellation.
+func writeResults(res []pipeline.Result, runErr error, out, tokensOut string, stdout io.Writer) error {
+	for i, r := range res {
+		path, tpath := numbered(out, i, len(res)), numbered(tokensOut, i, len(res))
+		if err := imgio.SaveWithGrid(path, r.Image, r.Grid, r.Params); err != nil {
+			return err
+		}
+		if tpath != "" {
+			if err := tokens.Write(tpath, r.Grid, r.Params); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(stdout, "%s: %dx%d tokens, %dx%d pixels\n", path, r.Grid.W, r.Grid.H, r.Image.Bounds().Dx(), r.Image.Bounds().Dy())
+	}
+	if runErr != nil && len(res) > 0 {
+		return fmt.Errorf("stopped early (%v); the partial results were saved", runErr)
+	}
+	return runErr
+}
+
+// numbered turns out.png into out-1.png, out-2.png ... when there are several.
+func numbered(path string, i, n int) string {
+	if path == "" || n == 1 {
+		return path
+	}
+	ext := filepath.Ext(path)
+	return fmt.Sprintf("%s-%d%s", strings.TrimSuffix(path, ext), i+1, ext)
+}
