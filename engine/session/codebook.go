@@ -1,0 +1,73 @@
+package session
+
+import (
+	"context"
+	"image"
+
+	"tessera/engine/codebook"
+	"tessera/engine/imgio"
+	"tessera/engine/jobs"
+)
+
+// Codebook is everything the codebook explorer shows about a model.
+type Codebook struct {
+	Patches []*image.NRGBA // each entry decoded on its own, in token order
+	Vectors []float32      // [len(Patches), Dim]
+	Dim     int
+	Map     [][2]float64 // the vectors projected on their first two principal components
+}
+
+// Neighbors returns the k entries nearest to entry i.
+func (c *Codebook) Neighbors(i, k int) []int { return codebook.Neighbors(c.Vectors, c.Dim, i, k) }
+
+// Codebook decodes every entry and maps the code vectors, on the worker.
+// The result is a *Codebook.
+func (s *Session) Codebook() *jobs.Job {
+	return s.Worker.Submit("codebook", func(ctx context.Context, report func(jobs.Progress)) (jobs.Result, error) {
+		m, err := s.current()
+		if err != nil {
+			return nil, err
+		}
+		fs := m.FirstStage
+		p, err := codebook.Patches(ctx, fs, func(done, total int) {
+			report(jobs.Progress{Done: done, Total: total, Message: "decoding entries"})
+		})
+		if err != nil {
+			return nil, err
+		}
+		patches, err := imgio.FromTensor(p)
+		if err != nil {
+			return nil, err
+		}
+		vecs, dim := fs.Quantizer.Codebook()
+		return &Codebook{Patches: patches, Vectors: vecs, Dim: dim, Map: codebook.PCA2(vecs, dim)}, nil
+	})
+}
+
+// Usage counts token use over images (encoding each) on the worker; the
+// result is a codebook.Usage.
+func (s *Session) Usage(paths []string) *jobs.Job {
+	return s.Worker.Submit("codebook usage", func(ctx context.Context, report func(jobs.Progress)) (jobs.Result, error) {
+		m, err := s.current()
+		if err != nil {
+			return nil, err
+		}
+		var grids [][]int
+		for i, p := range paths {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			report(jobs.Progress{Done: i, Total: len(paths), Message: p})
+			img, _, err := imgio.Load(p, m.FirstStage.Config.Factor())
+			if err != nil {
+				return nil, err
+			}
+			g, err := encodeGrid(m, img)
+			if err != nil {
+				return nil, err
+			}
+			grids = append(grids, g.Codes)
+		}
+		return codebook.CountUsage(m.FirstStage.Quantizer.Vocab(), grids...)
+	})
+}
