@@ -26,6 +26,8 @@ type Conv2d struct {
 	Out, In        int
 	KH, KW, Stride int
 	Pad            Padding
+
+	wino winoCache
 }
 
 // OutputSize returns the spatial size of the output for an h×w input.
@@ -92,9 +94,14 @@ func (c *Conv2d) run(out, x *tensor.Dense, pro *Prologue, accumulate bool) {
 	n, ch, h, w := Dims4(x)
 	_, _, oh, ow := Dims4(out)
 	src, dst := Data(x), Data(out)
+	wino := c.winogradFits(oh, ow)
 	for b := 0; b < n; b++ {
 		y := dst[b*c.Out*oh*ow : (b+1)*c.Out*oh*ow]
 		c.initOutput(y, oh*ow, accumulate)
+		if wino {
+			c.winograd(src[b*ch*h*w:(b+1)*ch*h*w], h, w, y, oh, ow, pro, b, winoBudget)
+			continue
+		}
 		c.forwardOne(src[b*ch*h*w:(b+1)*ch*h*w], h, w, y, oh, ow, pro, b)
 	}
 }

@@ -1,0 +1,313 @@
+package nn
+
+import (
+	"sync"
+
+	"tessera/engine/nn/blas"
+)
+
+// Winograd F(4x4, 3x3) for 3x3 stride-1 convolutions. Each 4x4 block of
+// output is computed from a 6x6 block of input through 36 element-wise
+// products in a transform domain; summed over input channels those products
+// are 36 independent [Out×In]·[In×tiles] matrix products, 2.25 multiplies
+// per output and tap row instead of 9.
+//
+// The interpolation points are 0, 1, -1, 1/2, -2 and infinity. Against the
+// usual 0, ±1, ±2 they halve the float32 error at 512 input channels (the
+// transform-domain values spread less), for the same transform cost.
+var winoPoints = [5]float64{0, 1, -1, 0.5, -2}
+
+const (
+	winoM = 4         // output tile side
+	winoN = winoM + 2 // input tile side
+	winoK = winoN * winoN
+)
+
+// winoBudget bounds, in floats, the transform-domain input and output of one
+// block of tiles (24 MiB): large feature maps are convolved block by block.
+const winoBudget = 6 << 20
+
+// winoCache holds a layer's weights in the transform domain, computed on
+// first use. It assumes Weight does not change after the first forward pass.
+type winoCache struct {
+	once sync.Once
+	u    []float32 // [winoK][Out][In]
+}
+
+func (c *Conv2d) winoWeights() []float32 {
+	c.wino.once.Do(func() { c.wino.u = winoTransformWeights(c.Weight, c.Out, c.In) })
+	return c.wino.u
+}
+
+// winoG is the kernel transform: row j evaluates the kernel polynomial at
+// point j, divided by the Lagrange denominator so that the input and output
+// transforms keep small, exact coefficients. The last row is the point at
+// infinity (the leading coefficient).
+func winoG() (g [winoN][3]float64) {
+	for j, p := range winoPoints {
+		f := 1.0
+		for l, q := range winoPoints {
+			if l != j {
+				f *= p - q
+			}
+		}
+		g[j] = [3]float64{1 / f, p / f, p * p / f}
+	}
+	g[winoN-1] = [3]float64{0, 0, 1}
+	return g
+}
+
+// winoTransformWeights returns G·w·Gᵀ for every (out, in) kernel, laid out
+// as winoK matrices [Out][In], computed in float64 and rounded once.
+func winoTransformWeights(w []float32, out, in int) []float32 {
+	g := winoG()
+	u := make([]float32, winoK*out*in)
+	For(out, 4, func(o0, o1 int) {
+		for o := o0; o < o1; o++ {
+			for ci := 0; ci < in; ci++ {
+				k := w[(o*in+ci)*9 : (o*in+ci)*9+9]
+				var gw [winoN][3]float64 // G·w
+				for a := range winoN {
+					for kw := range 3 {
+						gw[a][kw] = g[a][0]*float64(k[kw]) + g[a][1]*float64(k[3+kw]) + g[a][2]*float64(k[6+kw])
+					}
+				}
+				for a := range winoN {
+					for b := range winoN {
+						v := gw[a][0]*g[b][0] + gw[a][1]*g[b][1] + gw[a][2]*g[b][2]
+						u[((a*winoN+b)*out+o)*in+ci] = float32(v)
+					}
+				}
+			}
+		}
+	})
+	return u
+}
+
+// winoBuffers pools the per-block transform-domain buffers and the
+// per-worker padded input patches.
+var winoBuffers, winoPatches = sync.Pool{New: func() any { return new([]float32) }}, sync.Pool{New: func() any { return new([]float32) }}
+
+func pooled(p *sync.Pool, n int) (*[]float32, []float32) {
+	b := p.Get().(*[]float32)
+	if cap(*b) < n {
+		*b = make([]float32, n)
+	}
+	return b, (*b)[:n]
+}
+
+// winograd adds the convolution of one sample (x, In×h×w) to y (Out×oh×ow),
+// like forwardOne, for a 3x3 stride-1 kernel. budget bounds the
+// transform-domain floats of one block of tiles.
+func (c *Conv2d) winograd(x []float32, h, w int, y []float32, oh, ow int, pro *Prologue, sample, budget int) {
+	u := c.winoWeights()
+	tilesY, tilesX := (oh+winoM-1)/winoM, (ow+winoM-1)/winoM
+	maxT := max(1, budget/(winoK*(c.In+c.Out)))
+	// Whole tile rows when they fit, and blocks of about equal size, so
+	// every block's products are about as wide.
+	bw := balance(tilesX, maxT)
+	bh := balance(tilesY, max(1, maxT/bw))
+
+	bufp, buf := pooled(&winoBuffers, winoK*(c.In+c.Out)*bh*bw)
+	defer winoBuffers.Put(bufp)
+	src := winoSource{x: x, h: h, w: w, pad: c.Pad, pro: pro, bc: sample * c.In}
+	for ty0 := 0; ty0 < tilesY; ty0 += bh {
+		for tx0 := 0; tx0 < tilesX; tx0 += bw {
+			blk := winoBlock{ty0: ty0, tx0: tx0, th: min(bh, tilesY-ty0), tw: min(bw, tilesX-tx0)}
+			t := blk.th * blk.tw
+			v, m := buf[:winoK*c.In*t], buf[winoK*c.In*t:winoK*(c.In+c.Out)*t]
+			For(c.In, 1, func(c0, c1 int) {
+				pp, patch := pooled(&winoPatches, (winoM*blk.th+2)*(winoM*blk.tw+2))
+				for ci := c0; ci < c1; ci++ {
+					src.fill(patch, ci, blk)
+					winoInputTiles(v[ci*t:], c.In*t, patch, blk)
+				}
+				winoPatches.Put(pp)
+			})
+			for k := range winoK {
+				blas.Sgemm(false, false, c.Out, t, c.In, 1, u[k*c.Out*c.In:], c.In, v[k*c.In*t:], t, 0, m[k*c.Out*t:], t)
+			}
+			For(c.Out, 1, func(o0, o1 int) {
+				for o := o0; o < o1; o++ {
+					winoOutputTiles(y[o*oh*ow:(o+1)*oh*ow], oh, ow, m[o*t:], c.Out*t, blk)
+				}
+			})
+		}
+	}
+}
+
+// balance returns the size of the parts when n is cut into as few parts of
+// at most most as possible, all about equal.
+func balance(n, most int) int {
+	parts := (n + most - 1) / most
+	return (n + parts - 1) / parts
+}
+
+// winoBlock is a rectangle of output tiles: rows ty0.., columns tx0...
+type winoBlock struct{ ty0, tx0, th, tw int }
+
+// winoSource reads one sample's input through the padding and prologue.
+type winoSource struct {
+	x    []float32
+	h, w int
+	pad  Padding
+	pro  *Prologue
+	bc   int // index of channel 0 of this sample in the prologue
+}
+
+// fill writes into patch the (4·th+2)×(4·tw+2) input values the block's
+// tiles read from channel ci: padding resolved, prologue applied. Rows and
+// columns past the padding feed only outputs that are cut off, so they wrap
+// or are zero like the padding.
+func (s *winoSource) fill(patch []float32, ci int, blk winoBlock) {
+	rows, cols := winoM*blk.th+2, winoM*blk.tw+2
+	plane := s.x[ci*s.h*s.w : (ci+1)*s.h*s.w]
+	iy0, ix0 := winoM*blk.ty0-s.pad.Top, winoM*blk.tx0-s.pad.Left
+	// Columns [lo, hi) of the patch lie inside the input.
+	lo, hi := max(0, -ix0), max(0, min(cols, s.w-ix0))
+	for r := range rows {
+		dst := patch[r*cols : (r+1)*cols]
+		iy := iy0 + r
+		if iy < 0 || iy >= s.h {
+			if !s.pad.Circular {
+				clear(dst)
+				continue
+			}
+			iy = wrap(iy, s.h)
+		}
+		row := plane[iy*s.w : (iy+1)*s.w]
+		if lo < hi {
+			s.copy(dst[lo:hi], row[ix0+lo:ix0+hi], ci)
+		}
+		s.edge(dst[:min(lo, cols)], row, ix0, ci)
+		s.edge(dst[max(lo, hi):], row, ix0+max(lo, hi), ci)
+	}
+}
+
+// edge fills dst, patch columns outside the input that start at input
+// column ix, from the padding.
+func (s *winoSource) edge(dst, row []float32, ix, ci int) {
+	if !s.pad.Circular {
+		clear(dst)
+		return
+	}
+	for i := range dst {
+		j := wrap(ix+i, s.w)
+		s.copy(dst[i:i+1], row[j:j+1], ci)
+	}
+}
+
+func (s *winoSource) copy(dst, src []float32, ci int) {
+	if s.pro == nil {
+		copy(dst, src)
+		return
+	}
+	s.pro.apply(dst, src, s.bc+ci)
+}
+
+// winoInputTiles transforms every 6x6 tile of one channel's patch (Bᵀ·d·B)
+// and scatters the 36 values to v[k*stride + tile].
+func winoInputTiles(v []float32, stride int, patch []float32, blk winoBlock) {
+	cols := winoM*blk.tw + 2
+	for ty := range blk.th {
+		for tx := range blk.tw {
+			var d [winoN][winoN]float32
+			for r := range winoN {
+				p := patch[(winoM*ty+r)*cols+winoM*tx:]
+				p = p[:winoN]
+				d[r][0], d[r][1], d[r][2], d[r][3], d[r][4], d[r][5] = winoIn1(p[0], p[1], p[2], p[3], p[4], p[5])
+			}
+			t := ty*blk.tw + tx
+			for b := range winoN {
+				v0, v1, v2, v3, v4, v5 := winoIn1(d[0][b], d[1][b], d[2][b], d[3][b], d[4][b], d[5][b])
+				v[(0*winoN+b)*stride+t] = v0
+				v[(1*winoN+b)*stride+t] = v1
+				v[(2*winoN+b)*stride+t] = v2
+				v[(3*winoN+b)*stride+t] = v3
+				v[(4*winoN+b)*stride+t] = v4
+				v[(5*winoN+b)*stride+t] = v5
+			}
+		}
+	}
+}
+
+// winoIn1 is Bᵀ applied to six values. Row j of Bᵀ holds the coefficients
+// of the product of (x - p) over every finite point p but point j (all of
+// them for the last row):
+//
+//	1 -3/2  -2  3/2  1  0
+//	0  -1  1/2  5/2  1  0
+//	0   1 -5/2  1/2  1  0
+//	0  -2   -1    2  1  0
+//	0  1/2  -1 -1/2  1  0
+//	0   1 -3/2   -2 3/2 1
+func winoIn1(d0, d1, d2, d3, d4, d5 float32) (v0, v1, v2, v3, v4, v5 float32) {
+	p, q := d3-d1, d4-d2
+	a, b := q+1.5*d3, p+1.5*d2
+	v0 = d0 - d2 + q + 1.5*p
+	v1, v2 = a+b, a-b
+	v3 = q + 2*p
+	v4 = q - 0.5*p
+	v5 = d5 - d3 - p + 1.5*q
+	return
+}
+
+// winoOutputTiles applies Aᵀ·m·A to every tile of one output channel and
+// adds the 4x4 results into y (oh×ow), cutting tiles off at the edges.
+// Element k of tile t is m[k*stride + t].
+func winoOutputTiles(y []float32, oh, ow int, m []float32, stride int, blk winoBlock) {
+	for ty := range blk.th {
+		oy := winoM * (blk.ty0 + ty)
+		for tx := range blk.tw {
+			ox := winoM * (blk.tx0 + tx)
+			t := ty*blk.tw + tx
+			var r [winoN][winoM]float32
+			for a := range winoN {
+				e := m[a*winoN*stride+t:]
+				r[a][0], r[a][1], r[a][2], r[a][3] = winoOut1(e[0], e[stride], e[2*stride], e[3*stride], e[4*stride], e[5*stride])
+			}
+			var o [winoM][winoM]float32
+			for j := range winoM {
+				o[0][j], o[1][j], o[2][j], o[3][j] = winoOut1(r[0][j], r[1][j], r[2][j], r[3][j], r[4][j], r[5][j])
+			}
+			if oy+winoM <= oh && ox+winoM <= ow {
+				for i := range winoM {
+					row := y[(oy+i)*ow+ox:]
+					row = row[:winoM]
+					row[0] += o[i][0]
+					row[1] += o[i][1]
+					row[2] += o[i][2]
+					row[3] += o[i][3]
+				}
+				continue
+			}
+			for i := range min(winoM, oh-oy) {
+				for j := range min(winoM, ow-ox) {
+					y[(oy+i)*ow+ox+j] += o[i][j]
+				}
+			}
+		}
+	}
+}
+
+// winoOut1 is Aᵀ applied to six values: row i evaluates pⁱ at each finite
+// point p, plus the infinity term in the last row:
+//
+//	1  1  1   1   1  0
+//	0  1 -1  1/2 -2  0
+//	0  1  1  1/4  4  0
+//	0  1 -1  1/8 -8  1
+func winoOut1(m0, m1, m2, m3, m4, m5 float32) (y0, y1, y2, y3 float32) {
+	s, d := m1+m2, m1-m2
+	y0 = m0 + s + m3 + m4
+	y1 = d + 0.5*m3 - 2*m4
+	y2 = s + 0.25*m3 + 4*m4
+	y3 = d + 0.125*m3 - 8*m4 + m5
+	return
+}
+
+// winogradFits reports whether the Winograd path should compute an oh×ow
+// output: 3x3 stride-1 kernels only.
+func (c *Conv2d) winogradFits(oh, ow int) bool {
+	return c.KH == 3 && c.KW == 3 && c.Stride == 1
+}
