@@ -1,17 +1,25 @@
 package app
 
-import fyneapp "fyne.io/fyne/v2/app"
+import (
+	fyneapp "fyne.io/fyne/v2/app"
 
-// Run opens the studio and returns when its window closes. It must be called
-// from the main goroutine: the windowing system lives there. The command
-// line is parsed by cmd/tessera; options such as a model to open will come
-// in as arguments here.
-func Run() {
+	"tessera/engine/session"
+)
+
+// Run opens the studio and returns when its window closes; modelPath, if
+// set, is loaded as the window opens. It must be called from the main
+// goroutine: the windowing system lives there.
+func Run(modelPath string) {
 	fyneapp.SetMetadata(metadata())
 	a := fyneapp.NewWithID(ID)
 	a.SetIcon(icon())
-	s := newStudio(a, chooseModelNatively)
+	sess := session.New()
+	defer sess.Close()
+	s := newStudio(a, sess, chooseFileNatively)
 	s.win.SetMaster()
 	s.win.CenterOnScreen()
+	if modelPath != "" {
+		s.view.LoadModel(modelPath)
+	}
 	s.win.ShowAndRun()
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -15,56 +16,84 @@ import (
 // checkpoint (its YAML is found beside it) or a Tessera safetensors file.
 var modelExtensions = []string{"ckpt", "safetensors"}
 
-// OpenModel asks for a model file. The native dialog blocks until the user
-// answers, so it runs on its own goroutine; when it cannot be shown at all,
-// Fyne's own dialog is used instead.
+// OpenModel asks for a model file and loads it.
 func (s *studio) OpenModel() {
-	if s.choosing.CompareAndSwap(false, true) {
-		go s.pickModel()
-	}
+	s.PickFile("Open Model", modelExtensions, false, func(path string) {
+		if path != "" {
+			s.view.LoadModel(path)
+		}
+	})
 }
 
-// pickModel runs the native dialog and reports its answer to the view. It
-// clears s.choosing once no dialog is open any more.
-func (s *studio) pickModel() {
-	path, err := s.chooseFile()
-	switch {
-	case errors.Is(err, native.ErrCancelled):
-		s.choosing.Store(false)
-	case err != nil:
-		fyne.LogError("native file dialog unavailable, using Fyne's", err)
-		fyne.Do(s.openWithFyneDialog)
-	default:
-		fyne.Do(func() { s.view.ShowSelectedModel(path) })
-		s.choosing.Store(false)
+// PickFile shows a file dialog. The native dialog blocks until the user
+// answers, so it runs on its own goroutine; when it cannot be shown at all,
+// Fyne's own dialog is used instead. done runs on the UI goroutine. Only one
+// dialog is open at a time: a second request while one is open is ignored.
+func (s *studio) PickFile(title string, exts []string, save bool, done func(path string)) {
+	if !s.choosing.CompareAndSwap(false, true) {
+		return
 	}
+	go func() {
+		path, err := s.chooseFile(title, exts, save)
+		switch {
+		case errors.Is(err, native.ErrCancelled):
+			s.choosing.Store(false)
+			fyne.Do(func() { done("") })
+		case err != nil:
+			fyne.LogError("native file dialog unavailable, using Fyne's", err)
+			fyne.Do(func() { s.pickWithFyneDialog(exts, save, done) })
+		default:
+			s.choosing.Store(false)
+			fyne.Do(func() { done(path) })
+		}
+	}()
 }
 
-// openWithFyneDialog is the fallback chooser, drawn inside the window.
-func (s *studio) openWithFyneDialog() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		defer s.choosing.Store(false)
+// pickWithFyneDialog is the fallback chooser, drawn inside the window.
+func (s *studio) pickWithFyneDialog(exts []string, save bool, done func(path string)) {
+	finish := func(path string, err error) {
+		s.choosing.Store(false)
 		if err != nil {
 			dialog.ShowError(err, s.win)
-			return
+			path = ""
 		}
-		if r == nil { // cancelled
-			return
-		}
-		r.Close()
-		s.view.ShowSelectedModel(r.URI().Path())
-	}, s.win)
-	exts := make([]string, len(modelExtensions))
-	for i, e := range modelExtensions {
-		exts[i] = "." + e
+		done(path)
 	}
-	d.SetFilter(storage.NewExtensionFileFilter(exts))
+	var d interface {
+		SetFilter(storage.FileFilter)
+		Resize(fyne.Size)
+		Show()
+	}
+	if save {
+		d = dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if w == nil || err != nil {
+				finish("", err)
+				return
+			}
+			w.Close()
+			finish(w.URI().Path(), nil)
+		}, s.win)
+	} else {
+		d = dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if r == nil || err != nil {
+				finish("", err)
+				return
+			}
+			r.Close()
+			finish(r.URI().Path(), nil)
+		}, s.win)
+	}
+	dotted := make([]string, len(exts))
+	for i, e := range exts {
+		dotted[i] = "." + e
+	}
+	d.SetFilter(storage.NewExtensionFileFilter(dotted))
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
 }
 
-// chooseModelNatively shows the desktop's own open dialog.
-func chooseModelNatively() (path string, err error) {
+// chooseFileNatively shows the desktop's own file dialog.
+func chooseFileNatively(title string, exts []string, save bool) (path string, err error) {
 	// sqweek/dialog panics when GTK could not start (no display, no GTK);
 	// that is a reason to fall back, not to crash.
 	defer func() {
@@ -75,8 +104,9 @@ func chooseModelNatively() (path string, err error) {
 	// One dialog's GTK calls must all come from the same thread.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	return native.File().
-		Title("Open Model").
-		Filter("Models (.ckpt, .safetensors)", modelExtensions...).
-		Load()
+	b := native.File().Title(title).Filter(strings.ToUpper(strings.Join(exts, ", "))+" files", exts...)
+	if save {
+		return b.Save()
+	}
+	return b.Load()
 }

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"tessera/engine/session"
 	"tessera/ui"
 )
 
@@ -18,9 +19,9 @@ type studio struct {
 	win  fyne.Window
 	view *ui.MainView
 
-	// chooseFile shows the native open dialog and blocks until it closes;
+	// chooseFile shows the native file dialog and blocks until it closes;
 	// tests replace it.
-	chooseFile func() (string, error)
+	chooseFile func(title string, exts []string, save bool) (string, error)
 	// choosing is set while a file dialog is open, so Ctrl+O pressed again
 	// does not stack a second one.
 	choosing atomic.Bool
@@ -28,10 +29,10 @@ type studio struct {
 
 var _ ui.Controller = (*studio)(nil)
 
-func newStudio(a fyne.App, chooseFile func() (string, error)) *studio {
+func newStudio(a fyne.App, sess *session.Session, chooseFile func(string, []string, bool) (string, error)) *studio {
 	s := &studio{fyne: a, chooseFile: chooseFile}
 	s.win = a.NewWindow(Name)
-	s.view = ui.NewMainView(s)
+	s.view = ui.NewMainView(s, sess)
 	s.view.Install(s.win)
 	s.win.Resize(windowSize)
 	return s

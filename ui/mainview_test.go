@@ -1,26 +1,43 @@
 package ui
 
 import (
+	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"tessera/engine/session"
 )
 
-// recorder is a Controller that counts what the views asked for.
-type recorder struct{ opened, quit int }
+// recorder is a Controller that counts what the views asked for and answers
+// file pickers with a path set by the test. The dialogs are the seam: the
+// engine behind the views is a real session.
+type recorder struct {
+	opened, quit int
+	picks        []string // titles of PickFile calls
+	answer       string   // the path PickFile answers with
+}
 
 func (r *recorder) OpenModel() { r.opened++ }
 func (r *recorder) Quit()      { r.quit++ }
+func (r *recorder) PickFile(title string, exts []string, save bool, done func(string)) {
+	r.picks = append(r.picks, title)
+	done(r.answer)
+}
 
 // newTestWindow installs a MainView in a test window the size of the real one.
 func newTestWindow(t *testing.T) (*MainView, *recorder, fyne.Window) {
 	t.Helper()
 	test.NewTempApp(t)
 	ctrl := &recorder{}
-	v := NewMainView(ctrl)
+	s := session.New()
+	t.Cleanup(s.Close)
+	v := NewMainView(ctrl, s)
 	w := test.NewWindow(nil)
 	t.Cleanup(w.Close)
 	v.Install(w)
@@ -87,11 +104,55 @@ func TestStatusBarShowsModelAndDevice(t *testing.T) {
 	}
 }
 
-func TestShowSelectedModel(t *testing.T) {
-	v, _, w := newTestWindow(t)
-	v.ShowSelectedModel("/models/f16.ckpt")
-	if !visibleTexts(w)["Selected: /models/f16.ckpt"] {
+// tiny is a model fixture of the repository's testdata.
+func tiny(name string, parts ...string) string {
+	return filepath.Join(append([]string{"..", "testdata", "taming-tiny", name}, parts...)...)
+}
+
+// loadModel opens a fixture model in the view and waits for the views to
+// switch to it.
+func loadModel(t *testing.T, v *MainView, name string) {
+	t.Helper()
+	j := v.LoadModel(tiny(name))
+	<-j.Done()
+	if err := j.Err(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { m, _ := v.env.Session.Model(); return m != nil && !v.views[0].empty.Visible() })
+}
+
+// waitFor polls cond while the test app runs queued fyne.Do calls.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 10 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestLoadingAModelShowsItAndTheViews(t *testing.T) {
+	v, _, _ := newTestWindow(t)
+	loadModel(t, v, "cin_transformer")
+	if !strings.Contains(v.status.model.Text, "cin_transformer") || !strings.Contains(v.status.model.Text, "10 classes") {
 		t.Errorf("status bar says %q", v.status.model.Text)
+	}
+	for _, vt := range v.views {
+		if vt.empty.Visible() || !vt.body.Visible() {
+			t.Errorf("view %s still shows its empty state", vt.v.title())
+		}
+	}
+}
+
+func TestLoadingABrokenModelShowsAnError(t *testing.T) {
+	v, _, w := newTestWindow(t)
+	j := v.LoadModel(filepath.Join(t.TempDir(), "missing.ckpt"))
+	<-j.Done()
+	waitFor(t, func() bool { return len(w.Canvas().Overlays().List()) > 0 })
+	if v.status.model.Text != "No model loaded" {
+		t.Errorf("status bar says %q after a failed load", v.status.model.Text)
 	}
 }
 

@@ -3,20 +3,40 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
+
+	"tessera/engine/model"
 )
 
-// newViewTabs builds one tab per task. Each shows its empty state until the
-// view itself is written; a real view replaces its placeholder here.
-func newViewTabs(ctrl Controller) *container.AppTabs {
-	tab := func(title string, icon fyne.Resource, about string) *container.TabItem {
-		return container.NewTabItemWithIcon(title, icon, newEmptyState(icon, about, ctrl))
+// viewTab shows a view's empty state until a model is loaded, then the
+// view itself.
+type viewTab struct {
+	v     view
+	item  *container.TabItem
+	empty fyne.CanvasObject
+	body  fyne.CanvasObject
+}
+
+// newViews builds the task views in tab order.
+func newViews(env *Env) []view {
+	return []view{
+		newCodebookView(env),
+		newEditorView(env),
+		newSampleView(env),
+		newHiResView(env),
+		newJobsView(env),
 	}
-	return container.NewAppTabs(
-		tab("Codebook", theme.GridIcon(), "Browse the VQGAN codebook: every code decoded as a tile."),
-		tab("Editor", theme.DocumentCreateIcon(), "Paint token grids and decode them to images."),
-		tab("Sample", theme.MediaPlayIcon(), "Sample new token grids with the transformer."),
-		tab("Hi-Res", theme.ViewFullScreenIcon(), "Grow images past the model's context with a sliding window."),
-		tab("Jobs", theme.ListIcon(), "Running and finished jobs, with progress and cancel."),
-	)
+}
+
+func newViewTab(v view, ctrl Controller, about string) *viewTab {
+	t := &viewTab{v: v, empty: newEmptyState(v.icon(), about, ctrl), body: v.content()}
+	t.body.Hide()
+	t.item = container.NewTabItemWithIcon(v.title(), v.icon(), container.NewStack(t.empty, t.body))
+	return t
+}
+
+// modelChanged swaps the empty state for the view and tells the view.
+func (t *viewTab) modelChanged(m *model.Model, card *model.Card) {
+	t.empty.Hide()
+	t.body.Show()
+	t.v.modelChanged(m, card)
 }

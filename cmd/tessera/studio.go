@@ -9,7 +9,7 @@ import (
 func init() {
 	register(command{
 		name:    "studio",
-		args:    "",
+		args:    "[--model PATH]",
 		summary: "open the studio window (what tessera does with no command)",
 		run:     runStudio,
 	})
@@ -17,12 +17,13 @@ func init() {
 
 func runStudio(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("studio", stderr)
+	model := fs.String("model", "", "model to open at start: a taming log directory, a .ckpt or a Tessera .safetensors `PATH`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("studio takes no arguments")
 	}
-	app.Run()
+	app.Run(*model)
 	return nil
 }
