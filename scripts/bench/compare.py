@@ -70,8 +70,18 @@ def first_line(text, default):
     return default
 
 
+def warn_if_busy(what, threads):
+    """Timings mean little when other processes compete for the cores."""
+    load1 = os.getloadavg()[0]
+    cpus = os.cpu_count() or 1
+    if load1 > 0.5 and load1 + threads > cpus + 0.5:
+        print(f"# warning: load average {load1:.2f} on {cpus} CPUs before {what}: "
+              f"other processes compete for the cores, timings are unreliable", file=sys.stderr, flush=True)
+
+
 def measure(side, argv, workload, env, timeout):
     """-> dict(seconds, peak_mb, result) or dict(error)."""
+    warn_if_busy(f"{workload} {side}", int(env["OMP_NUM_THREADS"]))
     try:
         out, err, rc, peak = run_child(argv, env, timeout)
     except OSError as e:
@@ -107,7 +117,8 @@ def main():
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per side, median reported (default 3)")
     ap.add_argument("--positions", type=int, default=None,
                     help="sliding_window: only the first N of the 1024 positions (default all)")
-    ap.add_argument("--seed", type=int, default=0, help="PyTorch side seed (default 0)")
+    ap.add_argument("--seed", type=int, default=None,
+                    help="seed for weights, inputs and draws, passed to both sides (default: each side's own, 0)")
     ap.add_argument("--timeout", type=float, default=None, help="kill a side after this many seconds")
     args = ap.parse_args()
     workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
@@ -132,12 +143,14 @@ def main():
             common = ["--workload", w, "--threads", str(args.threads), "--repeat", str(args.repeat)]
             if w == "sliding_window" and args.positions is not None:
                 common += ["--positions", str(args.positions)]
+            if args.seed is not None:
+                common += ["--seed", str(args.seed)]
             if exe:
                 t = measure("tessera", [exe, "bench"] + common, w, env, args.timeout)
             else:
                 t = {"error": build_err}
-            p = measure("pytorch", [sys.executable, os.path.join(HERE, "torch_side.py")] + common +
-                        ["--seed", str(args.seed)], w, env, args.timeout)
+            p = measure("pytorch", [sys.executable, os.path.join(HERE, "torch_side.py")] + common,
+                        w, env, args.timeout)
 
             def fmt(r, key, spec):
                 return format(r[key], spec) if key in r else "NA"
