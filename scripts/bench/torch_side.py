@@ -27,7 +27,7 @@ WORKLOADS = ("encode256", "decode256", "gpt_sample", "sliding_window")
 F16 = dict(ch=128, out_ch=3, ch_mult=[1, 1, 2, 2, 4], num_res_blocks=2, attn_resolutions=[16],
            in_channels=3, resolution=256, z_channels=256, double_z=False, dropout=0.0)
 N_EMBED, EMBED_DIM = 1024, 256
-# the 12-layer / 8-head / 512-wide GPT, vocab 1024, block 512 (= 2 x 16x16 - ...)
+# the 12-layer / 8-head / 512-wide GPT, vocab 1024, block 512 (2 x 16x16 window)
 GPT_CFG = dict(vocab_size=1024, block_size=512, n_layer=12, n_head=8, n_embd=512)
 TOP_K, TEMPERATURE = 100, 1.0
 GRID = 32  # sliding_window latent grid (32x32), window 16
@@ -83,7 +83,7 @@ def bench_gpt_sample(args):
 def bench_sliding_window(args):
     model = gpt()
     total = GRID * GRID
-    n = total if args.positions is None else max(1, min(args.positions, total))
+    n = total if args.positions is None else args.positions
     cidx = torch.randint(0, GPT_CFG["vocab_size"], (1, GRID, GRID))
 
     def run(positions):
@@ -108,8 +108,10 @@ def main():
                     help="sliding_window: run only the first N positions (default all 1024)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    if args.repeat < 1:
-        ap.error("--repeat must be >= 1")
+    if args.repeat < 1 or args.threads < 1:
+        ap.error("--repeat and --threads must be >= 1")
+    if args.positions is not None and not 1 <= args.positions <= GRID * GRID:
+        ap.error(f"--positions must be within 1..{GRID * GRID}")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)  # random weights and inputs
