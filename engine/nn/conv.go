@@ -94,7 +94,7 @@ func (c *Conv2d) run(out, x *tensor.Dense, pro *Prologue, accumulate bool) {
 	n, ch, h, w := Dims4(x)
 	_, _, oh, ow := Dims4(out)
 	src, dst := Data(x), Data(out)
-	wino := c.winogradFits(oh, ow)
+	wino := c.winogradFits()
 	for b := 0; b < n; b++ {
 		y := dst[b*c.Out*oh*ow : (b+1)*c.Out*oh*ow]
 		c.initOutput(y, oh*ow, accumulate)

@@ -117,10 +117,11 @@ func (c *Conv2d) winograd(x []float32, h, w int, y []float32, oh, ow int, pro *P
 			t := blk.th * blk.tw
 			v, m := buf[:winoK*c.In*t], buf[winoK*c.In*t:winoK*(c.In+c.Out)*t]
 			For(c.In, 1, func(c0, c1 int) {
-				pp, patch := pooled(&winoPatches, (winoM*blk.th+2)*(winoM*blk.tw+2))
+				cols := winoM*blk.tw + 2
+				pp, patch := pooled(&winoPatches, (winoM*blk.th+2+winoN)*cols)
 				for ci := c0; ci < c1; ci++ {
 					src.fill(patch, ci, blk)
-					winoInputTiles(v[ci*t:], c.In*t, patch, blk)
+					winoInputTiles(v[ci*t:], c.In*t, patch, patch[(winoM*blk.th+2)*cols:], blk)
 				}
 				winoPatches.Put(pp)
 			})
@@ -128,9 +129,11 @@ func (c *Conv2d) winograd(x []float32, h, w int, y []float32, oh, ow int, pro *P
 				blas.Sgemm(false, false, c.Out, t, c.In, 1, u[k*c.Out*c.In:], c.In, v[k*c.In*t:], t, 0, m[k*c.Out*t:], t)
 			}
 			For(c.Out, 1, func(o0, o1 int) {
+				tp, tmp := pooled(&winoPatches, winoN*winoM*blk.tw)
 				for o := o0; o < o1; o++ {
-					winoOutputTiles(y[o*oh*ow:(o+1)*oh*ow], oh, ow, m[o*t:], c.Out*t, blk)
+					winoOutputTiles(y[o*oh*ow:(o+1)*oh*ow], oh, ow, m[o*t:], c.Out*t, tmp, blk)
 				}
+				winoPatches.Put(tp)
 			})
 		}
 	}
@@ -206,26 +209,33 @@ func (s *winoSource) copy(dst, src []float32, ci int) {
 }
 
 // winoInputTiles transforms every 6x6 tile of one channel's patch (Bᵀ·d·B)
-// and scatters the 36 values to v[k*stride + tile].
-func winoInputTiles(v []float32, stride int, patch []float32, blk winoBlock) {
+// and stores element k of tile t at v[k*stride + t]. Both passes run along
+// whole rows: first Bᵀ down each column of a strip of six patch rows into
+// tmp, then B along each tile of those rows, so the stores run in six
+// contiguous streams. tmp holds 6 patch rows.
+func winoInputTiles(v []float32, stride int, patch, tmp []float32, blk winoBlock) {
 	cols := winoM*blk.tw + 2
 	for ty := range blk.th {
-		for tx := range blk.tw {
-			var d [winoN][winoN]float32
-			for r := range winoN {
-				p := patch[(winoM*ty+r)*cols+winoM*tx:]
-				p = p[:winoN]
-				d[r][0], d[r][1], d[r][2], d[r][3], d[r][4], d[r][5] = winoIn1(p[0], p[1], p[2], p[3], p[4], p[5])
+		strip := patch[winoM*ty*cols : (winoM*ty+winoN)*cols]
+		r0, r1, r2, r3, r4, r5 := strip[:cols], strip[cols:2*cols], strip[2*cols:3*cols], strip[3*cols:4*cols], strip[4*cols:5*cols], strip[5*cols:6*cols]
+		t0, t1, t2, t3, t4, t5 := tmp[:cols], tmp[cols:2*cols], tmp[2*cols:3*cols], tmp[3*cols:4*cols], tmp[4*cols:5*cols], tmp[5*cols:6*cols]
+		// Equal lengths let the compiler drop the bounds checks.
+		t1, t2, t3, t4, t5 = t1[:len(t0)], t2[:len(t0)], t3[:len(t0)], t4[:len(t0)], t5[:len(t0)]
+		r0, r1, r2, r3, r4, r5 = r0[:len(t0)], r1[:len(t0)], r2[:len(t0)], r3[:len(t0)], r4[:len(t0)], r5[:len(t0)]
+		for x := range t0 {
+			t0[x], t1[x], t2[x], t3[x], t4[x], t5[x] = winoIn1(r0[x], r1[x], r2[x], r3[x], r4[x], r5[x])
+		}
+		for a := range winoN {
+			row := tmp[a*cols : (a+1)*cols]
+			at := func(b int) []float32 {
+				off := (a*winoN+b)*stride + ty*blk.tw
+				return v[off : off+blk.tw]
 			}
-			t := ty*blk.tw + tx
-			for b := range winoN {
-				v0, v1, v2, v3, v4, v5 := winoIn1(d[0][b], d[1][b], d[2][b], d[3][b], d[4][b], d[5][b])
-				v[(0*winoN+b)*stride+t] = v0
-				v[(1*winoN+b)*stride+t] = v1
-				v[(2*winoN+b)*stride+t] = v2
-				v[(3*winoN+b)*stride+t] = v3
-				v[(4*winoN+b)*stride+t] = v4
-				v[(5*winoN+b)*stride+t] = v5
+			v0, v1, v2, v3, v4, v5 := at(0), at(1), at(2), at(3), at(4), at(5)
+			v1, v2, v3, v4, v5 = v1[:len(v0)], v2[:len(v0)], v3[:len(v0)], v4[:len(v0)], v5[:len(v0)]
+			for tx := range v0 {
+				d := row[winoM*tx : winoM*tx+winoN]
+				v0[tx], v1[tx], v2[tx], v3[tx], v4[tx], v5[tx] = winoIn1(d[0], d[1], d[2], d[3], d[4], d[5])
 			}
 		}
 	}
@@ -252,39 +262,50 @@ func winoIn1(d0, d1, d2, d3, d4, d5 float32) (v0, v1, v2, v3, v4, v5 float32) {
 	return
 }
 
-// winoOutputTiles applies Aᵀ·m·A to every tile of one output channel and
-// adds the 4x4 results into y (oh×ow), cutting tiles off at the edges.
-// Element k of tile t is m[k*stride + t].
-func winoOutputTiles(y []float32, oh, ow int, m []float32, stride int, blk winoBlock) {
+// winoOutputTiles applies Aᵀ·m·A to every tile of one output channel, whose
+// element k of tile t is m[k*stride + t], and adds the 4x4 results into y
+// (oh×ow), cutting tiles off at the edges. Like the input transform it runs
+// along rows: A across each tile into tmp (six rows of 4·tw), then Aᵀ down
+// the columns straight into four rows of y.
+func winoOutputTiles(y []float32, oh, ow int, m []float32, stride int, tmp []float32, blk winoBlock) {
+	width := winoM * blk.tw
+	ox := winoM * blk.tx0
 	for ty := range blk.th {
+		for a := range winoN {
+			at := func(b int) []float32 {
+				off := (a*winoN+b)*stride + ty*blk.tw
+				return m[off : off+blk.tw]
+			}
+			m0, m1, m2, m3, m4, m5 := at(0), at(1), at(2), at(3), at(4), at(5)
+			m1, m2, m3, m4, m5 = m1[:len(m0)], m2[:len(m0)], m3[:len(m0)], m4[:len(m0)], m5[:len(m0)]
+			row := tmp[a*width : (a+1)*width]
+			for tx := range m0 {
+				r := row[winoM*tx : winoM*tx+winoM]
+				r[0], r[1], r[2], r[3] = winoOut1(m0[tx], m1[tx], m2[tx], m3[tx], m4[tx], m5[tx])
+			}
+		}
 		oy := winoM * (blk.ty0 + ty)
-		for tx := range blk.tw {
-			ox := winoM * (blk.tx0 + tx)
-			t := ty*blk.tw + tx
-			var r [winoN][winoM]float32
-			for a := range winoN {
-				e := m[a*winoN*stride+t:]
-				r[a][0], r[a][1], r[a][2], r[a][3] = winoOut1(e[0], e[stride], e[2*stride], e[3*stride], e[4*stride], e[5*stride])
+		n := min(width, ow-ox)
+		t0, t1, t2, t3, t4, t5 := tmp[:n], tmp[width:width+n], tmp[2*width:2*width+n], tmp[3*width:3*width+n], tmp[4*width:4*width+n], tmp[5*width:5*width+n]
+		t1, t2, t3, t4, t5 = t1[:len(t0)], t2[:len(t0)], t3[:len(t0)], t4[:len(t0)], t5[:len(t0)]
+		if oy+winoM <= oh {
+			row := func(i int) []float32 { return y[(oy+i)*ow+ox : (oy+i)*ow+ox+n] }
+			y0, y1, y2, y3 := row(0), row(1), row(2), row(3)
+			y0, y1, y2, y3 = y0[:len(t0)], y1[:len(t0)], y2[:len(t0)], y3[:len(t0)]
+			for x := range t0 {
+				o0, o1, o2, o3 := winoOut1(t0[x], t1[x], t2[x], t3[x], t4[x], t5[x])
+				y0[x] += o0
+				y1[x] += o1
+				y2[x] += o2
+				y3[x] += o3
 			}
-			var o [winoM][winoM]float32
-			for j := range winoM {
-				o[0][j], o[1][j], o[2][j], o[3][j] = winoOut1(r[0][j], r[1][j], r[2][j], r[3][j], r[4][j], r[5][j])
-			}
-			if oy+winoM <= oh && ox+winoM <= ow {
-				for i := range winoM {
-					row := y[(oy+i)*ow+ox:]
-					row = row[:winoM]
-					row[0] += o[i][0]
-					row[1] += o[i][1]
-					row[2] += o[i][2]
-					row[3] += o[i][3]
-				}
-				continue
-			}
-			for i := range min(winoM, oh-oy) {
-				for j := range min(winoM, ow-ox) {
-					y[(oy+i)*ow+ox+j] += o[i][j]
-				}
+			continue
+		}
+		for x := range t0 {
+			var o [winoM]float32
+			o[0], o[1], o[2], o[3] = winoOut1(t0[x], t1[x], t2[x], t3[x], t4[x], t5[x])
+			for i := range oh - oy {
+				y[(oy+i)*ow+ox+x] += o[i]
 			}
 		}
 	}
@@ -306,8 +327,15 @@ func winoOut1(m0, m1, m2, m3, m4, m5 float32) (y0, y1, y2, y3 float32) {
 	return
 }
 
-// winogradFits reports whether the Winograd path should compute an oh×ow
-// output: 3x3 stride-1 kernels only.
-func (c *Conv2d) winogradFits(oh, ow int) bool {
-	return c.KH == 3 && c.KW == 3 && c.Stride == 1
+// winogradFits reports whether the Winograd path should compute this layer:
+// 3x3 stride-1 kernels whose channel counts make it pay.
+//
+// With fewer than 32 input or output channels the transforms outweigh the
+// saved products: with 3 (an RGB input or output) im2col is 2-5x faster,
+// at 16 they tie. The kernel cache is 4x the kernel, so layers past
+// 256×512 channels stay on im2col: the eleven 512→512 layers of the f16
+// decoder would cache 415 MB, taking a 1024² decode over 3 GB, for 1.2x
+// on their 16×16 maps in a 256² decode.
+func (c *Conv2d) winogradFits() bool {
+	return c.KH == 3 && c.KW == 3 && c.Stride == 1 && min(c.In, c.Out) >= 32 && c.In*c.Out <= 256*512
 }

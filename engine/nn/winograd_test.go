@@ -73,8 +73,8 @@ func TestWinogradPrologueAndAddTo(t *testing.T) {
 	g := &GroupNorm{Groups: 32, C: ch, Eps: 1e-6, Weight: randData(r, ch), Bias: randData(r, ch)}
 	xt := FromSlice(randData(r, n*ch*h*w), n, ch, h, w)
 	for _, pad := range []Padding{Same(1), {1, 1, 1, 1, true}} {
-		c := winoConv(r, ch, 5, pad)
-		if !c.winogradFits(h, w) {
+		c := winoConv(r, ch, 32, pad)
+		if !c.winogradFits() {
 			t.Fatal("test conv does not take the Winograd path")
 		}
 		for _, swish := range []bool{false, true} {
@@ -82,8 +82,8 @@ func TestWinogradPrologueAndAddTo(t *testing.T) {
 			want := directConv(c, normed, n, h, w)
 			assertClose(t, "prologue", Data(c.Apply(xt, g.Prologue(xt, swish))), want, 1e-5)
 			// Small blocks: the prologue must follow the patches.
-			assertClose(t, "prologue, small blocks", c.convWith(Data(xt), n, h, w, g.Prologue(xt, swish), winoK*(ch+5)*2), want, 1e-5)
-			acc := FromSlice(randData(r, len(want)), n, 5, h, w)
+			assertClose(t, "prologue, small blocks", c.convWith(Data(xt), n, h, w, g.Prologue(xt, swish), winoK*(ch+32)*2), want, 1e-5)
+			acc := FromSlice(randData(r, len(want)), n, 32, h, w)
 			sum := append([]float32(nil), Data(acc)...)
 			for i := range sum {
 				sum[i] += want[i]
@@ -125,8 +125,11 @@ func TestWinogradAccuracy(t *testing.T) {
 
 func TestWinogradWeightsConcurrentFirstUse(t *testing.T) {
 	r := rand.New(rand.NewSource(10))
-	c := winoConv(r, 16, 8, Same(1))
-	x := FromSlice(randData(r, 16*12*12), 1, 16, 12, 12)
+	c := winoConv(r, 32, 32, Same(1))
+	if !c.winogradFits() {
+		t.Fatal("test conv does not take the Winograd path")
+	}
+	x := FromSlice(randData(r, 32*12*12), 1, 32, 12, 12)
 	want := directConv(c, Data(x), 1, 12, 12)
 	var wg sync.WaitGroup
 	got := make([][]float32, 8)
@@ -144,7 +147,7 @@ func TestWinogradWeightsConcurrentFirstUse(t *testing.T) {
 func BenchmarkConv3x3Paths(b *testing.B) {
 	for _, s := range []struct{ in, out, hw int }{
 		{256, 512, 16}, {512, 512, 16}, {512, 512, 32}, {512, 512, 64}, {512, 256, 32}, {256, 256, 32},
-		{256, 256, 64}, {256, 256, 128}, {256, 128, 128}, {128, 128, 128}, {128, 128, 256}, {128, 3, 256}, {3, 128, 256},
+		{256, 256, 64}, {256, 256, 128}, {256, 128, 128}, {128, 128, 128}, {128, 128, 256}, {128, 3, 256}, {3, 128, 256}, {16, 16, 256}, {32, 32, 256}, {64, 64, 256}, {32, 128, 256}, {128, 32, 256},
 	} {
 		r := rand.New(rand.NewSource(1))
 		c := winoConv(r, s.in, s.out, Same(1))
