@@ -1,24 +1,217 @@
 package ui
 
 import (
+	"fmt"
+	"image"
+	"image/color"
+	"path/filepath"
+	"strings"
+	"time"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"tessera/engine/jobs"
 	"tessera/engine/model"
+	"tessera/engine/session"
+	"tessera/engine/tokens"
 )
 
-// editorView is the Editor tab. (Skeleton: the view is being built.)
+// undoSteps is how many edits the Editor can undo.
+const undoSteps = 200
+
+// editorView is the token-grid editor: an image shown as its token grid,
+// tools that change tokens, and the image decoded again after each edit.
+// All fields are used on the UI goroutine only.
 type editorView struct {
 	env  *Env
-	body *widget.Label
+	m    *model.Model
+	card *model.Card
+
+	// The document: the grid, the image last decoded from it (of edit
+	// generation imgGen), and how it was made.
+	grid   tokens.Grid
+	img    image.Image
+	imgGen int
+	params map[string]any
+	name   string
+	hist   *session.History
+
+	tool   tool
+	code   int             // the brush's code
+	clip   tokens.Grid     // the rectangle Copy took
+	sel    image.Rectangle // selected cells
+	before *tokens.Grid    // the grid as a stroke began
+
+	gen       int // counts edits, so a decode of an older grid is dropped
+	debounce  *time.Timer
+	decoding  *jobs.Job
+	resampler *jobs.Job
+
+	view       *gridView
+	hint       *widget.Label
+	hoverText  *widget.Label
+	hoverPatch *canvas.Image
+	codeEntry  *widget.Entry
+	codePatch  *canvas.Image
+	notes      *widget.Label
+	toolHelp   *widget.Label
+	why        *widget.Label // why Resample is unavailable
+	tools      map[tool]*widget.Button
+	buttons    editorButtons
+	status     *statusLine
+	body       fyne.CanvasObject
 }
 
-func newEditorView(env *Env) view { return &editorView{env: env, body: widget.NewLabel("")} }
+type editorButtons struct {
+	save, export, undo, redo, resample, cancel *widget.Button
+	grid                                       *widget.Check
+}
+
+func newEditorView(env *Env) view {
+	v := &editorView{env: env, hist: session.NewHistory(undoSteps), status: newStatusLine()}
+	env.CurrentGrid = v.currentGrid
+	env.SendToEditor = v.receive
+	v.build()
+	return v
+}
 
 func (v *editorView) title() string              { return "Editor" }
 func (v *editorView) icon() fyne.Resource        { return theme.DocumentCreateIcon() }
 func (v *editorView) content() fyne.CanvasObject { return v.body }
+
+// modelChanged starts afresh: codes of another codebook mean nothing here.
 func (v *editorView) modelChanged(m *model.Model, card *model.Card) {
-	v.body.SetText("Editor: " + m.WeightsPath)
+	v.cancelJobs()
+	v.m, v.card = m, card
+	v.setDocument(tokens.Grid{}, nil, nil, "")
+	v.status.info(fmt.Sprintf("Editing with %s: codes 0..%d, %d×%d pixels per token.", filepath.Base(m.WeightsPath), card.CodebookSize-1, card.Factor, card.Factor))
+}
+
+func (v *editorView) build() {
+	v.view = newGridView()
+	v.view.onTap = v.tapped
+	v.view.onDrag = v.dragged
+	v.view.onDragEnd = v.dragEnded
+	v.view.onHover = v.hovered
+	v.hint = widget.NewLabelWithStyle("Open an image or a token grid (PNG, JPEG or JSON),\nor send a result here from the Sample view.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+
+	v.hoverText = widget.NewLabel("")
+	v.hoverPatch = patchImage()
+	v.codePatch = patchImage()
+	v.codeEntry = widget.NewEntry()
+	v.codeEntry.SetPlaceHolder("code")
+	v.codeEntry.OnSubmitted = v.typedCode
+	v.codeEntry.OnChanged = v.typedCode
+	v.notes = widget.NewLabel("")
+	v.notes.Wrapping = fyne.TextWrapWord
+	v.toolHelp = widget.NewLabel("")
+	v.toolHelp.Wrapping = fyne.TextWrapWord
+	v.why = widget.NewLabel("")
+	v.why.Wrapping = fyne.TextWrapWord
+	v.why.Importance = widget.WarningImportance
+
+	b := &v.buttons
+	open := widget.NewButtonWithIcon("Open…", theme.FolderOpenIcon(), v.open)
+	b.save = widget.NewButtonWithIcon("Save grid…", theme.DocumentSaveIcon(), v.save)
+	b.export = widget.NewButtonWithIcon("Export PNG…", theme.FileImageIcon(), v.export)
+	b.undo = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), v.undo)
+	b.redo = widget.NewButtonWithIcon("Redo", theme.ContentRedoIcon(), v.redo)
+	b.grid = widget.NewCheck("Grid", v.view.setGridVisible)
+	b.grid.SetChecked(true)
+	b.resample = widget.NewButtonWithIcon("Resample region", theme.ViewRefreshIcon(), v.resample)
+	b.resample.Importance = widget.HighImportance
+	b.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), v.cancelResample)
+
+	top := container.NewHBox(open, b.save, b.export, widget.NewSeparator(), b.undo, b.redo, widget.NewSeparator(), b.grid)
+	toolbar := container.NewHBox(v.toolBar()...)
+	side := container.NewVBox(
+		widget.NewLabelWithStyle("Under the pointer", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewHBox(v.hoverPatch, v.hoverText),
+		widget.NewLabelWithStyle("Brush code", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewBorder(nil, nil, v.codePatch, nil, v.codeEntry),
+		widget.NewSeparator(),
+		v.toolHelp,
+		widget.NewSeparator(),
+		container.NewHBox(b.resample, b.cancel),
+		v.why,
+		widget.NewSeparator(),
+		v.notes,
+	)
+	sidebar := container.NewStack(atLeast(fyne.NewSize(260, 0)), side)
+	centre := container.NewStack(v.view, container.NewCenter(v.hint))
+	v.body = container.NewBorder(container.NewVBox(top, toolbar), v.status.box, nil, sidebar, centre)
+	v.selectTool(toolBrush)
+	v.refreshButtons()
+}
+
+// atLeast is an invisible object that makes a stack at least size big.
+func atLeast(size fyne.Size) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(size)
+	return r
+}
+
+// patchImage is a small image showing one cell enlarged.
+func patchImage() *canvas.Image {
+	img := &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
+	img.SetMinSize(fyne.NewSquareSize(48))
+	return img
+}
+
+// setDocument replaces what is edited; history starts over.
+func (v *editorView) setDocument(g tokens.Grid, img image.Image, params map[string]any, name string) {
+	v.grid, v.img, v.params, v.name = g, img, params, name
+	v.gen++
+	v.imgGen = v.gen
+	v.hist = session.NewHistory(undoSteps)
+	v.sel, v.clip = image.Rectangle{}, tokens.Grid{}
+	v.view.setSelection(v.sel)
+	v.view.setImage(img, g.W, g.H)
+	v.hint.Hidden = v.loaded()
+	v.hint.Refresh()
+	v.hoverText.SetText("")
+	v.hoverPatch.Image = nil
+	v.hoverPatch.Refresh()
+	v.refreshButtons()
+}
+
+func (v *editorView) loaded() bool { return v.grid.W > 0 }
+
+// refreshButtons enables what makes sense now.
+func (v *editorView) refreshButtons() {
+	b := &v.buttons
+	busy := v.resampler != nil
+	enable(b.save, v.loaded() && !busy)
+	enable(b.export, v.loaded() && !busy)
+	enable(b.undo, v.hist.CanUndo() && !busy)
+	enable(b.redo, v.hist.CanRedo() && !busy)
+	enable(b.cancel, busy)
+	why := v.resampleBlocked()
+	enable(b.resample, why == "" && !busy)
+	v.why.SetText(why)
+}
+
+func enable(b interface {
+	Enable()
+	Disable()
+}, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
+// describeDocument is the notes line: where the grid came from and what
+// was done to it.
+func describeDocument(name string, g tokens.Grid, factor int, notes []string) string {
+	s := fmt.Sprintf("%s: %d×%d tokens, %d×%d pixels.", name, g.W, g.H, g.W*factor, g.H*factor)
+	if len(notes) > 0 {
+		s += "\nNote: " + strings.Join(notes, "; ") + "."
+	}
+	return s
 }

@@ -1,24 +1,181 @@
 package ui
 
 import (
+	"fmt"
+	"image"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"tessera/engine/jobs"
 	"tessera/engine/model"
+	"tessera/engine/pipeline"
+	"tessera/engine/session"
 )
 
-// sampleView is the Sample tab. (Skeleton: the view is being built.)
+// sampleView samples new token grids with the transformer: the model's
+// conditioning, the sampling settings, a preview while it runs and a
+// gallery of the results. UI goroutine only.
 type sampleView struct {
 	env  *Env
-	body *widget.Label
+	m    *model.Model
+	card *model.Card
+
+	cond     *condPicker
+	settings *samplerSettings
+	gallery  *gallery
+	job      *jobs.Job
+
+	preview     *canvas.Image
+	previewText *widget.Label
+	start       *widget.Button
+	cancel      *widget.Button
+	status      *statusLine
+	body        fyne.CanvasObject
 }
 
-func newSampleView(env *Env) view { return &sampleView{env: env, body: widget.NewLabel("")} }
+func newSampleView(env *Env) view {
+	v := &sampleView{env: env, status: newStatusLine(), settings: newSamplerSettings()}
+	v.cond = newCondPicker(env, v.status, fyne.NewSquareSize(200))
+	v.gallery = newGallery(env, v.status)
+	env.SampleSettings = v.request
+	v.build()
+	return v
+}
 
 func (v *sampleView) title() string              { return "Sample" }
 func (v *sampleView) icon() fyne.Resource        { return theme.MediaPlayIcon() }
 func (v *sampleView) content() fyne.CanvasObject { return v.body }
+
+func (v *sampleView) build() {
+	v.start = widget.NewButtonWithIcon("Sample", theme.MediaPlayIcon(), v.sample)
+	v.start.Importance = widget.HighImportance
+	v.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
+		if v.job != nil {
+			v.job.Cancel()
+		}
+	})
+	v.cancel.Disable()
+	v.preview = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
+	v.preview.SetMinSize(fyne.NewSquareSize(200))
+	v.previewText = widget.NewLabel("Results appear here as they are sampled.")
+	v.previewText.Wrapping = fyne.TextWrapWord
+
+	heading := func(s string) *widget.Label {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	controls := container.NewVBox(
+		heading("Condition"), v.cond.box,
+		widget.NewSeparator(),
+		heading("Sampling"), v.settings.form,
+		container.NewGridWithColumns(2, v.start, v.cancel),
+		v.status.box,
+	)
+	left := container.NewVScroll(container.NewStack(atLeast(fyne.NewSize(330, 0)), controls))
+	top := container.NewBorder(nil, widget.NewSeparator(), v.preview, nil, v.previewText)
+	clear := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.gallery.clear)
+	right := container.NewBorder(
+		container.NewVBox(top, container.NewBorder(nil, nil, heading("Results"), clear)),
+		nil, nil, nil, v.gallery.body)
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.33
+	v.body = split
+}
+
 func (v *sampleView) modelChanged(m *model.Model, card *model.Card) {
-	v.body.SetText("Sample: " + m.WeightsPath)
+	if v.job != nil {
+		v.job.Cancel()
+	}
+	v.m, v.card = m, card
+	native := card.NativeGrid
+	if m.CondStage != nil {
+		native *= m.CondStage.Config.Factor()
+	}
+	v.cond.modelChanged(m, native, native)
+	v.settings.setVocab(card.CodebookSize)
+	enable(v.start, m.Transformer != nil)
+	v.status.info("")
+}
+
+// condError is a request's missing or wrong condition; the request still
+// carries the sampling options.
+type condError struct{ err error }
+
+func (e condError) Error() string { return e.err.Error() }
+func (e condError) Unwrap() error { return e.err }
+
+// request is the user's sampling request (also Env.SampleSettings).
+func (v *sampleView) request() (pipeline.SampleRequest, error) {
+	if v.m == nil {
+		return pipeline.SampleRequest{}, session.ErrNoModel
+	}
+	opt, err := v.settings.options()
+	if err != nil {
+		return pipeline.SampleRequest{}, err
+	}
+	cond, err := v.cond.condition()
+	if err != nil {
+		return pipeline.SampleRequest{Options: opt}, condError{err}
+	}
+	return pipeline.SampleRequest{Cond: cond, Options: opt}, nil
+}
+
+// sample starts a sampling job that previews the first grid as it grows.
+func (v *sampleView) sample() {
+	req, err := v.request()
+	if err != nil {
+		v.status.fail(err)
+		return
+	}
+	req.PreviewEvery = max(v.card.NativeGrid, 1) // a preview every row of the native grid
+	j := v.env.Session.Sample(req)
+	v.job = j
+	v.start.Disable()
+	v.cancel.Enable()
+	v.status.info(fmt.Sprintf("Sampling %d with seed %d…", req.Options.Count, req.Options.Seed))
+	follow(j, func(p jobs.Progress) {
+		if j != v.job {
+			return
+		}
+		v.status.progress(p)
+		v.previewText.SetText(fmt.Sprintf("%s: %d of %d", p.Message, p.Done, p.Total))
+		if s, ok := p.Preview.(session.Sampled); ok {
+			if img, ok := s.Image.(*image.NRGBA); ok {
+				v.preview.Image = img
+				v.preview.Refresh()
+			}
+		}
+	}, func(res jobs.Result, err error) {
+		if j != v.job {
+			return
+		}
+		v.finished(res, err)
+	})
+}
+
+// finished shows a sampling job's results; a cancelled job's partial
+// results are kept and marked so.
+func (v *sampleView) finished(res jobs.Result, err error) {
+	v.job = nil
+	v.status.idle()
+	v.start.Enable()
+	v.cancel.Disable()
+	out, _ := res.([]pipeline.Result)
+	if len(out) > 0 {
+		v.preview.Image = out[0].Image
+		v.preview.Refresh()
+		v.gallery.add(out)
+	}
+	switch {
+	case cancelled(err):
+		v.status.info(fmt.Sprintf("Cancelled: kept %d partial result(s).", len(out)))
+	case err != nil:
+		v.status.fail(err)
+	default:
+		v.status.info(fmt.Sprintf("Sampled %d result(s).", len(out)))
+	}
+	v.previewText.SetText(v.status.text.Text)
 }

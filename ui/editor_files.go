@@ -1,0 +1,185 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"maps"
+	"path/filepath"
+	"strings"
+
+	"tessera/engine/imgio"
+	"tessera/engine/jobs"
+	"tessera/engine/pipeline"
+	"tessera/engine/session"
+	"tessera/engine/tokens"
+)
+
+// opened is what a file gave the Editor: a grid (from JSON or a Tessera
+// PNG) or an image to encode.
+type opened struct {
+	grid   tokens.Grid
+	params map[string]any
+	img    image.Image
+	notes  []string
+}
+
+// readDocument reads path off the UI goroutine. A PNG that carries a token
+// grid gives back that exact grid rather than being encoded again.
+func readDocument(path string, factor int) (opened, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == ".json" {
+		g, params, err := tokens.Read(path)
+		return opened{grid: g, params: params}, err
+	}
+	if ext == ".png" {
+		meta, err := imgio.ReadPNGMeta(path)
+		if err != nil {
+			return opened{}, err
+		}
+		if _, ok := meta[imgio.MetaKey]; ok {
+			g, params, err := imgio.GridFromPNG(path)
+			return opened{grid: g, params: params}, err
+		}
+	}
+	img, notes, err := imgio.Load(path, factor)
+	return opened{img: img, notes: notes}, err
+}
+
+func (v *editorView) open() {
+	v.env.Ctrl.PickFile("Open an image or a token grid", []string{"png", "jpg", "jpeg", "json"}, false, func(path string) {
+		if path == "" || v.card == nil {
+			return
+		}
+		name, factor, vocab := filepath.Base(path), v.card.Factor, v.card.CodebookSize
+		v.status.info("Opening " + name + "…")
+		go func() {
+			doc, err := readDocument(path, factor)
+			if err == nil && doc.img == nil {
+				err = doc.grid.Validate(vocab)
+			}
+			if err != nil {
+				Do(func() { v.status.fail(err) })
+				return
+			}
+			Do(func() { v.load(name, doc) })
+		}()
+	})
+}
+
+// load encodes an opened image, or decodes an opened grid, on the worker
+// and makes the result the document.
+func (v *editorView) load(name string, doc opened) {
+	v.cancelJobs()
+	var j *jobs.Job
+	if doc.img != nil {
+		j = v.env.Session.Encode(doc.img)
+	} else {
+		j = v.env.Session.Decode(doc.grid, pipeline.DecodeOptions{})
+	}
+	v.decoding = j
+	v.status.info("Reading " + name + " into tokens…")
+	follow(j, v.status.progress, func(res jobs.Result, err error) {
+		if j != v.decoding {
+			return
+		}
+		v.decoding = nil
+		v.status.idle()
+		if err != nil {
+			if !cancelled(err) {
+				v.status.fail(err)
+			}
+			return
+		}
+		g, img, params, notes := doc.grid, image.Image(nil), doc.params, doc.notes
+		if doc.img != nil {
+			enc := res.(*session.Encoded)
+			g, img, notes = enc.Grid, enc.Image, append(notes, enc.Notes...)
+			params = map[string]any{"operation": "encode", "source": name}
+		} else {
+			img = res.(*image.NRGBA)
+		}
+		v.setDocument(g, img, params, name)
+		v.notes.SetText(describeDocument(name, g, v.card.Factor, notes))
+		v.status.info(fmt.Sprintf("Opened %s.", name))
+	})
+}
+
+// withExt adds ext when the user typed a name without it.
+func withExt(path, ext string) string {
+	if strings.EqualFold(filepath.Ext(path), ext) {
+		return path
+	}
+	return path + ext
+}
+
+// docParams are the parameters saved with the grid.
+func (v *editorView) docParams() map[string]any {
+	p := maps.Clone(v.params)
+	if p == nil {
+		p = map[string]any{}
+	}
+	if _, ok := p["model"]; !ok && v.m != nil {
+		p["model"] = v.m.WeightsPath
+	}
+	return p
+}
+
+func (v *editorView) save() {
+	if !v.loaded() {
+		return
+	}
+	g, params := v.grid.Clone(), v.docParams()
+	v.env.Ctrl.PickFile("Save the token grid", []string{"json"}, true, func(path string) {
+		if path == "" {
+			return
+		}
+		path = withExt(path, ".json")
+		writeOnWorker(v.env.Session, v.status, "save "+filepath.Base(path), func() error { return tokens.Write(path, g, params) }, "Saved the grid to "+path+".")
+	})
+}
+
+// export writes a PNG that carries the grid. An image not yet decoded from
+// the latest edits is decoded first, so image and grid agree.
+func (v *editorView) export() {
+	if !v.loaded() {
+		return
+	}
+	g, params := v.grid.Clone(), v.docParams()
+	img, fresh := v.img, v.imgGen == v.gen
+	v.env.Ctrl.PickFile("Export a PNG with its token grid", []string{"png"}, true, func(path string) {
+		if path == "" {
+			return
+		}
+		path = withExt(path, ".png")
+		write := func(img image.Image) {
+			writeOnWorker(v.env.Session, v.status, "export "+filepath.Base(path), func() error { return imgio.SaveWithGrid(path, img, g, params) }, "Exported "+path+" with its token grid.")
+		}
+		if fresh {
+			write(img)
+			return
+		}
+		whenDone(v.env.Session.Decode(g, pipeline.DecodeOptions{}), func(res jobs.Result, err error) {
+			if err != nil {
+				v.status.fail(err)
+				return
+			}
+			write(res.(*image.NRGBA))
+		})
+	})
+}
+
+// writeOnWorker writes a file on the worker, after the jobs before it, and
+// says in st how it went.
+func writeOnWorker(s *session.Session, st *statusLine, name string, write func() error, done string) {
+	j := s.Worker.Submit(name, func(context.Context, func(jobs.Progress)) (jobs.Result, error) {
+		return nil, write()
+	})
+	whenDone(j, func(_ jobs.Result, err error) {
+		if err != nil {
+			st.fail(err)
+			return
+		}
+		st.info(done)
+	})
+}

@@ -1,0 +1,92 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+
+	"tessera/engine/jobs"
+	"tessera/engine/pipeline"
+	"tessera/engine/session"
+	"tessera/engine/tokens"
+)
+
+// resampleBlocked says why Resample is unavailable, or "".
+func (v *editorView) resampleBlocked() string {
+	switch {
+	case v.m == nil:
+		return ""
+	case v.m.Transformer == nil:
+		return "Resampling needs a transformer: this model is a VQGAN first stage only. Open a transformer model to resample regions."
+	case !v.loaded():
+		return ""
+	case v.sel.Empty():
+		return "Select a region with the Region tool to resample it."
+	}
+	return ""
+}
+
+// resample redraws the selected region with the transformer on the worker,
+// showing the image as it is drawn; the result is one undo step.
+func (v *editorView) resample() {
+	if v.resampleBlocked() != "" || !v.loaded() || v.sel.Empty() {
+		return
+	}
+	if v.env.SampleSettings == nil {
+		return
+	}
+	req, err := v.env.SampleSettings()
+	if err != nil {
+		v.status.fail(fmt.Errorf("resample: %w", err))
+		return
+	}
+	r := v.sel
+	mask, err := tokens.MaskFromRect(v.grid.W, v.grid.H, r.Min.X, r.Min.Y, r.Dx(), r.Dy())
+	if err != nil {
+		v.status.fail(err)
+		return
+	}
+	req.Options.Count = 1
+	req.PreviewEvery = r.Dx() // a new image each row of the region
+	v.cancelJobs()
+	before, shown := v.grid.Clone(), v.img
+	j := v.env.Session.Resample(v.grid, mask, req)
+	v.resampler = j
+	v.refreshButtons()
+	v.status.info(fmt.Sprintf("Resampling %d×%d tokens…", r.Dx(), r.Dy()))
+	follow(j, func(p jobs.Progress) {
+		v.status.progress(p)
+		if s, ok := p.Preview.(session.Sampled); ok {
+			if img, ok := s.Image.(*image.NRGBA); ok {
+				v.view.setImage(img, v.grid.W, v.grid.H)
+			}
+		}
+	}, func(res jobs.Result, err error) {
+		if j != v.resampler {
+			return
+		}
+		v.resampler = nil
+		v.status.idle()
+		out, _ := res.([]pipeline.Result)
+		switch {
+		case cancelled(err):
+			v.view.setImage(shown, v.grid.W, v.grid.H)
+			v.status.info("Resampling cancelled: the grid is unchanged.")
+		case err != nil:
+			v.view.setImage(shown, v.grid.W, v.grid.H)
+			v.status.fail(err)
+		case len(out) == 1:
+			v.hist.Push(before)
+			v.grid, v.params = out[0].Grid, out[0].Params
+			v.gen++
+			v.show(out[0].Image, v.gen)
+			v.status.info(fmt.Sprintf("Resampled %d×%d tokens (seed %d).", r.Dx(), r.Dy(), req.Options.Seed))
+		}
+		v.refreshButtons()
+	})
+}
+
+func (v *editorView) cancelResample() {
+	if v.resampler != nil {
+		v.resampler.Cancel()
+	}
+}

@@ -1,0 +1,254 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// tool is what a tap or a drag on the grid does.
+type tool int
+
+const (
+	toolPick   tool = iota // eyedropper: take the code under the pointer
+	toolBrush              // paint the brush code
+	toolStamp              // drag copies a rectangle, a tap stamps it
+	toolRegion             // drag selects the region to resample
+)
+
+var toolInfo = map[tool]struct {
+	name, help string
+	icon       func() fyne.Resource
+}{
+	toolPick:   {"Eyedropper", "Click a cell to take its code for the brush.", theme.ColorPaletteIcon},
+	toolBrush:  {"Brush", "Click or drag to paint the brush code.", theme.DocumentCreateIcon},
+	toolStamp:  {"Copy / Stamp", "Drag to copy a rectangle of tokens, then click to stamp it with its top-left corner there.", theme.ContentCopyIcon},
+	toolRegion: {"Region", "Drag to select a region, then Resample it with the transformer, using the Sample view's settings.", theme.ViewFullScreenIcon},
+}
+
+func (v *editorView) toolBar() []fyne.CanvasObject {
+	v.tools = map[tool]*widget.Button{}
+	var out []fyne.CanvasObject
+	for t := toolPick; t <= toolRegion; t++ {
+		info := toolInfo[t]
+		b := widget.NewButtonWithIcon(info.name, info.icon(), func() { v.selectTool(t) })
+		v.tools[t] = b
+		out = append(out, b)
+	}
+	return out
+}
+
+func (v *editorView) selectTool(t tool) {
+	v.tool = t
+	for u, b := range v.tools {
+		b.Importance = widget.MediumImportance
+		if u == t {
+			b.Importance = widget.HighImportance
+		}
+		b.Refresh()
+	}
+	v.toolHelp.SetText(toolInfo[t].help)
+}
+
+func (v *editorView) tapped(c image.Point) {
+	if !v.editable() {
+		return
+	}
+	switch v.tool {
+	case toolPick:
+		v.pick(c)
+	case toolBrush:
+		v.beginStroke()
+		v.paint(c, c)
+		v.endStroke()
+	case toolStamp:
+		v.stamp(c)
+	case toolRegion:
+		v.selectCells(c, c)
+	}
+}
+
+func (v *editorView) dragged(start, prev, cur image.Point) {
+	if !v.editable() {
+		return
+	}
+	switch v.tool {
+	case toolPick:
+		v.pick(cur)
+	case toolBrush:
+		if v.before == nil {
+			v.beginStroke()
+		}
+		v.paint(prev, cur)
+	case toolStamp, toolRegion:
+		v.selectCells(start, cur)
+	}
+}
+
+func (v *editorView) dragEnded() {
+	switch {
+	case v.before != nil:
+		v.endStroke()
+	case v.tool == toolStamp && !v.sel.Empty():
+		v.copySelection()
+	}
+}
+
+// editable reports whether the grid may change now: not while a resample
+// is about to replace it.
+func (v *editorView) editable() bool { return v.loaded() && v.resampler == nil }
+
+func (v *editorView) hovered(c image.Point, in bool) {
+	if !in || !v.loaded() {
+		v.hoverText.SetText("")
+		v.hoverPatch.Image = nil
+		v.hoverPatch.Refresh()
+		return
+	}
+	v.hoverText.SetText(fmt.Sprintf("cell (%d, %d)\ncode %d", c.X, c.Y, v.grid.At(c.X, c.Y)))
+	v.hoverPatch.Image = v.patch(c)
+	v.hoverPatch.Refresh()
+}
+
+// patch is the part of the shown image that cell c decodes to.
+func (v *editorView) patch(c image.Point) image.Image {
+	if v.img == nil {
+		return nil
+	}
+	f := v.card.Factor
+	r := image.Rect(c.X*f, c.Y*f, (c.X+1)*f, (c.Y+1)*f).Add(v.img.Bounds().Min)
+	if s, ok := v.img.(interface {
+		SubImage(image.Rectangle) image.Image
+	}); ok {
+		return s.SubImage(r)
+	}
+	return nil
+}
+
+func (v *editorView) pick(c image.Point) {
+	v.setCode(v.grid.At(c.X, c.Y))
+	v.codePatch.Image = v.patch(c)
+	v.codePatch.Refresh()
+}
+
+// setCode makes code the brush's, showing it in the entry.
+func (v *editorView) setCode(code int) {
+	v.code = code
+	if v.codeEntry.Text != strconv.Itoa(code) {
+		v.codeEntry.SetText(strconv.Itoa(code))
+	}
+}
+
+// typedCode takes a code typed into the entry when it is in the codebook.
+func (v *editorView) typedCode(s string) {
+	if v.card == nil {
+		return
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 || n >= v.card.CodebookSize {
+		v.status.fail(fmt.Errorf("the brush code must be a number in 0..%d", v.card.CodebookSize-1))
+		return
+	}
+	if n != v.code {
+		v.code = n
+		v.codePatch.Image = nil
+		v.codePatch.Refresh()
+	}
+}
+
+// paint sets the brush code on every cell on the line from a to b.
+func (v *editorView) paint(a, b image.Point) {
+	changed := false
+	for _, c := range cellLine(a, b) {
+		if v.grid.At(c.X, c.Y) != v.code {
+			v.grid.Set(c.X, c.Y, v.code)
+			changed = true
+		}
+	}
+	if changed {
+		v.changed()
+	}
+}
+
+// cellLine lists the cells from a to b inclusive, one step at a time, so a
+// fast drag leaves no gaps.
+func cellLine(a, b image.Point) []image.Point {
+	d := b.Sub(a)
+	n := max(abs(d.X), abs(d.Y))
+	out := make([]image.Point, 0, n+1)
+	for i := 0; i <= n; i++ {
+		if n == 0 {
+			out = append(out, a)
+			break
+		}
+		out = append(out, image.Pt(a.X+roundDiv(d.X*i, n), a.Y+roundDiv(d.Y*i, n)))
+	}
+	return out
+}
+
+func abs(a int) int { return max(a, -a) }
+
+// roundDiv divides rounding half away from zero.
+func roundDiv(a, n int) int {
+	if a < 0 {
+		return -((-a + n/2) / n)
+	}
+	return (a + n/2) / n
+}
+
+// selectCells selects the rectangle spanned by two corner cells.
+func (v *editorView) selectCells(a, b image.Point) {
+	v.sel = image.Rectangle{Min: a, Max: b}.Canon()
+	v.sel.Max = v.sel.Max.Add(image.Pt(1, 1))
+	v.view.setSelection(v.sel)
+	v.refreshButtons()
+}
+
+func (v *editorView) copySelection() {
+	r := v.sel
+	clip, err := v.grid.Sub(r.Min.X, r.Min.Y, r.Dx(), r.Dy())
+	if err != nil {
+		v.status.fail(err)
+		return
+	}
+	v.clip = clip
+	v.status.info(fmt.Sprintf("Copied %d×%d tokens: click where the top-left corner goes to stamp them.", r.Dx(), r.Dy()))
+}
+
+// stamp pastes the copied rectangle at c, moved back inside the grid where
+// it would stick out.
+func (v *editorView) stamp(c image.Point) {
+	if v.clip.W == 0 {
+		v.status.info("Nothing copied yet: drag over a rectangle first.")
+		return
+	}
+	x := min(c.X, v.grid.W-v.clip.W)
+	y := min(c.Y, v.grid.H-v.clip.H)
+	v.beginStroke()
+	if err := v.grid.Paste(v.clip, max(x, 0), max(y, 0)); err != nil {
+		v.status.fail(err)
+	} else {
+		v.changed()
+	}
+	v.endStroke()
+}
+
+// beginStroke remembers the grid before an edit made of many changes;
+// endStroke makes them one undo step, if anything changed.
+func (v *editorView) beginStroke() {
+	g := v.grid.Clone()
+	v.before = &g
+}
+
+func (v *editorView) endStroke() {
+	if b := v.before; b != nil && !b.Equal(v.grid) {
+		v.hist.Push(*b)
+		v.refreshButtons()
+	}
+	v.before = nil
+}

@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"tessera/engine/imgio"
+	"tessera/engine/pipeline"
+)
+
+// gallery lists sampled results, newest first, each with the parameters
+// that made it, a way to open it in the Editor and one to export it.
+type gallery struct {
+	env     *Env
+	status  *statusLine
+	results []pipeline.Result
+	grid    *fyne.Container
+	body    fyne.CanvasObject
+}
+
+const galleryThumb = 168
+
+func newGallery(env *Env, status *statusLine) *gallery {
+	g := &gallery{env: env, status: status}
+	g.grid = container.NewGridWrap(fyne.NewSize(galleryThumb+16, galleryThumb+130))
+	g.body = container.NewVScroll(g.grid)
+	return g
+}
+
+// add puts results first, in their order.
+func (g *gallery) add(res []pipeline.Result) {
+	cards := make([]fyne.CanvasObject, 0, len(res)+len(g.grid.Objects))
+	for _, r := range res {
+		cards = append(cards, g.card(r))
+	}
+	g.results = append(append([]pipeline.Result{}, res...), g.results...)
+	g.grid.Objects = append(cards, g.grid.Objects...)
+	g.grid.Refresh()
+}
+
+func (g *gallery) clear() {
+	g.results = nil
+	g.grid.Objects = nil
+	g.grid.Refresh()
+}
+
+func (g *gallery) card(r pipeline.Result) fyne.CanvasObject {
+	img := &canvas.Image{Image: r.Image, FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
+	img.SetMinSize(fyne.NewSquareSize(galleryThumb))
+	about := widget.NewLabel(summary(r.Params))
+	about.Wrapping = fyne.TextWrapWord
+	about.SizeName = theme.SizeNameCaptionText
+	edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() {
+		if g.env.SendToEditor != nil {
+			g.env.SendToEditor(r.Grid, r.Image, r.Params)
+		}
+	})
+	export := widget.NewButtonWithIcon("PNG…", theme.FileImageIcon(), func() { g.export(r) })
+	return container.NewBorder(img, container.NewGridWithColumns(2, edit, export), nil, nil, about)
+}
+
+func (g *gallery) export(r pipeline.Result) {
+	g.env.Ctrl.PickFile("Export a PNG with its token grid", []string{"png"}, true, func(path string) {
+		if path == "" {
+			return
+		}
+		path = withExt(path, ".png")
+		writeOnWorker(g.env.Session, g.status, "export "+filepath.Base(path), func() error {
+			return imgio.SaveWithGrid(path, r.Image, r.Grid, r.Params)
+		}, "Exported "+path+" with its token grid and parameters.")
+	})
+}
+
+// summary is a result's parameters in a few words.
+func summary(p map[string]any) string {
+	var lines []string
+	head := fmt.Sprintf("seed %v #%v", p["seed"], p["index"])
+	if c, ok := p["class"]; ok {
+		head += fmt.Sprintf(" · class %v", c)
+	}
+	if c, ok := p["condition"]; ok {
+		head += fmt.Sprintf(" · %v", c)
+	}
+	lines = append(lines, head)
+	lines = append(lines, fmt.Sprintf("top-k %v · top-p %v · T %v", p["top_k"], p["top_p"], p["temperature"]))
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,240 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"path/filepath"
+	"time"
+
+	"tessera/engine/imgio"
+	"tessera/engine/jobs"
+	"tessera/engine/model"
+	"tessera/engine/pipeline"
+	"tessera/engine/sample"
+	"tessera/engine/session"
+)
+
+// watchCost shows the estimate again whenever a job finishes, since any
+// sampling job (here or in the Sample view) measures the token cost.
+func (v *hiResView) watchCost() {
+	events, _ := v.env.Session.Worker.Subscribe()
+	go func() {
+		for ev := range events {
+			if ev.Kind == jobs.Finished {
+				Do(v.updateEstimate)
+			}
+		}
+	}()
+}
+
+// tokens is how many tokens sampling w×h draws.
+func (v *hiResView) tokens(w, h int) int {
+	if v.tile.Checked {
+		return 2 * w * h // a first pass, then the wrapped one
+	}
+	return w * h
+}
+
+func (v *hiResView) updateEstimate() {
+	if v.m == nil {
+		return
+	}
+	if v.m.Transformer == nil {
+		v.estimate.SetText("This model is a VQGAN first stage only: it cannot sample. Open a transformer model.")
+		v.measure.Hide()
+		return
+	}
+	w, h, err := v.size()
+	if err != nil {
+		v.estimate.SetText("")
+		return
+	}
+	n := v.tokens(w, h)
+	per, ok := v.env.Session.PerToken()
+	if !ok {
+		win := v.card.Window
+		v.estimate.SetText(fmt.Sprintf("%d tokens to sample. Sampling speed is not measured yet for this model: Measure speed samples the native %d×%d grid once (Sample does it first).", n, win, win))
+		v.measure.Show()
+		return
+	}
+	v.measure.Hide()
+	v.estimate.SetText(fmt.Sprintf("About %s for %d tokens (%s per token, measured).", roundDuration(per*time.Duration(n)), n, roundDuration(per)))
+}
+
+// roundDuration keeps two or three significant figures.
+func roundDuration(d time.Duration) time.Duration {
+	switch {
+	case d >= 10*time.Second:
+		return d.Round(time.Second)
+	case d >= 10*time.Millisecond:
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(time.Microsecond)
+}
+
+// calibrate measures the token cost by sampling the native grid once, then
+// calls then (if set).
+func (v *hiResView) calibrate(then func()) {
+	req := pipeline.SampleRequest{Cond: calibrationCond(v.m, v.card), Options: sample.Options{Count: 1}}
+	j := v.env.Session.Sample(req)
+	v.job = j
+	v.refreshButtons()
+	win := v.card.Window
+	v.status.info(fmt.Sprintf("Measuring the sampling speed: sampling the native %d×%d grid once…", win, win))
+	follow(j, v.status.progress, func(_ jobs.Result, err error) {
+		if j != v.job {
+			return
+		}
+		v.job = nil
+		v.status.idle()
+		v.refreshButtons()
+		if err != nil {
+			if !cancelled(err) {
+				v.status.fail(err)
+			}
+			return
+		}
+		v.updateEstimate()
+		v.status.info("Measured the sampling speed. " + v.estimate.Text)
+		if then != nil {
+			then()
+		}
+	})
+}
+
+// calibrationCond is a neutral condition of the model's native size.
+func calibrationCond(m *model.Model, card *model.Card) pipeline.Condition {
+	switch condKindOf(m) {
+	case condClass:
+		c := 0
+		return pipeline.Condition{Class: &c}
+	case condLabels:
+		n := card.Window * m.CondStage.Config.Factor()
+		return pipeline.Condition{Labels: &pipeline.LabelMap{W: n, H: n, Labels: make([]int, n*n)}}
+	case condImage:
+		n := card.Window * m.CondStage.Config.Factor()
+		img := image.NewNRGBA(image.Rect(0, 0, n, n))
+		draw.Draw(img, img.Rect, image.NewUniform(color.Gray{Y: 128}), image.Point{}, draw.Src)
+		return pipeline.Condition{Image: img}
+	}
+	return pipeline.Condition{}
+}
+
+// begin samples, measuring the speed first when it is not known, so the
+// estimate is shown before the long run.
+func (v *hiResView) begin() {
+	if _, ok := v.env.Session.PerToken(); !ok {
+		v.calibrate(v.run)
+		return
+	}
+	v.run()
+}
+
+// request is the Sample view's settings with this view's size, condition
+// and window.
+func (v *hiResView) request() (pipeline.SampleRequest, error) {
+	w, h, err := v.size()
+	if err != nil {
+		return pipeline.SampleRequest{}, err
+	}
+	cond, err := v.cond.condition()
+	if err != nil {
+		return pipeline.SampleRequest{}, err
+	}
+	// The Sample view's condition may be incomplete (no image chosen
+	// there): only its options matter here.
+	var req pipeline.SampleRequest
+	if v.env.SampleSettings != nil {
+		if req, err = v.env.SampleSettings(); err != nil && !errors.As(err, new(condError)) {
+			return pipeline.SampleRequest{}, err
+		}
+	}
+	tile := v.tile.Checked
+	req.Cond, req.W, req.H = cond, w, h
+	req.Options.Count = 1
+	req.Options.Stride = strideOf(v.stride.Selected)
+	req.Options.Tile, req.Decode.Tile = tile, tile
+	req.PreviewEvery = w // a preview each row
+	return req, nil
+}
+
+// strideOf reads a stride choice ("1 (as published)", "2", ...).
+func strideOf(s string) int {
+	n := 0
+	fmt.Sscan(s, &n)
+	return max(n, 1)
+}
+
+func (v *hiResView) run() {
+	req, err := v.request()
+	if err != nil {
+		v.status.fail(err)
+		return
+	}
+	j := v.env.Session.Sample(req)
+	v.job, v.result = j, nil
+	v.refreshButtons()
+	v.status.info(fmt.Sprintf("Sampling %d×%d tokens row by row…", req.W, req.H))
+	var last jobs.Progress
+	follow(j, func(p jobs.Progress) {
+		if j != v.job {
+			return
+		}
+		last = p
+		v.status.progress(p)
+		if s, ok := p.Preview.(session.Sampled); ok {
+			if img, ok := s.Image.(*image.NRGBA); ok {
+				v.preview.Image = img
+				v.preview.Refresh()
+			}
+		}
+	}, func(res jobs.Result, err error) {
+		if j != v.job {
+			return
+		}
+		v.job = nil
+		v.status.idle()
+		out, _ := res.([]pipeline.Result)
+		if len(out) > 0 {
+			v.result = &out[0]
+			v.preview.Image = out[0].Image
+			v.preview.Refresh()
+		}
+		switch {
+		case cancelled(err) && v.result != nil:
+			v.status.info(fmt.Sprintf("Cancelled after %d of %d tokens: the partial image is kept (tokens not sampled are code 0).", last.Done, last.Total))
+		case cancelled(err):
+			v.status.info("Cancelled.")
+		case err != nil:
+			v.status.fail(err)
+		default:
+			v.status.info(fmt.Sprintf("Sampled %d×%d tokens in %s.", req.W, req.H, roundDuration(j.Elapsed())))
+		}
+		v.refreshButtons()
+	})
+}
+
+func (v *hiResView) exportResult() {
+	r := v.result
+	if r == nil {
+		return
+	}
+	v.env.Ctrl.PickFile("Export a PNG with its token grid", []string{"png"}, true, func(path string) {
+		if path == "" {
+			return
+		}
+		path = withExt(path, ".png")
+		writeOnWorker(v.env.Session, v.status, "export "+filepath.Base(path), func() error {
+			return imgio.SaveWithGrid(path, r.Image, r.Grid, r.Params)
+		}, "Exported "+path+" with its token grid and parameters.")
+	})
+}
+
+func (v *hiResView) sendToEditor() {
+	if r := v.result; r != nil && v.env.SendToEditor != nil {
+		v.env.SendToEditor(r.Grid, r.Image, r.Params)
+	}
+}

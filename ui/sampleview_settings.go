@@ -1,0 +1,119 @@
+package ui
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"tessera/engine/sample"
+)
+
+// Preference keys and defaults of the sampler's settings.
+const (
+	prefTopK        = "sampler.topK"
+	prefTopP        = "sampler.topP"
+	prefTemperature = "sampler.temperature"
+	prefCount       = "sampler.count"
+
+	defaultTopK  = 100
+	maxCount     = 8
+	maxSeedDrawn = 1 << 31
+)
+
+// samplerSettings are the sampling controls: filters, seed and count. The
+// filters and count persist in the app's preferences.
+type samplerSettings struct {
+	topK, topP, temp, count      *widget.Slider
+	topKText, topPText, tempText *widget.Label
+	countText                    *widget.Label
+	seed                         *widget.Entry
+	dice                         *widget.Button
+	form                         fyne.CanvasObject
+}
+
+func newSamplerSettings() *samplerSettings {
+	p := fyne.CurrentApp().Preferences()
+	s := &samplerSettings{
+		topK:      widget.NewSlider(0, defaultTopK),
+		topP:      widget.NewSlider(0.05, 1),
+		temp:      widget.NewSlider(0.1, 2),
+		count:     widget.NewSlider(1, maxCount),
+		topKText:  widget.NewLabel(""),
+		topPText:  widget.NewLabel(""),
+		tempText:  widget.NewLabel(""),
+		countText: widget.NewLabel(""),
+		seed:      widget.NewEntry(),
+	}
+	s.topP.Step, s.temp.Step = 0.01, 0.05
+	s.topK.Value = float64(p.IntWithFallback(prefTopK, defaultTopK))
+	s.topP.Value = p.FloatWithFallback(prefTopP, 1)
+	s.temp.Value = p.FloatWithFallback(prefTemperature, 1)
+	s.count.Value = float64(p.IntWithFallback(prefCount, 1))
+	s.seed.SetText("0")
+	s.dice = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), func() {
+		s.seed.SetText(strconv.FormatInt(rand.Int64N(maxSeedDrawn), 10))
+	})
+	s.showValues()
+	// The sliders save what the user sets; setVocab changes a slider's
+	// value without calling OnChanged, so a small model does not overwrite
+	// the preference.
+	s.topK.OnChanged = func(f float64) { p.SetInt(prefTopK, int(f)); s.showValues() }
+	s.topP.OnChanged = func(f float64) { p.SetFloat(prefTopP, f); s.showValues() }
+	s.temp.OnChanged = func(f float64) { p.SetFloat(prefTemperature, f); s.showValues() }
+	s.count.OnChanged = func(f float64) { p.SetInt(prefCount, int(f)); s.showValues() }
+
+	row := func(l *widget.Label, o fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewBorder(nil, nil, container.NewStack(atLeast(fyne.NewSize(120, 0)), l), nil, o)
+	}
+	s.form = container.NewVBox(
+		row(s.topKText, s.topK),
+		row(s.topPText, s.topP),
+		row(s.tempText, s.temp),
+		row(widget.NewLabel("Seed"), container.NewBorder(nil, nil, nil, s.dice, s.seed)),
+		row(s.countText, s.count),
+	)
+	return s
+}
+
+// setVocab bounds top-k by the model's codebook; the preference stays.
+func (s *samplerSettings) setVocab(vocab int) {
+	s.topK.Max = float64(vocab)
+	s.topK.Value = min(float64(fyne.CurrentApp().Preferences().IntWithFallback(prefTopK, defaultTopK)), s.topK.Max)
+	s.topK.Refresh()
+	s.showValues()
+}
+
+func (s *samplerSettings) showValues() {
+	k := int(s.topK.Value)
+	if k == 0 || k >= int(s.topK.Max) {
+		s.topKText.SetText("Top-k: all")
+	} else {
+		s.topKText.SetText(fmt.Sprintf("Top-k: %d", k))
+	}
+	if s.topP.Value >= 1 {
+		s.topPText.SetText("Top-p: off")
+	} else {
+		s.topPText.SetText(fmt.Sprintf("Top-p: %.2f", s.topP.Value))
+	}
+	s.tempText.SetText(fmt.Sprintf("Temperature: %.2f", s.temp.Value))
+	s.countText.SetText(fmt.Sprintf("Count: %d", int(s.count.Value)))
+}
+
+// options are the settings as sampler options.
+func (s *samplerSettings) options() (sample.Options, error) {
+	seed, err := strconv.ParseInt(strings.TrimSpace(s.seed.Text), 10, 64)
+	if err != nil {
+		return sample.Options{}, fmt.Errorf("the seed must be a whole number, not %q", s.seed.Text)
+	}
+	return sample.Options{
+		Filter: sample.Filter{TopK: int(s.topK.Value), TopP: s.topP.Value, Temperature: s.temp.Value},
+		Seed:   seed,
+		Count:  int(s.count.Value),
+	}, nil
+}

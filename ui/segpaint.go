@@ -1,0 +1,185 @@
+package ui
+
+import (
+	"image"
+	"image/color"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/widget"
+
+	"tessera/engine/pipeline"
+)
+
+// segPainter is a segmentation label map the user paints: W×H labels shown
+// in the palette's colours, painted with a round brush of the chosen label.
+type segPainter struct {
+	widget.BaseWidget
+
+	w, h    int
+	labels  []int
+	n       int // the model's labels are 0..n-1
+	label   int // the label the brush paints
+	radius  int // brush radius in map pixels
+	img     *image.NRGBA
+	minSize fyne.Size
+
+	onChange func() // after each stroke or load
+	painting bool
+}
+
+var (
+	_ fyne.Tappable  = (*segPainter)(nil)
+	_ fyne.Draggable = (*segPainter)(nil)
+)
+
+func newSegPainter(minSize fyne.Size) *segPainter {
+	p := &segPainter{minSize: minSize, n: 1, radius: 1}
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+// setLabels replaces the map; every label must be in 0..n-1.
+func (p *segPainter) setLabels(labels []int, w, h int) {
+	p.w, p.h, p.labels = w, h, slices.Clone(labels)
+	p.img = image.NewNRGBA(image.Rect(0, 0, w, h))
+	for i := range p.labels {
+		p.img.SetNRGBA(i%w, i/w, labelColor(p.labels[i]))
+	}
+	p.Refresh()
+}
+
+// fill makes a w×h map of one label.
+func (p *segPainter) fill(w, h, label int) {
+	p.setLabels(slices.Repeat([]int{label}, w*h), w, h)
+}
+
+// resize scales the map to w×h, nearest neighbour, keeping the drawing.
+func (p *segPainter) resize(w, h int) {
+	if w == p.w && h == p.h {
+		return
+	}
+	out := make([]int, w*h)
+	for y := range h {
+		for x := range w {
+			out[y*w+x] = p.labels[(y*p.h/h)*p.w+x*p.w/w]
+		}
+	}
+	p.setLabels(out, w, h)
+}
+
+// labelMap is a copy of the map for a sampling request.
+func (p *segPainter) labelMap() *pipeline.LabelMap {
+	return &pipeline.LabelMap{W: p.w, H: p.h, Labels: slices.Clone(p.labels)}
+}
+
+// area is where the map is drawn: as large as fits, aspect kept, centred.
+func (p *segPainter) area(size fyne.Size) (fyne.Position, fyne.Size) {
+	if p.w == 0 || p.h == 0 {
+		return fyne.Position{}, fyne.Size{}
+	}
+	s := min(size.Width/float32(p.w), size.Height/float32(p.h))
+	w, h := float32(p.w)*s, float32(p.h)*s
+	return fyne.NewPos((size.Width-w)/2, (size.Height-h)/2), fyne.NewSize(w, h)
+}
+
+// pixelAt maps a position in the widget to map coordinates.
+func (p *segPainter) pixelAt(pos fyne.Position) (float32, float32) {
+	at, size := p.area(p.Size())
+	if size.Width == 0 {
+		return -1, -1
+	}
+	return (pos.X - at.X) / size.Width * float32(p.w), (pos.Y - at.Y) / size.Height * float32(p.h)
+}
+
+func (p *segPainter) Tapped(e *fyne.PointEvent) {
+	x, y := p.pixelAt(e.Position)
+	p.dab(x, y)
+	p.changed()
+}
+
+// Dragged paints along the pointer's path since the last event.
+func (p *segPainter) Dragged(e *fyne.DragEvent) {
+	x1, y1 := p.pixelAt(e.Position)
+	x0, y0 := p.pixelAt(e.Position.Subtract(fyne.NewPos(e.Dragged.DX, e.Dragged.DY)))
+	step := max(float32(p.radius)/2, 0.5)
+	n := int(max(abs32(x1-x0), abs32(y1-y0))/step) + 1
+	for i := 0; i <= n; i++ {
+		t := float32(i) / float32(n)
+		p.dab(x0+(x1-x0)*t, y0+(y1-y0)*t)
+	}
+	p.painting = true
+	p.Refresh()
+}
+
+func (p *segPainter) DragEnd() {
+	if p.painting {
+		p.painting = false
+		p.changed()
+	}
+}
+
+func abs32(a float32) float32 { return max(a, -a) }
+
+// dab paints a disc of the brush's radius centred on map point (cx, cy).
+func (p *segPainter) dab(cx, cy float32) {
+	r := p.radius
+	ix, iy := int(cx), int(cy)
+	c := labelColor(p.label)
+	for y := iy - r + 1; y < iy+r; y++ {
+		for x := ix - r + 1; x < ix+r; x++ {
+			if x < 0 || y < 0 || x >= p.w || y >= p.h {
+				continue
+			}
+			dx, dy := float32(x)+0.5-cx, float32(y)+0.5-cy
+			if dx*dx+dy*dy > float32(r*r) && (x != ix || y != iy) {
+				continue
+			}
+			p.labels[y*p.w+x] = p.label
+			p.img.SetNRGBA(x, y, c)
+		}
+	}
+}
+
+func (p *segPainter) changed() {
+	p.Refresh()
+	if p.onChange != nil {
+		p.onChange()
+	}
+}
+
+func (p *segPainter) CreateRenderer() fyne.WidgetRenderer {
+	r := &segRenderer{
+		p:      p,
+		img:    &canvas.Image{FillMode: canvas.ImageFillStretch, ScaleMode: canvas.ImageScalePixels},
+		border: &canvas.Rectangle{FillColor: color.Transparent, StrokeWidth: 1, StrokeColor: color.NRGBA{A: 100}},
+	}
+	r.Refresh()
+	return r
+}
+
+type segRenderer struct {
+	p      *segPainter
+	img    *canvas.Image
+	border *canvas.Rectangle
+}
+
+func (r *segRenderer) Destroy()                     {}
+func (r *segRenderer) MinSize() fyne.Size           { return r.p.minSize }
+func (r *segRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.img, r.border} }
+
+func (r *segRenderer) Layout(size fyne.Size) {
+	at, area := r.p.area(size)
+	r.img.Move(at)
+	r.img.Resize(area)
+	r.border.Move(at)
+	r.border.Resize(area)
+}
+
+func (r *segRenderer) Refresh() {
+	r.img.Image = r.p.img
+	r.Layout(r.p.Size())
+	r.img.Refresh()
+	r.border.Refresh()
+}
