@@ -6,10 +6,15 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PROG="$(basename "$0")"
 
 say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+
 die() {
     say "error: $*"
     exit 1
 }
+
+# When set -e stops a script, say where.
+set -E
+trap 'say "error: \"$BASH_COMMAND\" failed with status $? (${BASH_SOURCE[0]:-$PROG}:$LINENO)"' ERR
 
 # as_root runs a command as root: directly when we are root, else with sudo.
 as_root() {

@@ -4,9 +4,10 @@
 
 # BUILD_PACKAGES build cmd/tessera: cgo for Fyne's GL and windowing, GTK for
 # the native file dialogs, OpenBLAS for the engine's matrix products.
-# libc6-dev is only a recommendation of gcc, and we skip recommendations.
+# libc6-dev is only a recommendation of gcc, and we skip recommendations;
+# ca-certificates lets Go fetch modules and toolchains over https.
 BUILD_PACKAGES=(
-    gcc libc6-dev pkg-config
+    ca-certificates gcc libc6-dev pkg-config
     libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
     libgtk-3-dev
     libopenblas-dev

@@ -8,9 +8,13 @@ wanted_go() { sed -n 's/^go \([0-9][0-9.]*\).*/\1/p' "$ROOT/go.mod" | head -n 1;
 # version_at_least A B succeeds when version A >= version B (both like 1.23.5).
 version_at_least() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n 1)" = "$2" ]; }
 
-# installed_go prints the version of the go on PATH itself, outside the
-# module so that it does not switch toolchains.
-installed_go() { (cd / && GOTOOLCHAIN=local go version 2>/dev/null) | sed -n 's/^go version go\([0-9][0-9.]*\).*/\1/p'; }
+# installed_go prints the version of the go on PATH itself (run outside the
+# module so that it does not switch toolchains), or nothing when there is
+# none.
+installed_go() {
+    command -v go >/dev/null 2>&1 || return 0
+    (cd / && { GOTOOLCHAIN=local go version 2>/dev/null || true; }) | sed -n 's/^go version go\([0-9][0-9.]*\).*/\1/p'
+}
 
 # install_go_from_apt installs Debian's golang-go. Bookworm's own is 1.19,
 # too old to fetch newer toolchains, so there it comes from
