@@ -12,26 +12,12 @@ import (
 // description, as a Tessera safetensors file at out: no optimizer states,
 // no training-only networks, and no YAML needed to open it again.
 func Convert(path, configPath, out string) (*Model, error) {
-	weightsPath, configs, err := locate(path, configPath)
+	got := map[string]*ckpt.Data{}
+	m, err := open(path, configPath, func(s weights.Source) weights.Source { return &recorder{Source: s, got: got} })
 	if err != nil {
 		return nil, err
 	}
-	f, err := ckpt.Open(weightsPath)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	spec, configs, err := specFor(f, configs)
-	if err != nil {
-		return nil, err
-	}
-	rec := &recorder{Source: newFileSource(f), got: map[string]*ckpt.Data{}}
-	m, err := Build(spec, rec)
-	if err != nil {
-		return nil, err
-	}
-	m.WeightsPath, m.ConfigPaths, m.Format = weightsPath, configs, f.Format
-	if err := Save(out, spec, rec.got); err != nil {
+	if err := Save(out, &m.Spec, got); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -38,6 +38,12 @@ type Model struct {
 // Open loads a model from a taming log directory, a checkpoint (with
 // configPath, or a config found beside it) or a Tessera safetensors file.
 func Open(path, configPath string) (*Model, error) {
+	return open(path, configPath, func(s weights.Source) weights.Source { return s })
+}
+
+// open finds, reads and builds a model; wrap may interpose on the weights
+// (Convert records them).
+func open(path, configPath string, wrap func(weights.Source) weights.Source) (*Model, error) {
 	weightsPath, configs, err := locate(path, configPath)
 	if err != nil {
 		return nil, err
@@ -51,7 +57,7 @@ func Open(path, configPath string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := Build(spec, newFileSource(f))
+	m, err := Build(spec, wrap(newFileSource(f)))
 	if err != nil {
 		return nil, err
 	}
