@@ -1,13 +1,13 @@
 package ckpt
 
 import (
-	"bufio"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
-	"os"
-	"path/filepath"
+
+	"tessera/engine/atomicfile"
 )
 
 // Data is an in-memory tensor to write. Exactly one of F32 and I64 holds the
@@ -74,37 +74,20 @@ func WriteSafetensors(path string, tensors map[string]*Data, metadata map[string
 		js = append(js, ' ')
 	}
 
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("ckpt: %v", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	w := bufio.NewWriterSize(tmp, 1<<16)
-	err = binary.Write(w, binary.LittleEndian, uint64(len(js)))
-	if err == nil {
-		_, err = w.Write(js)
-	}
-	for _, name := range names {
-		if err != nil {
-			break
+	err = atomicfile.Write(path, func(w io.Writer) error {
+		if err := binary.Write(w, binary.LittleEndian, uint64(len(js))); err != nil {
+			return err
 		}
-		err = writeValues(w, tensors[name])
-	}
-	if err == nil {
-		err = w.Flush()
-	}
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
+		if _, err := w.Write(js); err != nil {
+			return err
+		}
+		for _, name := range names {
+			if err := writeValues(w, tensors[name]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("ckpt: %s: write: %v", path, err)
 	}
@@ -112,7 +95,7 @@ func WriteSafetensors(path string, tensors map[string]*Data, metadata map[string
 }
 
 // writeValues encodes a tensor's values little-endian.
-func writeValues(w *bufio.Writer, d *Data) error {
+func writeValues(w io.Writer, d *Data) error {
 	var b [8]byte
 	for _, v := range d.F32 {
 		binary.LittleEndian.PutUint32(b[:], math.Float32bits(v))

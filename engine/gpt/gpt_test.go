@@ -73,7 +73,7 @@ func TestForwardRejectsBadInput(t *testing.T) {
 			_, err := m.Forward(m.NewCache(1, 12), make([]int, 10), 10, nil)
 			return err
 		},
-		"batch of 2": func() error { _, err := m.Forward(m.NewCache(2, 9), []int{1, 2, 3}, 2, nil); return err },
+		"batch of 2":        func() error { _, err := m.Forward(m.NewCache(2, 9), []int{1, 2, 3}, 2, nil); return err },
 		"outside the 2 fed": func() error { _, err := m.Forward(m.NewCache(1, 9), []int{1, 2}, 2, []int{2}); return err },
 	}
 	for want, f := range cases {

@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"tessera/engine/atomicfile"
 )
 
 const pngSignature = "\x89PNG\r\n\x1a\n"
@@ -77,7 +79,7 @@ func SavePNG(path string, img image.Image, meta map[string]string) error {
 	if err != nil {
 		return fmt.Errorf("imgio: %s: %v", path, err)
 	}
-	if err := writeFileAtomic(path, data); err != nil {
+	if err := atomicfile.WriteBytes(path, data); err != nil {
 		return fmt.Errorf("imgio: %s: write: %v", path, err)
 	}
 	return nil

@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
+
+	"tessera/engine/atomicfile"
 )
 
 // The grid's own JSON fields; every other top-level field is a parameter.
@@ -142,24 +143,7 @@ func Write(path string, g Grid, params map[string]any) error {
 	if err != nil {
 		return fmt.Errorf("tokens: %s: %v", path, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("tokens: %s: %v", path, err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
+	err = atomicfile.WriteBytes(path, data)
 	if err != nil {
 		return fmt.Errorf("tokens: %s: write: %v", path, err)
 	}
