@@ -117,11 +117,11 @@ func (c *Conv2d) winograd(x []float32, h, w int, y []float32, oh, ow int, pro *P
 			t := blk.th * blk.tw
 			v, m := buf[:winoK*c.In*t], buf[winoK*c.In*t:winoK*(c.In+c.Out)*t]
 			For(c.In, 1, func(c0, c1 int) {
-				cols := winoM*blk.tw + 2
-				pp, patch := pooled(&winoPatches, (winoM*blk.th+2+winoN)*cols)
+				size := (winoM*blk.th + 2) * (winoM*blk.tw + 2)
+				pp, patch := pooled(&winoPatches, size+winoN*winoTmpCols(blk.tw))
 				for ci := c0; ci < c1; ci++ {
-					src.fill(patch, ci, blk)
-					winoInputTiles(v[ci*t:], c.In*t, patch, patch[(winoM*blk.th+2)*cols:], blk)
+					src.fill(patch[:size], ci, blk)
+					winoInputTiles(v[ci*t:], c.In*t, patch[:size], patch[size:], blk)
 				}
 				winoPatches.Put(pp)
 			})
@@ -129,7 +129,7 @@ func (c *Conv2d) winograd(x []float32, h, w int, y []float32, oh, ow int, pro *P
 				blas.Sgemm(false, false, c.Out, t, c.In, 1, u[k*c.Out*c.In:], c.In, v[k*c.In*t:], t, 0, m[k*c.Out*t:], t)
 			}
 			For(c.Out, 1, func(o0, o1 int) {
-				tp, tmp := pooled(&winoPatches, winoN*winoM*blk.tw)
+				tp, tmp := pooled(&winoPatches, winoM*winoN*blk.tw)
 				for o := o0; o < o1; o++ {
 					winoOutputTiles(y[o*oh*ow:(o+1)*oh*ow], oh, ow, m[o*t:], c.Out*t, tmp, blk)
 				}
@@ -210,121 +210,49 @@ func (s *winoSource) copy(dst, src []float32, ci int) {
 
 // winoInputTiles transforms every 6x6 tile of one channel's patch (Bᵀ·d·B)
 // and stores element k of tile t at v[k*stride + t]. Both passes run along
-// whole rows: first Bᵀ down each column of a strip of six patch rows into
-// tmp, then B along each tile of those rows, so the stores run in six
-// contiguous streams. tmp holds 6 patch rows.
+// whole rows: Bᵀ down the columns of a strip of six patch rows into tmp,
+// then B across each tile of those rows, so loads and stores stream
+// through contiguous memory. tmp holds six rows of winoTmpCols(tw).
 func winoInputTiles(v []float32, stride int, patch, tmp []float32, blk winoBlock) {
-	cols := winoM*blk.tw + 2
+	cols, tc := winoM*blk.tw+2, winoTmpCols(blk.tw)
 	for ty := range blk.th {
-		strip := patch[winoM*ty*cols : (winoM*ty+winoN)*cols]
-		r0, r1, r2, r3, r4, r5 := strip[:cols], strip[cols:2*cols], strip[2*cols:3*cols], strip[3*cols:4*cols], strip[4*cols:5*cols], strip[5*cols:6*cols]
-		t0, t1, t2, t3, t4, t5 := tmp[:cols], tmp[cols:2*cols], tmp[2*cols:3*cols], tmp[3*cols:4*cols], tmp[4*cols:5*cols], tmp[5*cols:6*cols]
-		// Equal lengths let the compiler drop the bounds checks.
-		t1, t2, t3, t4, t5 = t1[:len(t0)], t2[:len(t0)], t3[:len(t0)], t4[:len(t0)], t5[:len(t0)]
-		r0, r1, r2, r3, r4, r5 = r0[:len(t0)], r1[:len(t0)], r2[:len(t0)], r3[:len(t0)], r4[:len(t0)], r5[:len(t0)]
-		for x := range t0 {
-			t0[x], t1[x], t2[x], t3[x], t4[x], t5[x] = winoIn1(r0[x], r1[x], r2[x], r3[x], r4[x], r5[x])
-		}
+		winoInCols(tmp, tc, patch[winoM*ty*cols:], cols, cols)
 		for a := range winoN {
-			row := tmp[a*cols : (a+1)*cols]
-			at := func(b int) []float32 {
-				off := (a*winoN+b)*stride + ty*blk.tw
-				return v[off : off+blk.tw]
-			}
-			v0, v1, v2, v3, v4, v5 := at(0), at(1), at(2), at(3), at(4), at(5)
-			v1, v2, v3, v4, v5 = v1[:len(v0)], v2[:len(v0)], v3[:len(v0)], v4[:len(v0)], v5[:len(v0)]
-			for tx := range v0 {
-				d := row[winoM*tx : winoM*tx+winoN]
-				v0[tx], v1[tx], v2[tx], v3[tx], v4[tx], v5[tx] = winoIn1(d[0], d[1], d[2], d[3], d[4], d[5])
-			}
+			winoInTiles(v[a*winoN*stride+ty*blk.tw:], stride, tmp[a*tc:(a+1)*tc], blk.tw)
 		}
 	}
 }
 
-// winoIn1 is Bᵀ applied to six values. Row j of Bᵀ holds the coefficients
-// of the product of (x - p) over every finite point p but point j (all of
-// them for the last row):
-//
-//	1 -3/2  -2  3/2  1  0
-//	0  -1  1/2  5/2  1  0
-//	0   1 -5/2  1/2  1  0
-//	0  -2   -1    2  1  0
-//	0  1/2  -1 -1/2  1  0
-//	0   1 -3/2   -2 3/2 1
-func winoIn1(d0, d1, d2, d3, d4, d5 float32) (v0, v1, v2, v3, v4, v5 float32) {
-	p, q := d3-d1, d4-d2
-	a, b := q+1.5*d3, p+1.5*d2
-	v0 = d0 - d2 + q + 1.5*p
-	v1, v2 = a+b, a-b
-	v3 = q + 2*p
-	v4 = q - 0.5*p
-	v5 = d5 - d3 - p + 1.5*q
-	return
-}
+// winoTmpCols is the row length of the input transform's scratch: a
+// strip's columns plus the slack winoInTiles may read past the last tile.
+func winoTmpCols(tw int) int { return winoM*tw + 4 }
 
 // winoOutputTiles applies Aᵀ·m·A to every tile of one output channel, whose
 // element k of tile t is m[k*stride + t], and adds the 4x4 results into y
-// (oh×ow), cutting tiles off at the edges. Like the input transform it runs
-// along rows: A across each tile into tmp (six rows of 4·tw), then Aᵀ down
-// the columns straight into four rows of y.
+// (oh×ow), cutting tiles off at the edges. Aᵀ runs down the columns first
+// into tmp (24 rows of tw: row i*6+b holds result row i, column b), then
+// across the tiles straight into four rows of y.
 func winoOutputTiles(y []float32, oh, ow int, m []float32, stride int, tmp []float32, blk winoBlock) {
-	width := winoM * blk.tw
-	ox := winoM * blk.tx0
+	tw, ox := blk.tw, winoM*blk.tx0
+	full := min(tw, (ow-ox)/winoM) // tiles wholly inside the output
 	for ty := range blk.th {
-		for a := range winoN {
-			at := func(b int) []float32 {
-				off := (a*winoN+b)*stride + ty*blk.tw
-				return m[off : off+blk.tw]
-			}
-			m0, m1, m2, m3, m4, m5 := at(0), at(1), at(2), at(3), at(4), at(5)
-			m1, m2, m3, m4, m5 = m1[:len(m0)], m2[:len(m0)], m3[:len(m0)], m4[:len(m0)], m5[:len(m0)]
-			row := tmp[a*width : (a+1)*width]
-			for tx := range m0 {
-				r := row[winoM*tx : winoM*tx+winoM]
-				r[0], r[1], r[2], r[3] = winoOut1(m0[tx], m1[tx], m2[tx], m3[tx], m4[tx], m5[tx])
-			}
+		for b := range winoN {
+			winoOutCols(tmp[b*tw:], winoN*tw, m[b*stride+ty*tw:], winoN*stride, tw)
 		}
 		oy := winoM * (blk.ty0 + ty)
-		n := min(width, ow-ox)
-		t0, t1, t2, t3, t4, t5 := tmp[:n], tmp[width:width+n], tmp[2*width:2*width+n], tmp[3*width:3*width+n], tmp[4*width:4*width+n], tmp[5*width:5*width+n]
-		t1, t2, t3, t4, t5 = t1[:len(t0)], t2[:len(t0)], t3[:len(t0)], t4[:len(t0)], t5[:len(t0)]
-		if oy+winoM <= oh {
-			row := func(i int) []float32 { return y[(oy+i)*ow+ox : (oy+i)*ow+ox+n] }
-			y0, y1, y2, y3 := row(0), row(1), row(2), row(3)
-			y0, y1, y2, y3 = y0[:len(t0)], y1[:len(t0)], y2[:len(t0)], y3[:len(t0)]
-			for x := range t0 {
-				o0, o1, o2, o3 := winoOut1(t0[x], t1[x], t2[x], t3[x], t4[x], t5[x])
-				y0[x] += o0
-				y1[x] += o1
-				y2[x] += o2
-				y3[x] += o3
-			}
-			continue
-		}
-		for x := range t0 {
-			var o [winoM]float32
-			o[0], o[1], o[2], o[3] = winoOut1(t0[x], t1[x], t2[x], t3[x], t4[x], t5[x])
-			for i := range oh - oy {
-				y[(oy+i)*ow+ox+x] += o[i]
+		for i := range min(winoM, oh-oy) {
+			row, r := y[(oy+i)*ow+ox:(oy+i+1)*ow], tmp[i*winoN*tw:]
+			winoOutTilesAdd(row, r, tw, full)
+			if full < tw {
+				// The last tile sticks out past the right edge.
+				var o [winoM]float32
+				o[0], o[1], o[2], o[3] = winoOut1(r[full], r[tw+full], r[2*tw+full], r[3*tw+full], r[4*tw+full], r[5*tw+full])
+				for j, e := range row[winoM*full:] {
+					row[winoM*full+j] = e + o[j]
+				}
 			}
 		}
 	}
-}
-
-// winoOut1 is Aᵀ applied to six values: row i evaluates pⁱ at each finite
-// point p, plus the infinity term in the last row:
-//
-//	1  1  1   1   1  0
-//	0  1 -1  1/2 -2  0
-//	0  1  1  1/4  4  0
-//	0  1 -1  1/8 -8  1
-func winoOut1(m0, m1, m2, m3, m4, m5 float32) (y0, y1, y2, y3 float32) {
-	s, d := m1+m2, m1-m2
-	y0 = m0 + s + m3 + m4
-	y1 = d + 0.5*m3 - 2*m4
-	y2 = s + 0.25*m3 + 4*m4
-	y3 = d + 0.125*m3 - 8*m4 + m5
-	return
 }
 
 // winogradFits reports whether the Winograd path should compute this layer:

@@ -58,12 +58,52 @@ func TestWinogradMatchesDirect(t *testing.T) {
 		// Blocks of 3 tile columns by one row, then of whole rows.
 		{"column blocks", 2, 3, Same(1), 9, 50, winoK * 5 * 3},
 		{"row blocks", 2, 3, Padding{1, 1, 1, 1, true}, 30, 9, winoK * 5 * 7},
+		// Wide enough for the 8-tile SIMD loops, with ragged remainders.
+		{"wide", 3, 4, Same(1), 7, 75, winoBudget},
+		{"wide circular", 3, 4, Padding{1, 1, 1, 1, true}, 6, 66, winoBudget},
+		{"wide blocks", 3, 4, Same(1), 9, 137, winoK * 7 * 11},
 	}
 	for _, tc := range cases {
 		c := winoConv(r, tc.in, tc.out, tc.pad)
 		x := randData(r, 2*tc.in*tc.h*tc.w)
 		got := c.convWith(x, 2, tc.h, tc.w, nil, tc.budget)
 		assertClose(t, tc.name, got, directConv(c, x, 2, tc.h, tc.w), 1e-5)
+	}
+}
+
+// TestWinogradKernels checks the kernels in use (SIMD where available)
+// against the portable ones, for every remainder of the 8-wide loops.
+func TestWinogradKernels(t *testing.T) {
+	r := rand.New(rand.NewSource(11))
+	for n := range 41 {
+		const sstride, dstride = 50, 47
+		src := randData(r, 6*sstride)
+		check := func(name string, got, want []float32) {
+			t.Helper()
+			assertClose(t, fmt.Sprintf("%s n=%d", name, n), got, want, 1e-5)
+		}
+		dst := randData(r, 6*dstride)
+		want := append([]float32(nil), dst...)
+		winoInCols(dst, dstride, src, sstride, n)
+		winoInColsGo(want, dstride, src, sstride, n)
+		check("in cols", dst, want)
+
+		tiles := src[:winoM*n+4]
+		copy(dst, want)
+		winoInTiles(dst, dstride, tiles, n)
+		winoInTilesGo(want, dstride, tiles, n)
+		check("in tiles", dst, want)
+
+		copy(dst, want)
+		winoOutCols(dst, dstride, src, sstride, n)
+		winoOutColsGo(want, dstride, src, sstride, n)
+		check("out cols", dst, want)
+
+		out := randData(r, winoM*n)
+		sum := append([]float32(nil), out...)
+		winoOutTilesAdd(out, src, sstride, n)
+		winoOutTilesAddGo(sum, src, sstride, n)
+		check("out tiles", out, sum)
 	}
 }
 
