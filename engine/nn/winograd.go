@@ -256,14 +256,13 @@ func winoOutputTiles(y []float32, oh, ow int, m []float32, stride int, tmp []flo
 }
 
 // winogradFits reports whether the Winograd path should compute this layer:
-// 3x3 stride-1 kernels whose channel counts make it pay.
+// 3x3 stride-1 kernels with enough input channels to pay for the
+// transforms (with 8 or fewer, as for an RGB input, im2col is faster).
 //
-// With fewer than 32 input or output channels the transforms outweigh the
-// saved products: with 3 (an RGB input or output) im2col is 2-5x faster,
-// at 16 they tie. The kernel cache is 4x the kernel, so layers past
-// 256×512 channels stay on im2col: the eleven 512→512 layers of the f16
-// decoder would cache 415 MB, taking a 1024² decode over 3 GB, for 1.2x
-// on their 16×16 maps in a 256² decode.
+// The kernel cache is 4x the kernel, so layers past 256×512 channels stay
+// on im2col although Winograd runs them 2x faster: the eleven 512→512
+// layers of the f16 decoder would cache 415 MB and take a 1024² decode
+// from 2.6 GB to 3.1 GB at its peak.
 func (c *Conv2d) winogradFits() bool {
-	return c.KH == 3 && c.KW == 3 && c.Stride == 1 && min(c.In, c.Out) >= 32 && c.In*c.Out <= 256*512
+	return c.KH == 3 && c.KW == 3 && c.Stride == 1 && c.In >= 16 && c.In*c.Out <= 256*512
 }
