@@ -48,7 +48,8 @@ type editorView struct {
 
 	gen       int // counts edits, so a decode of an older grid is dropped
 	debounce  *time.Timer
-	decoding  *jobs.Job
+	loading   *jobs.Job // reading a file into a new document
+	decoding  *jobs.Job // decoding the edited grid
 	resampler *jobs.Job
 
 	view       *gridView
@@ -104,8 +105,8 @@ func (v *editorView) build() {
 	v.codePatch = patchImage()
 	v.codeEntry = widget.NewEntry()
 	v.codeEntry.SetPlaceHolder("code")
-	v.codeEntry.OnSubmitted = v.typedCode
-	v.codeEntry.OnChanged = v.typedCode
+	v.codeEntry.OnChanged = func(s string) { v.typedCode(s, false) }
+	v.codeEntry.OnSubmitted = func(s string) { v.typedCode(s, true) }
 	v.notes = widget.NewLabel("")
 	v.notes.Wrapping = fyne.TextWrapWord
 	v.toolHelp = widget.NewLabel("")

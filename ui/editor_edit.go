@@ -112,11 +112,11 @@ func (v *editorView) cancelJobs() {
 	if v.debounce != nil {
 		v.debounce.Stop()
 	}
-	for _, j := range []*jobs.Job{v.decoding, v.resampler} {
+	for _, j := range []*jobs.Job{v.loading, v.decoding, v.resampler} {
 		if j != nil {
 			j.Cancel()
 		}
 	}
-	v.decoding, v.resampler = nil, nil
+	v.loading, v.decoding, v.resampler = nil, nil, nil
 	v.status.idle()
 }

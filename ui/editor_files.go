@@ -77,13 +77,13 @@ func (v *editorView) load(name string, doc opened) {
 	} else {
 		j = v.env.Session.Decode(doc.grid, pipeline.DecodeOptions{})
 	}
-	v.decoding = j
+	v.loading = j
 	v.status.info("Reading " + name + " into tokens…")
 	follow(j, v.status.progress, func(res jobs.Result, err error) {
-		if j != v.decoding {
+		if j != v.loading {
 			return
 		}
-		v.decoding = nil
+		v.loading = nil
 		v.status.idle()
 		if err != nil {
 			if !cancelled(err) {

@@ -144,14 +144,17 @@ func (v *editorView) setCode(code int) {
 	}
 }
 
-// typedCode takes a code typed into the entry when it is in the codebook.
-func (v *editorView) typedCode(s string) {
+// typedCode takes a code typed into the entry when it is in the codebook;
+// a wrong one is pointed out when the user presses Enter.
+func (v *editorView) typedCode(s string, submitted bool) {
 	if v.card == nil {
 		return
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || n < 0 || n >= v.card.CodebookSize {
-		v.status.fail(fmt.Errorf("the brush code must be a number in 0..%d", v.card.CodebookSize-1))
+		if submitted {
+			v.status.fail(fmt.Errorf("the brush code must be a number in 0..%d", v.card.CodebookSize-1))
+		}
 		return
 	}
 	if n != v.code {

@@ -85,10 +85,19 @@ func (v *sampleView) build() {
 	v.body = split
 }
 
+// modelChanged follows a new model; the gallery is cleared, since its
+// grids are codes of the old codebook.
 func (v *sampleView) modelChanged(m *model.Model, card *model.Card) {
 	if v.job != nil {
 		v.job.Cancel()
+		v.job = nil
+		v.cancel.Disable()
+		v.status.idle()
 	}
+	v.gallery.clear()
+	v.preview.Image = nil
+	v.preview.Refresh()
+	v.previewText.SetText("Results appear here as they are sampled.")
 	v.m, v.card = m, card
 	native := card.NativeGrid
 	if m.CondStage != nil {

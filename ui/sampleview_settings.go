@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -105,6 +106,9 @@ func (s *samplerSettings) showValues() {
 	s.countText.SetText(fmt.Sprintf("Count: %d", int(s.count.Value)))
 }
 
+// hundredths rounds away the float noise of a slider's steps.
+func hundredths(f float64) float64 { return math.Round(f*100) / 100 }
+
 // options are the settings as sampler options.
 func (s *samplerSettings) options() (sample.Options, error) {
 	seed, err := strconv.ParseInt(strings.TrimSpace(s.seed.Text), 10, 64)
@@ -112,7 +116,7 @@ func (s *samplerSettings) options() (sample.Options, error) {
 		return sample.Options{}, fmt.Errorf("the seed must be a whole number, not %q", s.seed.Text)
 	}
 	return sample.Options{
-		Filter: sample.Filter{TopK: int(s.topK.Value), TopP: s.topP.Value, Temperature: s.temp.Value},
+		Filter: sample.Filter{TopK: int(s.topK.Value), TopP: hundredths(s.topP.Value), Temperature: hundredths(s.temp.Value)},
 		Seed:   seed,
 		Count:  int(s.count.Value),
 	}, nil
