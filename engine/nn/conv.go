@@ -94,12 +94,12 @@ func (c *Conv2d) run(out, x *tensor.Dense, pro *Prologue, accumulate bool) {
 	n, ch, h, w := Dims4(x)
 	_, _, oh, ow := Dims4(out)
 	src, dst := Data(x), Data(out)
-	wino := c.winogradFits()
+	wino := c.winoScheme()
 	for b := 0; b < n; b++ {
 		y := dst[b*c.Out*oh*ow : (b+1)*c.Out*oh*ow]
 		c.initOutput(y, oh*ow, accumulate)
-		if wino {
-			c.winograd(src[b*ch*h*w:(b+1)*ch*h*w], h, w, y, oh, ow, pro, b, winoBudget)
+		if wino != nil {
+			c.winograd(wino, src[b*ch*h*w:(b+1)*ch*h*w], h, w, y, oh, ow, pro, b, winoBudget)
 			continue
 		}
 		c.forwardOne(src[b*ch*h*w:(b+1)*ch*h*w], h, w, y, oh, ow, pro, b)
