@@ -74,5 +74,5 @@ ensure_go() {
 # build_tessera builds cmd/tessera to the path given.
 build_tessera() {
     say "building $1 (the first build compiles Fyne's C code, about 4 min on 2 cores; later ones take seconds)"
-    (cd "$ROOT" && go build -o "$1" ./cmd/tessera)
+    go -C "$ROOT" build -o "$1" ./cmd/tessera
 }
