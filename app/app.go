@@ -7,7 +7,8 @@ import (
 )
 
 // Run opens the studio and returns when its window closes; modelPath, if
-// set, is loaded as the window opens. It must be called from the main
+// set, is loaded as the window opens, and otherwise the last model when the
+// preference to reopen it is on. It must be called from the main
 // goroutine: the windowing system lives there.
 func Run(modelPath string) {
 	fyneapp.SetMetadata(metadata())
@@ -20,6 +21,8 @@ func Run(modelPath string) {
 	s.win.CenterOnScreen()
 	if modelPath != "" {
 		s.view.LoadModel(modelPath)
+	} else {
+		s.view.ReopenLastModel()
 	}
 	s.win.ShowAndRun()
 }

@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 	native "github.com/sqweek/dialog"
+
+	"tessera/ui"
 )
 
 // modelExtensions are the files a model can be opened from: a taming
@@ -25,32 +27,27 @@ func (s *studio) OpenModel() {
 	})
 }
 
-// PickFile shows a file dialog. The native dialog blocks until the user
-// answers, so it runs on its own goroutine; when it cannot be shown at all,
-// Fyne's own dialog is used instead. done runs on the UI goroutine. Only one
-// dialog is open at a time: a second request while one is open is ignored.
+// PickFile shows a file dialog: the desktop's own, or Fyne's when that
+// cannot be shown.
 func (s *studio) PickFile(title string, exts []string, save bool, done func(path string)) {
+	s.pick(func() (string, error) { return s.chooseFile(title, exts, save) },
+		func(finish func(string, error)) { s.fyneFileDialog(exts, save, finish) }, done)
+}
+
+// PickFolder shows a folder dialog: the desktop's own, or Fyne's when that
+// cannot be shown.
+func (s *studio) PickFolder(title string, done func(path string)) {
+	s.pick(func() (string, error) { return s.chooseFolder(title) }, s.fyneFolderDialog, done)
+}
+
+// pick runs a native dialog, which blocks until the user answers, on its
+// own goroutine; when it cannot be shown at all, the Fyne dialog is used
+// instead. done runs on the UI goroutine. Only one dialog is open at a
+// time: a second request while one is open is ignored.
+func (s *studio) pick(chooseNatively func() (string, error), fallback func(finish func(string, error)), done func(path string)) {
 	if !s.choosing.CompareAndSwap(false, true) {
 		return
 	}
-	go func() {
-		path, err := s.chooseFile(title, exts, save)
-		switch {
-		case errors.Is(err, native.ErrCancelled):
-			s.choosing.Store(false)
-			fyne.Do(func() { done("") })
-		case err != nil:
-			fyne.LogError("native file dialog unavailable, using Fyne's", err)
-			fyne.Do(func() { s.pickWithFyneDialog(exts, save, done) })
-		default:
-			s.choosing.Store(false)
-			fyne.Do(func() { done(path) })
-		}
-	}()
-}
-
-// pickWithFyneDialog is the fallback chooser, drawn inside the window.
-func (s *studio) pickWithFyneDialog(exts []string, save bool, done func(path string)) {
 	finish := func(path string, err error) {
 		s.choosing.Store(false)
 		if err != nil {
@@ -59,6 +56,22 @@ func (s *studio) pickWithFyneDialog(exts []string, save bool, done func(path str
 		}
 		done(path)
 	}
+	go func() {
+		path, err := chooseNatively()
+		switch {
+		case errors.Is(err, native.ErrCancelled):
+			ui.Do(func() { finish("", nil) })
+		case err != nil:
+			fyne.LogError("native file dialog unavailable, using Fyne's", err)
+			ui.Do(func() { fallback(finish) })
+		default:
+			ui.Do(func() { finish(path, nil) })
+		}
+	}()
+}
+
+// fyneFileDialog is the fallback file chooser, drawn inside the window.
+func (s *studio) fyneFileDialog(exts []string, save bool, finish func(string, error)) {
 	var d interface {
 		SetFilter(storage.FileFilter)
 		Resize(fyne.Size)
@@ -92,15 +105,22 @@ func (s *studio) pickWithFyneDialog(exts []string, save bool, done func(path str
 	d.Show()
 }
 
+// fyneFolderDialog is the fallback folder chooser.
+func (s *studio) fyneFolderDialog(finish func(string, error)) {
+	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+		if dir == nil || err != nil {
+			finish("", err)
+			return
+		}
+		finish(dir.Path(), nil)
+	}, s.win)
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
 // chooseFileNatively shows the desktop's own file dialog.
 func chooseFileNatively(title string, exts []string, save bool) (path string, err error) {
-	// sqweek/dialog panics when GTK could not start (no display, no GTK);
-	// that is a reason to fall back, not to crash.
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("app: native file dialog: %v", r)
-		}
-	}()
+	defer nativePanic(&err)
 	// One dialog's GTK calls must all come from the same thread.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
@@ -109,4 +129,21 @@ func chooseFileNatively(title string, exts []string, save bool) (path string, er
 		return b.Save()
 	}
 	return b.Load()
+}
+
+// chooseFolderNatively shows the desktop's own folder dialog.
+func chooseFolderNatively(title string) (path string, err error) {
+	defer nativePanic(&err)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	return native.Directory().Title(title).Browse()
+}
+
+// nativePanic turns a panic of sqweek/dialog (it panics when GTK could not
+// start: no display, no GTK) into an error: a reason to fall back, not to
+// crash. Defer it.
+func nativePanic(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("app: native file dialog: %v", r)
+	}
 }

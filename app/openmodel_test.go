@@ -9,11 +9,13 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	native "github.com/sqweek/dialog"
 
 	"tessera/engine/session"
+	"tessera/ui"
 )
 
 type chooser func(title string, exts []string, save bool) (string, error)
@@ -24,26 +26,26 @@ func newTestStudio(t *testing.T, chooseFile chooser) *studio {
 	t.Helper()
 	sess := session.New()
 	t.Cleanup(sess.Close)
-	s := newStudio(test.NewTempApp(t), sess, chooseFile)
-	t.Cleanup(s.win.Close)
+	a := test.NewTempApp(t)
+	var s *studio
+	ui.Sync(func() { s = newStudio(a, sess, chooseFile) })
+	t.Cleanup(func() { ui.Sync(s.win.Close) })
 	return s
 }
 
-// labelTexts returns the texts of the labels laid out in obj.
-func labelTexts(obj fyne.CanvasObject) []string {
-	var out []string
-	for _, o := range test.LaidOutObjects(obj) {
-		if l, ok := o.(*widget.Label); ok {
-			out = append(out, l.Text)
-		}
-	}
-	return out
-}
+// The views update from background goroutines through ui.Do; the test
+// reads and drives widgets under ui.Sync so it never races them.
 
+// eventually polls cond under the UI lock.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
+	for {
+		var ok bool
+		ui.Sync(func() { ok = cond() })
+		if ok {
+			return
+		}
 		if time.Now().After(deadline) {
 			t.Fatalf("%s: not within 10 s", what)
 		}
@@ -51,13 +53,32 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// showsText reports whether a text drawn in obj contains part; call it
+// under the UI lock.
 func showsText(obj fyne.CanvasObject, part string) bool {
-	for _, s := range labelTexts(obj) {
-		if strings.Contains(s, part) {
+	for _, o := range test.LaidOutObjects(obj) {
+		if l, ok := o.(*canvas.Text); ok && strings.Contains(l.Text, part) {
 			return true
 		}
 	}
 	return false
+}
+
+// topDialog is the dialog drawn over the window, or nil.
+func topDialog(s *studio) (top fyne.CanvasObject) {
+	ui.Sync(func() { top = s.win.Canvas().Overlays().Top() })
+	return top
+}
+
+// tapCancel cancels Fyne's dialog over the window.
+func tapCancel(s *studio) {
+	ui.Sync(func() {
+		for _, o := range test.LaidOutObjects(s.win.Canvas().Overlays().Top()) {
+			if b, ok := o.(*widget.Button); ok && b.Text == "Cancel" {
+				test.Tap(b)
+			}
+		}
+	})
 }
 
 func TestPickedModelIsLoaded(t *testing.T) {
@@ -68,7 +89,7 @@ func TestPickedModelIsLoaded(t *testing.T) {
 		}
 		return model, nil
 	})
-	s.OpenModel()
+	ui.Sync(s.OpenModel)
 	eventually(t, "model in the status bar", func() bool { return showsText(s.win.Content(), "VQGAN, 64 codes, f4") })
 	if s.choosing.Load() {
 		t.Error("still choosing after the dialog closed")
@@ -78,7 +99,7 @@ func TestPickedModelIsLoaded(t *testing.T) {
 func TestCancelledPickChangesNothing(t *testing.T) {
 	answered := make(chan string, 1)
 	s := newTestStudio(t, func(string, []string, bool) (string, error) { return "", native.ErrCancelled })
-	s.PickFile("Open Image", []string{"png"}, false, func(p string) { answered <- p })
+	ui.Sync(func() { s.PickFile("Open Image", []string{"png"}, false, func(p string) { answered <- p }) })
 	select {
 	case p := <-answered:
 		if p != "" {
@@ -87,7 +108,7 @@ func TestCancelledPickChangesNothing(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no answer after cancel")
 	}
-	if top := s.win.Canvas().Overlays().Top(); top != nil {
+	if top := topDialog(s); top != nil {
 		t.Errorf("a cancelled pick opened %T", top)
 	}
 	eventually(t, "dialog closed", func() bool { return !s.choosing.Load() })
@@ -96,16 +117,12 @@ func TestCancelledPickChangesNothing(t *testing.T) {
 func TestBrokenNativeDialogFallsBackToFyne(t *testing.T) {
 	s := newTestStudio(t, func(string, []string, bool) (string, error) { return "", errors.New("no GTK") })
 	answered := make(chan string, 1)
-	s.PickFile("Save Grid", []string{"json"}, true, func(p string) { answered <- p })
+	ui.Sync(func() { s.PickFile("Save Grid", []string{"json"}, true, func(p string) { answered <- p }) })
 	eventually(t, "Fyne's dialog", func() bool { return s.win.Canvas().Overlays().Top() != nil })
 	if !s.choosing.Load() {
 		t.Error("Ctrl+O would open a second dialog over Fyne's")
 	}
-	for _, o := range test.LaidOutObjects(s.win.Canvas().Overlays().Top()) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Cancel" {
-			test.Tap(b)
-		}
-	}
+	tapCancel(s)
 	if p := <-answered; p != "" {
 		t.Errorf("cancelled Fyne dialog answered %q", p)
 	}
@@ -122,11 +139,40 @@ func TestOneDialogAtATime(t *testing.T) {
 		<-release
 		return "", native.ErrCancelled
 	})
-	s.OpenModel()
-	s.OpenModel() // while the first dialog is still open
+	ui.Sync(s.OpenModel)
+	ui.Sync(s.OpenModel) // while the first dialog is still open
 	close(release)
 	eventually(t, "dialog goroutine finished", func() bool { return !s.choosing.Load() })
 	if n := calls.Load(); n != 1 {
 		t.Errorf("%d dialogs opened, want 1", n)
+	}
+}
+
+func TestPickedFolderIsAnswered(t *testing.T) {
+	s := newTestStudio(t, nil)
+	dir := t.TempDir()
+	s.chooseFolder = func(title string) (string, error) {
+		if title != "Images" {
+			t.Errorf("folder dialog titled %q", title)
+		}
+		return dir, nil
+	}
+	answered := make(chan string, 1)
+	ui.Sync(func() { s.PickFolder("Images", func(p string) { answered <- p }) })
+	if p := <-answered; p != dir {
+		t.Errorf("folder dialog answered %q, want %q", p, dir)
+	}
+	eventually(t, "dialog closed", func() bool { return !s.choosing.Load() })
+}
+
+func TestBrokenNativeFolderDialogFallsBackToFyne(t *testing.T) {
+	s := newTestStudio(t, nil)
+	s.chooseFolder = func(string) (string, error) { return "", errors.New("no GTK") }
+	answered := make(chan string, 1)
+	ui.Sync(func() { s.PickFolder("Images", func(p string) { answered <- p }) })
+	eventually(t, "Fyne's folder dialog", func() bool { return s.win.Canvas().Overlays().Top() != nil })
+	tapCancel(s)
+	if p := <-answered; p != "" {
+		t.Errorf("cancelled Fyne dialog answered %q", p)
 	}
 }

@@ -9,9 +9,6 @@ import (
 	"tessera/ui"
 )
 
-// windowSize is the studio's size when it opens.
-var windowSize = fyne.NewSize(1100, 720)
-
 // studio is the running studio: its window and view, and the ui.Controller
 // the view calls.
 type studio struct {
@@ -19,9 +16,10 @@ type studio struct {
 	win  fyne.Window
 	view *ui.MainView
 
-	// chooseFile shows the native file dialog and blocks until it closes;
-	// tests replace it.
-	chooseFile func(title string, exts []string, save bool) (string, error)
+	// chooseFile and chooseFolder show the native dialogs and block until
+	// they close; tests replace them.
+	chooseFile   func(title string, exts []string, save bool) (string, error)
+	chooseFolder func(title string) (string, error)
 	// choosing is set while a file dialog is open, so Ctrl+O pressed again
 	// does not stack a second one.
 	choosing atomic.Bool
@@ -30,13 +28,20 @@ type studio struct {
 var _ ui.Controller = (*studio)(nil)
 
 func newStudio(a fyne.App, sess *session.Session, chooseFile func(string, []string, bool) (string, error)) *studio {
-	s := &studio{fyne: a, chooseFile: chooseFile}
+	s := &studio{fyne: a, chooseFile: chooseFile, chooseFolder: chooseFolderNatively}
 	s.win = a.NewWindow(Name)
 	s.view = ui.NewMainView(s, sess)
 	s.view.Install(s.win)
-	s.win.Resize(windowSize)
+	s.win.Resize(savedWindowSize(a.Preferences()))
+	s.win.SetCloseIntercept(func() {
+		s.saveWindowSize()
+		s.win.Close()
+	})
 	return s
 }
 
 // Quit closes the studio.
-func (s *studio) Quit() { s.fyne.Quit() }
+func (s *studio) Quit() {
+	s.saveWindowSize()
+	s.fyne.Quit()
+}

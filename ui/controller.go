@@ -14,6 +14,9 @@ type Controller interface {
 	// with one of the extensions (without dots), and calls done with its
 	// path, or with "" when the user cancels.
 	PickFile(title string, exts []string, save bool, done func(path string))
+	// PickFolder asks for a folder to read and calls done with its path, or
+	// with "" when the user cancels.
+	PickFolder(title string, done func(path string))
 	// Quit closes the studio.
 	Quit()
 }

@@ -1,24 +1,197 @@
 package ui
 
 import (
+	"context"
+	"errors"
+	"time"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"tessera/engine/jobs"
 	"tessera/engine/model"
 )
 
-// jobsView is the Jobs tab. (Skeleton: the view is being built.)
+// jobsView is the Jobs tab: every job of the session's worker, newest
+// first, with its progress, times, a Cancel button while it can still be
+// stopped and the error of a failed one.
 type jobsView struct {
-	env  *Env
-	body *widget.Label
+	env   *Env
+	rows  map[*jobs.Job]*jobRow
+	list  *fyne.Container
+	none  *widget.Label
+	clear *widget.Button
+	body  fyne.CanvasObject
 }
 
-func newJobsView(env *Env) view { return &jobsView{env: env, body: widget.NewLabel("")} }
+const noJobsText = "No jobs yet: opening a model, decoding and sampling run here."
 
-func (v *jobsView) title() string              { return "Jobs" }
-func (v *jobsView) icon() fyne.Resource        { return theme.ListIcon() }
-func (v *jobsView) content() fyne.CanvasObject { return v.body }
-func (v *jobsView) modelChanged(m *model.Model, card *model.Card) {
-	v.body.SetText("Jobs: " + m.WeightsPath)
+func newJobsView(env *Env) view {
+	v := &jobsView{env: env, rows: map[*jobs.Job]*jobRow{}, list: container.NewVBox(), none: widget.NewLabel(noJobsText)}
+	v.clear = widget.NewButtonWithIcon("Clear finished", theme.DeleteIcon(), v.clearFinished)
+	v.body = container.NewBorder(container.NewHBox(v.clear), nil, nil, nil,
+		container.NewStack(container.NewCenter(v.none), container.NewVScroll(v.list)))
+	v.sync()
+	watchJobs(env.Session.Worker, func(ev jobs.Event) { v.update(ev) })
+	return v
+}
+
+func (v *jobsView) title() string                          { return "Jobs" }
+func (v *jobsView) icon() fyne.Resource                    { return theme.ListIcon() }
+func (v *jobsView) content() fyne.CanvasObject             { return v.body }
+func (v *jobsView) modelFree()                             {}
+func (v *jobsView) modelChanged(*model.Model, *model.Card) {}
+
+// update applies a worker event; the zero event is the once-a-second tick
+// that moves the clocks of running jobs.
+func (v *jobsView) update(ev jobs.Event) {
+	if ev.Job == nil {
+		for j, r := range v.rows {
+			if j.State() == jobs.Running {
+				r.update()
+			}
+		}
+		return
+	}
+	if r, ok := v.rows[ev.Job]; ok {
+		r.update()
+		return
+	}
+	v.sync()
+}
+
+// sync lists the worker's jobs, keeping the rows it already has.
+func (v *jobsView) sync() {
+	all := v.env.Session.Worker.Jobs()
+	keep := map[*jobs.Job]*jobRow{}
+	objs := make([]fyne.CanvasObject, 0, len(all))
+	for i := len(all) - 1; i >= 0; i-- {
+		j := all[i]
+		r := v.rows[j]
+		if r == nil {
+			r = newJobRow(j)
+		}
+		r.update()
+		keep[j] = r
+		objs = append(objs, r.box)
+	}
+	v.rows = keep
+	v.list.Objects = objs
+	v.list.Refresh()
+	v.none.Hidden = len(all) > 0
+	v.none.Refresh()
+}
+
+func (v *jobsView) clearFinished() {
+	v.env.Session.Worker.ClearFinished()
+	v.sync()
+}
+
+// jobRow shows one job.
+type jobRow struct {
+	job                *jobs.Job
+	name, state, times *widget.Label
+	bar                *widget.ProgressBar
+	cancel             *widget.Button
+	problem            *widget.Label
+	box                fyne.CanvasObject
+}
+
+func newJobRow(j *jobs.Job) *jobRow {
+	r := &jobRow{
+		job:     j,
+		name:    widget.NewLabelWithStyle(j.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		state:   widget.NewLabel(""),
+		times:   widget.NewLabel(""),
+		bar:     widget.NewProgressBar(),
+		cancel:  widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), j.Cancel),
+		problem: widget.NewLabel(""),
+	}
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.problem.Importance = widget.DangerImportance
+	r.problem.Wrapping = fyne.TextWrapWord
+	fixed := func(w float32, o fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewGridWrap(fyne.NewSize(w, o.MinSize().Height), o)
+	}
+	line := container.NewBorder(nil, nil,
+		container.NewHBox(fixed(260, r.name), fixed(220, r.state)),
+		container.NewHBox(fixed(210, r.times), r.cancel),
+		r.bar)
+	r.box = container.NewVBox(line, r.problem, widget.NewSeparator())
+	return r
+}
+
+// update shows the job's current state.
+func (r *jobRow) update() {
+	j := r.job
+	s, p := j.State(), j.Progress()
+	state := s.String()
+	if s == jobs.Running && p.Message != "" {
+		state += " · " + p.Message
+	}
+	if s == jobs.Cancelled && j.Result() != nil {
+		state += " · result kept"
+	}
+	r.state.SetText(state)
+	switch {
+	case s == jobs.Done:
+		r.bar.SetValue(1)
+	case s == jobs.Running || p.Total > 0:
+		r.bar.SetValue(p.Fraction())
+	}
+	times := ""
+	if el := j.Elapsed(); el > 0 || s == jobs.Running {
+		times = clock(el) + " elapsed"
+	}
+	if left, ok := j.ETA(); ok {
+		times += " · " + clock(left) + " left"
+	}
+	r.times.SetText(times)
+	if s.Finished() {
+		r.cancel.Hide()
+	}
+	err := j.Err()
+	if s == jobs.Failed && err != nil && !errors.Is(err, context.Canceled) {
+		r.problem.SetText(err.Error())
+		r.problem.Show()
+	} else {
+		r.problem.Hide()
+	}
+}
+
+// watchJobs calls update on the UI goroutine with every event of w, and
+// with the zero event once a second (clocks move without events), until w
+// closes.
+func watchJobs(w *jobs.Worker, update func(jobs.Event)) {
+	events, _ := w.Subscribe()
+	go func() {
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case ev, ok := <-events:
+				if !ok {
+					return
+				}
+				Do(func() { update(ev) })
+			case <-tick.C:
+				Do(func() { update(jobs.Event{}) })
+			}
+		}
+	}()
+}
+
+// runningJob returns the job running on w and how many wait behind it.
+func runningJob(w *jobs.Worker) (running *jobs.Job, queued int) {
+	for _, j := range w.Jobs() {
+		switch j.State() {
+		case jobs.Running:
+			running = j
+		case jobs.Queued:
+			queued++
+		}
+	}
+	return running, queued
 }

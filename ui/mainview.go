@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
 
 	"tessera/engine/jobs"
 	"tessera/engine/model"
@@ -19,6 +20,7 @@ type MainView struct {
 	tabs    *container.AppTabs
 	views   []*viewTab
 	status  *statusBar
+	menu    *mainMenu
 	content fyne.CanvasObject
 }
 
@@ -35,14 +37,19 @@ var about = map[string]string{
 // session. It needs a Fyne app (a real one or fyne.io/fyne/v2/test's) but
 // no window.
 func NewMainView(ctrl Controller, s *session.Session) *MainView {
-	v := &MainView{env: &Env{Session: s, Ctrl: ctrl}, status: newStatusBar()}
+	v := &MainView{env: &Env{Session: s, Ctrl: ctrl}}
+	v.status = newStatusBar(v.showModelCard, func() { v.show("Jobs") })
 	v.tabs = container.NewAppTabs()
 	for _, vw := range newViews(v.env) {
 		t := newViewTab(vw, ctrl, about[vw.title()])
 		v.views = append(v.views, t)
 		v.tabs.Append(t.item)
 	}
+	v.env.Show = v.show
+	v.menu = newMainMenu(v)
+	v.tabs.OnSelected = func(*container.TabItem) { v.menu.refresh(v) }
 	v.content = container.NewBorder(nil, v.status.box, nil, nil, v.tabs)
+	watchJobs(s.Worker, func(jobs.Event) { v.status.showJob(runningJob(s.Worker)) })
 	return v
 }
 
@@ -53,23 +60,31 @@ func (v *MainView) Content() fyne.CanvasObject { return v.content }
 func (v *MainView) Install(w fyne.Window) {
 	v.env.Window = w
 	w.SetContent(v.content)
-	w.SetMainMenu(newMainMenu(v.env.Ctrl))
-	// Menu shortcuts only fire by themselves on macOS; elsewhere the canvas
-	// has to know them.
-	w.Canvas().AddShortcut(openModelShortcut, func(fyne.Shortcut) { v.env.Ctrl.OpenModel() })
+	w.SetMainMenu(v.menu.bar)
+	v.addShortcuts(w.Canvas())
 }
 
 // LoadModel opens the model at path on the worker; the views switch to it
 // when it is loaded, and a failure is shown in a dialog naming the file.
-// It returns the job. Call it on the UI goroutine.
+// A model that opens goes to the top of the recent models. It returns the
+// job. Call it on the UI goroutine.
 func (v *MainView) LoadModel(path string) *jobs.Job {
 	v.status.model.SetText("Loading " + path + "…")
 	j := v.env.Session.OpenModel(path, "")
 	go func() {
 		<-j.Done()
-		fyne.Do(func() { v.modelLoaded(path, j) })
+		Do(func() { v.modelLoaded(path, j) })
 	}()
 	return j
+}
+
+// ReopenLastModel loads the model opened last when the preference to do so
+// is on, and returns its job, or nil.
+func (v *MainView) ReopenLastModel() *jobs.Job {
+	if recent := recentModels(); reopenLast() && len(recent) > 0 {
+		return v.LoadModel(recent[0])
+	}
+	return nil
 }
 
 func (v *MainView) modelLoaded(path string, j *jobs.Job) {
@@ -80,11 +95,13 @@ func (v *MainView) modelLoaded(path string, j *jobs.Job) {
 		}
 		return
 	}
+	rememberModel(path)
 	m, card := v.env.Session.Model()
 	v.status.model.SetText(v.modelText())
 	for _, t := range v.views {
 		t.modelChanged(m, card)
 	}
+	v.menu.refresh(v)
 }
 
 // modelText describes the model in use for the status bar.
@@ -94,6 +111,52 @@ func (v *MainView) modelText() string {
 		return "No model loaded"
 	}
 	return fmt.Sprintf("%s · %s", m.WeightsPath, describe(card))
+}
+
+// show selects the view with the given title.
+func (v *MainView) show(title string) {
+	for _, t := range v.views {
+		if t.v.title() == title {
+			v.tabs.Select(t.item)
+		}
+	}
+}
+
+// showModelCard shows the card of the model in use, if there is one.
+func (v *MainView) showModelCard() {
+	if _, card := v.env.Session.Model(); card != nil && v.env.Window != nil {
+		showModelCard(card, v.env.Window)
+	}
+}
+
+// actions returns the selected view's editor actions, if it has them and
+// shows its content.
+func (v *MainView) actions() (editorActions, bool) {
+	i := v.tabs.SelectedIndex()
+	if i < 0 || !v.views[i].ready() {
+		return nil, false
+	}
+	a, ok := v.views[i].v.(editorActions)
+	return a, ok
+}
+
+// withActions runs f on the selected view's editor actions, if any.
+func (v *MainView) withActions(f func(editorActions)) {
+	if a, ok := v.actions(); ok {
+		f(a)
+	}
+}
+
+// undoRedo gives undo and redo to a focused text entry (the menu bar sees
+// Ctrl+Z before the entry does), and otherwise to the selected view.
+func (v *MainView) undoRedo(sh fyne.Shortcut, f func(editorActions)) {
+	if v.env.Window != nil {
+		if e, ok := v.env.Window.Canvas().Focused().(*widget.Entry); ok {
+			e.TypedShortcut(sh)
+			return
+		}
+	}
+	v.withActions(f)
 }
 
 // describe summarises a model card in a few words.

@@ -1,18 +1,110 @@
 package ui
 
 import (
+	"path/filepath"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 )
 
-// openModelShortcut is Ctrl+O (Cmd+O on macOS).
-var openModelShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
+// The studio's shortcuts (Ctrl is Cmd on macOS). Undo and redo use Fyne's
+// own shortcut types: the desktop driver turns Ctrl+Z and Ctrl+Y into them.
+var (
+	openModelShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
+	saveShortcut      = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
+	exportShortcut    = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
+	undoShortcut      = &fyne.ShortcutUndo{}
+	redoShortcut      = &fyne.ShortcutRedo{}
+	redoShiftShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+)
 
-// newMainMenu builds the window's menu bar.
-func newMainMenu(ctrl Controller) *fyne.MainMenu {
+// Menu item labels, shared with the tests.
+const (
+	recentText   = "Open Recent"
+	clearText    = "Clear Recent"
+	noRecentText = "No recent models"
+	cardText     = "Model Card…"
+	reopenText   = "Reopen Last Model at Start"
+)
+
+// mainMenu is the window's menu bar and the items that change with the
+// selected view and the recent models.
+type mainMenu struct {
+	bar                      *fyne.MainMenu
+	recent                   *fyne.MenuItem
+	card, reopen             *fyne.MenuItem
+	save, export, undo, redo *fyne.MenuItem
+}
+
+func newMainMenu(v *MainView) *mainMenu {
+	ctrl := v.env.Ctrl
+	m := &mainMenu{
+		recent: fyne.NewMenuItem(recentText, nil),
+		card:   fyne.NewMenuItem(cardText, v.showModelCard),
+		save:   fyne.NewMenuItem("Save Grid…", func() { v.withActions(editorActions.save) }),
+		export: fyne.NewMenuItem("Export Image…", func() { v.withActions(editorActions.export) }),
+		undo:   fyne.NewMenuItem("Undo", func() { v.undoRedo(undoShortcut, editorActions.undo) }),
+		redo:   fyne.NewMenuItem("Redo", func() { v.undoRedo(redoShortcut, editorActions.redo) }),
+	}
+	m.reopen = fyne.NewMenuItem(reopenText, func() {
+		setReopenLast(!reopenLast())
+		m.refresh(v)
+	})
+	m.save.Shortcut, m.export.Shortcut = saveShortcut, exportShortcut
+	m.undo.Shortcut, m.redo.Shortcut = undoShortcut, redoShortcut
 	open := fyne.NewMenuItem(openModelText, ctrl.OpenModel)
 	open.Shortcut = openModelShortcut
 	quit := fyne.NewMenuItem("Quit", ctrl.Quit)
 	quit.IsQuit = true
-	return fyne.NewMainMenu(fyne.NewMenu("File", open, fyne.NewMenuItemSeparator(), quit))
+	m.bar = fyne.NewMainMenu(
+		fyne.NewMenu("File", open, m.recent, fyne.NewMenuItemSeparator(), m.save, m.export, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu("Edit", m.undo, m.redo),
+		fyne.NewMenu("Model", m.card, fyne.NewMenuItemSeparator(), m.reopen),
+	)
+	m.refresh(v)
+	return m
+}
+
+// refresh brings the items up to date: the recent models, the reopen
+// preference, what the selected view can do and whether there is a card.
+func (m *mainMenu) refresh(v *MainView) {
+	var items []*fyne.MenuItem
+	for _, p := range recentModels() {
+		items = append(items, fyne.NewMenuItem(recentLabel(p), func() { v.LoadModel(p) }))
+	}
+	if len(items) == 0 {
+		none := fyne.NewMenuItem(noRecentText, nil)
+		none.Disabled = true
+		items = append(items, none)
+	} else {
+		items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(clearText, func() {
+			clearRecentModels()
+			m.refresh(v)
+		}))
+	}
+	m.recent.ChildMenu = fyne.NewMenu("", items...)
+	m.reopen.Checked = reopenLast()
+	_, card := v.env.Session.Model()
+	m.card.Disabled = card == nil
+	_, ok := v.actions()
+	for _, it := range []*fyne.MenuItem{m.save, m.export, m.undo, m.redo} {
+		it.Disabled = !ok
+	}
+	m.bar.Refresh()
+}
+
+// recentLabel puts a model's name before its directory, so the menu reads
+// by name even when the paths are long.
+func recentLabel(path string) string { return filepath.Base(path) + " — " + filepath.Dir(path) }
+
+// addShortcuts makes the shortcuts work where the menu bar does not catch
+// them (Fyne's menu bar only runs its items' shortcuts in some drivers).
+func (v *MainView) addShortcuts(c fyne.Canvas) {
+	c.AddShortcut(openModelShortcut, func(fyne.Shortcut) { v.env.Ctrl.OpenModel() })
+	c.AddShortcut(saveShortcut, func(fyne.Shortcut) { v.withActions(editorActions.save) })
+	c.AddShortcut(exportShortcut, func(fyne.Shortcut) { v.withActions(editorActions.export) })
+	c.AddShortcut(undoShortcut, func(fyne.Shortcut) { v.undoRedo(undoShortcut, editorActions.undo) })
+	redo := func(fyne.Shortcut) { v.undoRedo(redoShortcut, editorActions.redo) }
+	c.AddShortcut(redoShortcut, redo)
+	c.AddShortcut(redoShiftShortcut, redo)
 }

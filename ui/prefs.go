@@ -1,0 +1,38 @@
+package ui
+
+import (
+	"path/filepath"
+	"slices"
+
+	"fyne.io/fyne/v2"
+)
+
+// Preference keys of the model manager. The window size is package app's.
+const (
+	prefRecentModels = "models.recent"     // newest first; the first is the last model opened
+	prefReopenLast   = "models.reopenLast" // reopen the last model at start
+	maxRecentModels  = 8
+)
+
+func prefs() fyne.Preferences { return fyne.CurrentApp().Preferences() }
+
+// recentModels lists the models opened lately, newest first.
+func recentModels() []string { return prefs().StringList(prefRecentModels) }
+
+// rememberModel puts path first in the recent models, as an absolute path
+// so the same model opened from two directories is listed once.
+func rememberModel(path string) {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	list := slices.DeleteFunc(recentModels(), func(p string) bool { return p == path })
+	list = append([]string{path}, list...)
+	prefs().SetStringList(prefRecentModels, list[:min(len(list), maxRecentModels)])
+}
+
+func clearRecentModels() { prefs().SetStringList(prefRecentModels, nil) }
+
+// reopenLast tells whether the studio reopens the last model at start.
+func reopenLast() bool { return prefs().Bool(prefReopenLast) }
+
+func setReopenLast(on bool) { prefs().SetBool(prefReopenLast, on) }

@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"tessera/engine/jobs"
+)
+
+// recentItems lists the labels of File > Open Recent.
+func recentItems(v *MainView) []string {
+	var out []string
+	Sync(func() {
+		for _, it := range v.menu.recent.ChildMenu.Items {
+			out = append(out, it.Label)
+		}
+	})
+	return out
+}
+
+func abs(t *testing.T, p string) string {
+	t.Helper()
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestRecentModels(t *testing.T) {
+	v, _, _ := newTestWindow(t)
+	if got := recentItems(v); !slices.Equal(got, []string{noRecentText}) {
+		t.Fatalf("recent models before any: %v", got)
+	}
+	loadModel(t, v, "vqgan")
+	loadModel(t, v, "cin_transformer")
+	<-loadPath(v, filepath.Join(t.TempDir(), "missing.ckpt")).Done() // fails: not remembered
+	vq, cin := abs(t, tiny("vqgan")), abs(t, tiny("cin_transformer"))
+	if got := recentModels(); !slices.Equal(got, []string{cin, vq}) {
+		t.Fatalf("recent models %v, want %v", got, []string{cin, vq})
+	}
+	want := []string{recentLabel(cin), recentLabel(vq), "", clearText}
+	waitFor(t, func() bool { return len(v.menu.recent.ChildMenu.Items) == 4 })
+	if got := recentItems(v); !slices.Equal(got, want) {
+		t.Fatalf("File > Open Recent shows %v, want %v", got, want)
+	}
+	if recentLabel(vq) != "vqgan — "+filepath.Dir(vq) {
+		t.Errorf("label %q", recentLabel(vq))
+	}
+
+	// Choosing a recent model opens it and puts it first.
+	Sync(v.menu.recent.ChildMenu.Items[1].Action)
+	waitFor(t, func() bool {
+		m, _ := v.env.Session.Model()
+		return m != nil && filepath.Base(filepath.Dir(filepath.Dir(m.WeightsPath))) == "vqgan" && v.menu.recent.ChildMenu.Items[0].Label == recentLabel(vq)
+	})
+	if got := recentModels(); !slices.Equal(got, []string{vq, cin}) {
+		t.Errorf("after reopening vqgan: %v", got)
+	}
+
+	Sync(v.menu.recent.ChildMenu.Items[3].Action) // Clear Recent
+	if got := recentItems(v); len(recentModels()) != 0 || !slices.Equal(got, []string{noRecentText}) {
+		t.Errorf("after clearing: %v, menu %v", recentModels(), got)
+	}
+}
+
+func TestRecentModelsKeepTheLatestEight(t *testing.T) {
+	newTestWindow(t)
+	for i := range 10 {
+		rememberModel(fmt.Sprintf("/models/m%d.ckpt", i))
+	}
+	rememberModel("/models/m5.ckpt")
+	want := []string{"/models/m5.ckpt", "/models/m9.ckpt", "/models/m8.ckpt", "/models/m7.ckpt", "/models/m6.ckpt", "/models/m4.ckpt", "/models/m3.ckpt", "/models/m2.ckpt"}
+	if got := recentModels(); !slices.Equal(got, want) {
+		t.Errorf("recent %v, want %v", got, want)
+	}
+}
+
+func TestReopenLastModelAtStart(t *testing.T) {
+	v, _, w := newTestWindow(t)
+	loadModel(t, v, "vqgan")
+	reopen := menuItems(w, "Model")[reopenText]
+	if reopen.Checked || v.ReopenLastModel() != nil {
+		t.Fatal("the last model is reopened without the preference")
+	}
+	Sync(reopen.Action)
+	if !reopen.Checked || !reopenLast() {
+		t.Fatal("the menu item does not turn the preference on")
+	}
+	// A new studio window (same preferences) reopens the model.
+	v2, _, _ := newTestWindowOnApp(t)
+	var j *jobs.Job
+	Sync(func() { j = v2.ReopenLastModel() })
+	<-j.Done()
+	waitFor(t, func() bool { m, _ := v2.env.Session.Model(); return m != nil })
+	if !showsText(w, "vqgan") {
+		t.Error("the first window lost its model")
+	}
+}
