@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"os"
 	"testing"
-
 )
 
 // The card of every tiny model, as `tessera inspect` describes it.
