@@ -58,11 +58,15 @@ func (c *Conv2d) winoScheme() *winoScheme {
 // first use. It assumes Weight does not change after the first forward pass.
 type winoCache struct {
 	once sync.Once
+	s    *winoScheme
 	u    []float32 // [k][Out][In]
 }
 
 func (c *Conv2d) winoWeights(s *winoScheme) []float32 {
-	c.wino.once.Do(func() { c.wino.u = winoTransformWeights(s, c.Weight, c.Out, c.In) })
+	c.wino.once.Do(func() { c.wino.s, c.wino.u = s, winoTransformWeights(s, c.Weight, c.Out, c.In) })
+	if c.wino.s != s {
+		panic("nn: Winograd weights cached for another scheme")
+	}
 	return c.wino.u
 }
 
@@ -116,7 +120,7 @@ func winoTransformWeights(s *winoScheme, w []float32, out, in int) []float32 {
 // per-worker padded input patches.
 var winoBuffers, winoPatches = sync.Pool{New: func() any { return new([]float32) }}, sync.Pool{New: func() any { return new([]float32) }}
 
-func pooled(p *sync.Pool, n int) (*[]float32, []float32) {
+func winoPooled(p *sync.Pool, n int) (*[]float32, []float32) {
 	b := p.Get().(*[]float32)
 	if cap(*b) < n {
 		*b = make([]float32, n)
@@ -134,10 +138,10 @@ func (c *Conv2d) winograd(s *winoScheme, x []float32, h, w int, y []float32, oh,
 	maxT := max(1, budget/(k*(c.In+c.Out)))
 	// Whole tile rows when they fit, and blocks of about equal size, so
 	// every block's products are about as wide.
-	bw := balance(tilesX, maxT)
-	bh := balance(tilesY, max(1, maxT/bw))
+	bw := winoBalance(tilesX, maxT)
+	bh := winoBalance(tilesY, max(1, maxT/bw))
 
-	bufp, buf := pooled(&winoBuffers, k*(c.In+c.Out)*bh*bw)
+	bufp, buf := winoPooled(&winoBuffers, k*(c.In+c.Out)*bh*bw)
 	defer winoBuffers.Put(bufp)
 	src := winoSource{x: x, h: h, w: w, pad: c.Pad, pro: pro, bc: sample * c.In}
 	for ty0 := 0; ty0 < tilesY; ty0 += bh {
@@ -147,7 +151,7 @@ func (c *Conv2d) winograd(s *winoScheme, x []float32, h, w int, y []float32, oh,
 			v, mt := buf[:k*c.In*t], buf[k*c.In*t:k*(c.In+c.Out)*t]
 			For(c.In, 1, func(c0, c1 int) {
 				size := (m*blk.th + 2) * (m*blk.tw + 2)
-				pp, patch := pooled(&winoPatches, size+s.inScratch(blk.tw))
+				pp, patch := winoPooled(&winoPatches, size+s.inScratch(blk.tw))
 				for ci := c0; ci < c1; ci++ {
 					src.fill(patch[:size], ci, m, blk)
 					s.input(v[ci*t:], c.In*t, patch[:size], patch[size:], blk)
@@ -158,7 +162,7 @@ func (c *Conv2d) winograd(s *winoScheme, x []float32, h, w int, y []float32, oh,
 				blas.Sgemm(false, false, c.Out, t, c.In, 1, u[i*c.Out*c.In:], c.In, v[i*c.In*t:], t, 0, mt[i*c.Out*t:], t)
 			}
 			For(c.Out, 1, func(o0, o1 int) {
-				tp, tmp := pooled(&winoPatches, s.outScratch(blk.tw))
+				tp, tmp := winoPooled(&winoPatches, s.outScratch(blk.tw))
 				for o := o0; o < o1; o++ {
 					s.output(y[o*oh*ow:(o+1)*oh*ow], oh, ow, mt[o*t:], c.Out*t, tmp, blk)
 				}
@@ -168,9 +172,9 @@ func (c *Conv2d) winograd(s *winoScheme, x []float32, h, w int, y []float32, oh,
 	}
 }
 
-// balance returns the size of the parts when n is cut into as few parts of
-// at most most as possible, all about equal.
-func balance(n, most int) int {
+// winoBalance returns the part size when n is cut into as few parts of at
+// most most as possible, all about equal.
+func winoBalance(n, most int) int {
 	parts := (n + most - 1) / most
 	return (n + parts - 1) / parts
 }

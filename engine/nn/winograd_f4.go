@@ -108,16 +108,16 @@ func winoOut1(m0, m1, m2, m3, m4, m5 float32) (y0, y1, y2, y3 float32) {
 	return
 }
 
-// six returns the six vectors of length n starting stride apart in s.
-func six(s []float32, stride, n int) (s0, s1, s2, s3, s4, s5 []float32) {
+// winoSix returns the six vectors of length n starting stride apart in s.
+func winoSix(s []float32, stride, n int) (s0, s1, s2, s3, s4, s5 []float32) {
 	return s[:n], s[stride : stride+n], s[2*stride : 2*stride+n], s[3*stride : 3*stride+n], s[4*stride : 4*stride+n], s[5*stride : 5*stride+n]
 }
 
 // winoInColsGo sets dst row b (rows dstride apart) to row b of Bᵀ applied
 // to the six src rows (sstride apart), over n columns.
 func winoInColsGo(dst []float32, dstride int, src []float32, sstride, n int) {
-	d0, d1, d2, d3, d4, d5 := six(src, sstride, n)
-	v0, v1, v2, v3, v4, v5 := six(dst, dstride, n)
+	d0, d1, d2, d3, d4, d5 := winoSix(src, sstride, n)
+	v0, v1, v2, v3, v4, v5 := winoSix(dst, dstride, n)
 	for i := range d0 {
 		v0[i], v1[i], v2[i], v3[i], v4[i], v5[i] = winoIn1(d0[i], d1[i], d2[i], d3[i], d4[i], d5[i])
 	}
@@ -126,7 +126,7 @@ func winoInColsGo(dst []float32, dstride int, src []float32, sstride, n int) {
 // winoInTilesGo applies Bᵀ across each of n overlapping tiles of src (tile
 // q is src[4q:4q+6]) and stores result b of tile q at dst[b*dstride+q].
 func winoInTilesGo(dst []float32, dstride int, src []float32, n int) {
-	v0, v1, v2, v3, v4, v5 := six(dst, dstride, n)
+	v0, v1, v2, v3, v4, v5 := winoSix(dst, dstride, n)
 	for q := range v0 {
 		d := src[winoM*q : winoM*q+winoN]
 		v0[q], v1[q], v2[q], v3[q], v4[q], v5[q] = winoIn1(d[0], d[1], d[2], d[3], d[4], d[5])
@@ -136,7 +136,7 @@ func winoInTilesGo(dst []float32, dstride int, src []float32, n int) {
 // winoOutColsGo sets dst row i (rows dstride apart) to row i of Aᵀ applied
 // to the six src rows (sstride apart), over n columns.
 func winoOutColsGo(dst []float32, dstride int, src []float32, sstride, n int) {
-	m0, m1, m2, m3, m4, m5 := six(src, sstride, n)
+	m0, m1, m2, m3, m4, m5 := winoSix(src, sstride, n)
 	y0, y1, y2, y3 := dst[:n], dst[dstride:dstride+n], dst[2*dstride:2*dstride+n], dst[3*dstride:3*dstride+n]
 	for i := range m0 {
 		y0[i], y1[i], y2[i], y3[i] = winoOut1(m0[i], m1[i], m2[i], m3[i], m4[i], m5[i])
@@ -146,7 +146,7 @@ func winoOutColsGo(dst []float32, dstride int, src []float32, sstride, n int) {
 // winoOutTilesAddGo applies Aᵀ to column q of the six src rows (sstride
 // apart) and adds the four results to dst[4q:4q+4], for n tiles.
 func winoOutTilesAddGo(dst, src []float32, sstride, n int) {
-	m0, m1, m2, m3, m4, m5 := six(src, sstride, n)
+	m0, m1, m2, m3, m4, m5 := winoSix(src, sstride, n)
 	for q := range m0 {
 		y0, y1, y2, y3 := winoOut1(m0[q], m1[q], m2[q], m3[q], m4[q], m5[q])
 		o := dst[winoM*q : winoM*q+winoM]
