@@ -100,7 +100,7 @@ func (v *editorView) build() {
 	v.view.onHover = v.hovered
 	v.hint = widget.NewLabelWithStyle("Open an image or a token grid (PNG, JPEG or JSON),\nor send a result here from the Sample view.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 
-	v.hoverText = widget.NewLabel("")
+	v.hoverText = widget.NewLabel(noHover)
 	v.hoverPatch = patchImage()
 	v.codePatch = patchImage()
 	v.codeEntry = widget.NewEntry()
@@ -174,7 +174,7 @@ func (v *editorView) setDocument(g tokens.Grid, img image.Image, params map[stri
 	v.view.setImage(img, g.W, g.H)
 	v.hint.Hidden = v.loaded()
 	v.hint.Refresh()
-	v.hoverText.SetText("")
+	v.hoverText.SetText(noHover)
 	v.hoverPatch.Image = nil
 	v.hoverPatch.Refresh()
 	v.refreshButtons()
@@ -192,7 +192,7 @@ func (v *editorView) refreshButtons() {
 	enable(b.redo, v.hist.CanRedo() && !busy)
 	enable(b.cancel, busy)
 	why := v.resampleBlocked()
-	enable(b.resample, why == "" && !busy)
+	enable(b.resample, why == "" && v.loaded() && !v.sel.Empty() && !busy)
 	v.why.SetText(why)
 }
 

@@ -79,7 +79,7 @@ func (v *editorView) load(name string, doc opened) {
 	}
 	v.loading = j
 	v.status.info("Reading " + name + " into tokens…")
-	follow(j, v.status.progress, func(res jobs.Result, err error) {
+	follow(v.env.Session.Worker, j, v.status.progress, func(res jobs.Result, err error) {
 		if j != v.loading {
 			return
 		}

@@ -53,7 +53,7 @@ func (v *editorView) resample() {
 	v.resampler = j
 	v.refreshButtons()
 	v.status.info(fmt.Sprintf("Resampling %d×%d tokens…", r.Dx(), r.Dy()))
-	follow(j, func(p jobs.Progress) {
+	follow(v.env.Session.Worker, j, func(p jobs.Progress) {
 		v.status.progress(p)
 		if s, ok := p.Preview.(session.Sampled); ok {
 			if img, ok := s.Image.(*image.NRGBA); ok {
@@ -74,6 +74,11 @@ func (v *editorView) resample() {
 		case err != nil:
 			v.view.setImage(shown, v.grid.W, v.grid.H)
 			v.status.fail(err)
+		case len(out) == 1 && out[0].Grid.Equal(before):
+			// Draws depend on the seed and the context before each token,
+			// so a region sampled with this seed comes out the same.
+			v.view.setImage(shown, v.grid.W, v.grid.H)
+			v.status.info(fmt.Sprintf("Seed %d drew the same tokens again: change the seed in the Sample view (the dice) for others.", req.Options.Seed))
 		case len(out) == 1:
 			v.hist.Push(before)
 			v.grid, v.params = out[0].Grid, out[0].Params

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image"
+	"image/draw"
 	"strconv"
 	"strings"
 
@@ -103,9 +104,13 @@ func (v *editorView) dragEnded() {
 // is about to replace it.
 func (v *editorView) editable() bool { return v.loaded() && v.resampler == nil }
 
+// noHover takes the two lines a hovered cell's text takes, so the panel
+// does not jump.
+const noHover = "Point at a cell\nto see its code."
+
 func (v *editorView) hovered(c image.Point, in bool) {
 	if !in || !v.loaded() {
-		v.hoverText.SetText("")
+		v.hoverText.SetText(noHover)
 		v.hoverPatch.Image = nil
 		v.hoverPatch.Refresh()
 		return
@@ -115,19 +120,16 @@ func (v *editorView) hovered(c image.Point, in bool) {
 	v.hoverPatch.Refresh()
 }
 
-// patch is the part of the shown image that cell c decodes to.
+// patch is the part of the shown image that cell c decodes to, copied to
+// an image of its own (the painter wants bounds starting at 0,0).
 func (v *editorView) patch(c image.Point) image.Image {
 	if v.img == nil {
 		return nil
 	}
 	f := v.card.Factor
-	r := image.Rect(c.X*f, c.Y*f, (c.X+1)*f, (c.Y+1)*f).Add(v.img.Bounds().Min)
-	if s, ok := v.img.(interface {
-		SubImage(image.Rectangle) image.Image
-	}); ok {
-		return s.SubImage(r)
-	}
-	return nil
+	out := image.NewNRGBA(image.Rect(0, 0, f, f))
+	draw.Draw(out, out.Rect, v.img, v.img.Bounds().Min.Add(c.Mul(f)), draw.Src)
+	return out
 }
 
 func (v *editorView) pick(c image.Point) {
@@ -182,7 +184,7 @@ func (v *editorView) paint(a, b image.Point) {
 // fast drag leaves no gaps.
 func cellLine(a, b image.Point) []image.Point {
 	d := b.Sub(a)
-	n := max(abs(d.X), abs(d.Y))
+	n := max(absInt(d.X), absInt(d.Y))
 	out := make([]image.Point, 0, n+1)
 	for i := 0; i <= n; i++ {
 		if n == 0 {
@@ -194,7 +196,7 @@ func cellLine(a, b image.Point) []image.Point {
 	return out
 }
 
-func abs(a int) int { return max(a, -a) }
+func absInt(a int) int { return max(a, -a) }
 
 // roundDiv divides rounding half away from zero.
 func roundDiv(a, n int) int {

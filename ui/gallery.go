@@ -29,7 +29,7 @@ const galleryThumb = 168
 
 func newGallery(env *Env, status *statusLine) *gallery {
 	g := &gallery{env: env, status: status}
-	g.grid = container.NewGridWrap(fyne.NewSize(galleryThumb+16, galleryThumb+130))
+	g.grid = container.NewGridWrap(fyne.NewSize(galleryThumb+16, galleryThumb+100))
 	g.body = container.NewVScroll(g.grid)
 	return g
 }

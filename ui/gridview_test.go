@@ -91,7 +91,7 @@ func TestCellLineHasNoGaps(t *testing.T) {
 	}
 	for i := 1; i < len(line); i++ {
 		d := line[i].Sub(line[i-1])
-		if abs(d.X) > 1 || abs(d.Y) > 1 {
+		if absInt(d.X) > 1 || absInt(d.Y) > 1 {
 			t.Errorf("gap between %v and %v", line[i-1], line[i])
 		}
 	}

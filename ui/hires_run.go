@@ -61,7 +61,17 @@ func (v *hiResView) updateEstimate() {
 		return
 	}
 	v.measure.Hide()
-	v.estimate.SetText(fmt.Sprintf("About %s for %d tokens (%s per token, measured).", roundDuration(per*time.Duration(n)), n, roundDuration(per)))
+	// The cost is measured on window-sized grids, where every input is fed
+	// once; a sliding window refeeds, so scale by the inputs fed.
+	win, condLen := v.card.Window, 1
+	if v.m.Spec.Cond.Kind == model.CondSpatial || v.m.Spec.Cond.Kind == model.CondFirstStage {
+		condLen = win * win
+	}
+	native := windowInputs(win, win, win, 1, condLen, false)
+	inputs := windowInputs(w, h, win, strideOf(v.stride.Selected), condLen, v.tile.Checked)
+	slower := float64(inputs) / float64(n) / (float64(native) / float64(win*win))
+	total := time.Duration(float64(per) * float64(n) * slower)
+	v.estimate.SetText(fmt.Sprintf("About %s for %d tokens: %s per token as measured, %.1f× that with the sliding window.", roundDuration(total), n, roundDuration(per), slower))
 }
 
 // roundDuration keeps two or three significant figures.
@@ -84,7 +94,7 @@ func (v *hiResView) calibrate(then func()) {
 	v.refreshButtons()
 	win := v.card.Window
 	v.status.info(fmt.Sprintf("Measuring the sampling speed: sampling the native %d×%d grid once…", win, win))
-	follow(j, v.status.progress, func(_ jobs.Result, err error) {
+	follow(v.env.Session.Worker, j, v.status.progress, func(_ jobs.Result, err error) {
 		if j != v.job {
 			return
 		}
@@ -179,7 +189,7 @@ func (v *hiResView) run() {
 	v.refreshButtons()
 	v.status.info(fmt.Sprintf("Sampling %d×%d tokens row by row…", req.W, req.H))
 	var last jobs.Progress
-	follow(j, func(p jobs.Progress) {
+	follow(v.env.Session.Worker, j, func(p jobs.Progress) {
 		if j != v.job {
 			return
 		}
@@ -187,8 +197,7 @@ func (v *hiResView) run() {
 		v.status.progress(p)
 		if s, ok := p.Preview.(session.Sampled); ok {
 			if img, ok := s.Image.(*image.NRGBA); ok {
-				v.preview.Image = img
-				v.preview.Refresh()
+				v.showImage(img)
 			}
 		}
 	}, func(res jobs.Result, err error) {
@@ -200,8 +209,7 @@ func (v *hiResView) run() {
 		out, _ := res.([]pipeline.Result)
 		if len(out) > 0 {
 			v.result = &out[0]
-			v.preview.Image = out[0].Image
-			v.preview.Refresh()
+			v.showImage(out[0].Image)
 		}
 		switch {
 		case cancelled(err) && v.result != nil:

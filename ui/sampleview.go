@@ -71,11 +71,12 @@ func (v *sampleView) build() {
 		heading("Condition"), v.cond.box,
 		widget.NewSeparator(),
 		heading("Sampling"), v.settings.form,
-		container.NewGridWithColumns(2, v.start, v.cancel),
-		v.status.box,
 	)
-	left := container.NewVScroll(container.NewStack(atLeast(fyne.NewSize(330, 0)), controls))
-	top := container.NewBorder(nil, widget.NewSeparator(), v.preview, nil, v.previewText)
+	// Sample and Cancel stay in sight however long the controls are.
+	run := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, v.start, v.cancel), v.status.box)
+	left := container.NewBorder(nil, run, nil, nil,
+		container.NewVScroll(container.NewStack(atLeast(fyne.NewSize(300, 0)), controls)))
+	top := container.NewBorder(nil, widget.NewSeparator(), container.NewPadded(v.preview), nil, v.previewText)
 	clear := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.gallery.clear)
 	right := container.NewBorder(
 		container.NewVBox(top, container.NewBorder(nil, nil, heading("Results"), clear)),
@@ -145,7 +146,7 @@ func (v *sampleView) sample() {
 	v.start.Disable()
 	v.cancel.Enable()
 	v.status.info(fmt.Sprintf("Sampling %d with seed %d…", req.Options.Count, req.Options.Seed))
-	follow(j, func(p jobs.Progress) {
+	follow(v.env.Session.Worker, j, func(p jobs.Progress) {
 		if j != v.job {
 			return
 		}
@@ -186,5 +187,7 @@ func (v *sampleView) finished(res jobs.Result, err error) {
 	default:
 		v.status.info(fmt.Sprintf("Sampled %d result(s).", len(out)))
 	}
-	v.previewText.SetText(v.status.text.Text)
+	if len(out) > 0 {
+		v.previewText.SetText("Latest: " + summary(out[0].Params))
+	}
 }

@@ -116,15 +116,19 @@ func (c *condPicker) labelControls(spec *model.CondSpec, w, h int) []fyne.Canvas
 	c.labels, c.names = spec.Labels, spec.Names
 	c.painter = newSegPainter(c.paintSz)
 	c.painter.n = spec.Labels
-	c.painter.fill(w, h, 0)
-	c.painter.onChange = func() { c.mapName = "" }
-	brush := widget.NewSlider(1, float64(max(2, max(w, h)/4)))
+	brush := widget.NewSlider(1, 2)
 	brushText := widget.NewLabel("")
 	brush.OnChanged = func(r float64) {
 		c.painter.radius = int(r)
 		brushText.SetText(fmt.Sprintf("Brush %d px", int(r)))
 	}
-	brush.SetValue(float64(max(1, max(w, h)/16)))
+	// The brush goes up to a quarter of the map, starting at a sixteenth.
+	c.painter.onSize = func(w, h int) {
+		brush.Max = float64(max(2, max(w, h)/4))
+		brush.SetValue(float64(max(1, max(w, h)/16)))
+	}
+	c.painter.fill(w, h, 0)
+	c.painter.onChange = func() { c.mapName = "" }
 	load := widget.NewButtonWithIcon("Load label map…", theme.FolderOpenIcon(), c.loadLabels)
 	fill := widget.NewButtonWithIcon("Fill", theme.ContentClearIcon(), func() {
 		c.painter.fill(c.painter.w, c.painter.h, c.painter.label)

@@ -4,9 +4,10 @@ import (
 	"time"
 
 	"tessera/engine/jobs"
+	"tessera/engine/session"
 )
 
-// followEvery is how often a running job's progress is shown.
+// followEvery is how often a running job's progress is shown at most.
 const followEvery = 100 * time.Millisecond
 
 // whenDone calls f on the UI goroutine once j has finished.
@@ -17,25 +18,50 @@ func whenDone(j *jobs.Job, f func(res jobs.Result, err error)) {
 	}()
 }
 
-// follow is whenDone that also shows progress: onProgress gets each new
-// progress of j, on the UI goroutine, while it runs.
-func follow(j *jobs.Job, onProgress func(jobs.Progress), f func(res jobs.Result, err error)) {
+// follow is whenDone that also shows progress: onProgress gets the latest
+// progress of j, on the UI goroutine, at most every followEvery while it
+// runs.
+//
+// A sampling job decodes a preview image only now and then, and the next
+// token's progress replaces it at once. So follow reads every progress
+// event as it comes and keeps the newest image: the progress onProgress
+// gets carries it until a newer one arrives.
+func follow(w *jobs.Worker, j *jobs.Job, onProgress func(jobs.Progress), f func(res jobs.Result, err error)) {
+	events, stop := w.Subscribe()
 	go func() {
+		defer stop()
 		tick := time.NewTicker(followEvery)
 		defer tick.Stop()
-		var last jobs.Progress
+		var latest jobs.Progress
+		var image any // the newest preview image
+		fresh := false
 		for {
 			select {
+			case ev, ok := <-events:
+				if !ok {
+					events = nil // the worker closed; Done follows
+					continue
+				}
+				if ev.Job == j && ev.Kind == jobs.Progressed {
+					latest, fresh = j.Progress(), true
+					if s, ok := latest.Preview.(session.Sampled); ok && s.Image != nil {
+						image = s.Image
+					}
+				}
+			case <-tick.C:
+				if !fresh {
+					continue
+				}
+				p := latest
+				if s, ok := p.Preview.(session.Sampled); ok && s.Image == nil {
+					s.Image = image
+					p.Preview = s
+				}
+				fresh = false
+				Do(func() { onProgress(p) })
 			case <-j.Done():
 				Do(func() { f(j.Result(), j.Err()) })
 				return
-			case <-tick.C:
-				p := j.Progress()
-				if p.Done == last.Done && p.Total == last.Total && p.Message == last.Message {
-					continue
-				}
-				last = p
-				Do(func() { onProgress(p) })
 			}
 		}
 	}()

@@ -25,7 +25,8 @@ type segPainter struct {
 	img     *image.NRGBA
 	minSize fyne.Size
 
-	onChange func() // after each stroke or load
+	onChange func()         // after each stroke or load
+	onSize   func(w, h int) // after the map changed size
 	painting bool
 }
 
@@ -42,12 +43,16 @@ func newSegPainter(minSize fyne.Size) *segPainter {
 
 // setLabels replaces the map; every label must be in 0..n-1.
 func (p *segPainter) setLabels(labels []int, w, h int) {
+	resized := w != p.w || h != p.h
 	p.w, p.h, p.labels = w, h, slices.Clone(labels)
 	p.img = image.NewNRGBA(image.Rect(0, 0, w, h))
 	for i := range p.labels {
 		p.img.SetNRGBA(i%w, i/w, labelColor(p.labels[i]))
 	}
 	p.Refresh()
+	if resized && p.onSize != nil {
+		p.onSize(w, h)
+	}
 }
 
 // fill makes a w×h map of one label.
