@@ -67,11 +67,14 @@ func (m *Model) Card() (*Card, error) {
 }
 
 // Window is the edge of the token window the transformer attends to, which
-// is also the grid it samples without a sliding window. Zero for a first stage.
+// is also the grid it samples without a sliding window: what the context
+// holds, but no more than the first stage's training grid, the crops the
+// transformer learned on. Zero for a first stage.
 func (m *Model) Window() int {
 	if m.Transformer == nil {
 		return 0
 	}
 	spatial := m.Spec.Cond.Kind == CondSpatial || m.Spec.Cond.Kind == CondFirstStage
-	return m.Transformer.Config.Window(spatial)
+	fs := m.FirstStage.Config
+	return min(m.Transformer.Config.Window(spatial), fs.DD.Resolution/fs.Factor())
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"tessera/engine/nn"
+	"tessera/engine/weights"
 )
 
 func TestOpenFindsLogDirectoryParts(t *testing.T) {
@@ -142,5 +143,20 @@ func TestConvertRoundTrip(t *testing.T) {
 	ck, _ := os.Stat(fixture("seg_transformer", "checkpoints", "last.ckpt"))
 	if st.Size() >= ck.Size() {
 		t.Fatalf("converted file (%d bytes) is not smaller than the checkpoint with optimizer states (%d)", st.Size(), ck.Size())
+	}
+}
+
+func TestWindowIsBoundedByTheTrainingGrid(t *testing.T) {
+	m := openFixture(t, "cin_transformer")
+	spec := m.Spec
+	tc := *spec.Transformer
+	tc.BlockSize = 512 // room for a 22x22 window, but trained on 8x8 crops
+	spec.Transformer = &tc
+	big, err := Build(&spec, weights.Random{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := big.Window(); got != 8 {
+		t.Fatalf("window %d, want the first stage's 32/4 = 8", got)
 	}
 }

@@ -71,7 +71,9 @@ func sampler(m *model.Model, req SampleRequest) (*sample.Sampler, sample.Cond, [
 	if err != nil {
 		return nil, cond, nil, err
 	}
-	return sample.New(m.Transformer, cond), cond, notes, nil
+	s := sample.New(m.Transformer, cond)
+	s.LimitWindow(m.Window())
+	return s, cond, notes, nil
 }
 
 func gridSize(m *model.Model, cond sample.Cond, req SampleRequest) (int, int) {

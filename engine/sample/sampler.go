@@ -60,6 +60,15 @@ func New(model *gpt.Model, cond Cond) *Sampler {
 // also its native grid size.
 func (s *Sampler) Window() int { return s.edge }
 
+// LimitWindow narrows the window to e when e is smaller than what the
+// context allows: a transformer whose block is longer than it needs was
+// still trained on windows of its first stage's training grid.
+func (s *Sampler) LimitWindow(e int) {
+	if e > 0 && e < s.edge {
+		s.edge = e
+	}
+}
+
 // Sample draws opt.Count new grids of w×h tokens in raster order. On
 // cancellation it returns the partial grids with the context's error.
 func (s *Sampler) Sample(ctx context.Context, w, h int, opt Options) ([]tokens.Grid, error) {
