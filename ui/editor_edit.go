@@ -22,6 +22,7 @@ func (v *editorView) changed() {
 	}
 	v.debounce = time.AfterFunc(decodeDelay, func() { Do(v.decode) })
 	v.refreshButtons()
+	v.hovered(v.view.hover, v.view.hovering) // the code under the pointer may have changed
 }
 
 // decode decodes the grid as it is now on the worker, replacing a decode

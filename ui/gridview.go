@@ -105,10 +105,13 @@ func (g *gridView) Dragged(e *fyne.DragEvent) {
 		}
 		g.dragging, g.start, g.last = true, c, c
 	}
+	// The pointer moves while it drags, but hovering is not reported then.
+	g.hover, g.hovering = cur, true
 	if g.onDrag != nil {
 		g.onDrag(g.start, g.last, cur)
 	}
 	g.last = cur
+	g.Refresh()
 }
 
 func (g *gridView) DragEnd() {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -36,8 +37,9 @@ type hiResView struct {
 
 	settingSize bool // setSize is changing both entries
 
-	job    *jobs.Job
-	result *pipeline.Result
+	job      *jobs.Job
+	result   *pipeline.Result
+	perInput time.Duration // the last run's time per transformer input; 0 before one
 
 	// A painted or chosen map gets a pane of its own beside the result;
 	// a class picker fits among the controls.
@@ -105,9 +107,7 @@ func (v *hiResView) build() {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	size := container.NewVBox(
-		container.NewGridWithColumns(2,
-			container.NewBorder(nil, nil, widget.NewLabel("Width"), nil, v.width),
-			container.NewBorder(nil, nil, widget.NewLabel("Height"), nil, v.height)),
+		widget.NewForm(widget.NewFormItem("Width", v.width), widget.NewFormItem("Height", v.height)),
 		v.unit)
 	note := widget.NewLabelWithStyle("Top-k, top-p, temperature and seed come from the Sample view.", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	note.Wrapping = fyne.TextWrapWord
@@ -142,7 +142,7 @@ func (v *hiResView) modelChanged(m *model.Model, card *model.Card) {
 		v.job.Cancel()
 		v.job = nil
 	}
-	v.m, v.card, v.result = m, card, nil
+	v.m, v.card, v.result, v.perInput = m, card, nil, 0
 	v.showImage(nil)
 	win := max(card.Window, 1)
 	strides := []string{"1 (as published)"}

@@ -53,6 +53,13 @@ func (v *hiResView) updateEstimate() {
 		return
 	}
 	n := v.tokens(w, h)
+	inputs := v.inputs(w, h, strideOf(v.stride.Selected), v.tile.Checked)
+	if v.perInput > 0 {
+		total := v.perInput * time.Duration(inputs)
+		v.estimate.SetText(fmt.Sprintf("About %s for %d tokens, at the speed of the last run here.", roundDuration(total), n))
+		v.measure.Hide()
+		return
+	}
 	per, ok := v.env.Session.PerToken()
 	if !ok {
 		win := v.card.Window
@@ -61,17 +68,21 @@ func (v *hiResView) updateEstimate() {
 		return
 	}
 	v.measure.Hide()
-	// The cost is measured on window-sized grids, where every input is fed
-	// once; a sliding window refeeds, so scale by the inputs fed.
-	win, condLen := v.card.Window, 1
-	if v.m.Spec.Cond.Kind == model.CondSpatial || v.m.Spec.Cond.Kind == model.CondFirstStage {
-		condLen = win * win
-	}
-	native := windowInputs(win, win, win, 1, condLen, false)
-	inputs := windowInputs(w, h, win, strideOf(v.stride.Selected), condLen, v.tile.Checked)
-	slower := float64(inputs) / float64(n) / (float64(native) / float64(win*win))
+	// The cost per token is measured on window-sized grids, where every
+	// input is fed once; a sliding window refeeds, so scale by the inputs.
+	win := v.card.Window
+	slower := float64(inputs) / float64(n) / (float64(v.inputs(win, win, 1, false)) / float64(win*win))
 	total := time.Duration(float64(per) * float64(n) * slower)
 	v.estimate.SetText(fmt.Sprintf("About %s for %d tokens: %s per token as measured, %.1f× that with the sliding window.", roundDuration(total), n, roundDuration(per), slower))
+}
+
+// inputs is windowInputs for this model.
+func (v *hiResView) inputs(w, h, stride int, tile bool) int {
+	win, condLen := v.card.Window, 1
+	if k := v.m.Spec.Cond.Kind; k == model.CondSpatial || k == model.CondFirstStage {
+		condLen = win * win
+	}
+	return windowInputs(w, h, win, stride, condLen, tile)
 }
 
 // roundDuration keeps two or three significant figures.
@@ -220,6 +231,10 @@ func (v *hiResView) run() {
 			v.status.fail(err)
 		default:
 			v.status.info(fmt.Sprintf("Sampled %d×%d tokens in %s.", req.W, req.H, roundDuration(j.Elapsed())))
+			// The next estimate uses this run's speed: it includes the
+			// previews and the decoding the user waits for too.
+			v.perInput = j.Elapsed() / time.Duration(v.inputs(req.W, req.H, req.Options.Stride, req.Options.Tile))
+			v.updateEstimate()
 		}
 		v.refreshButtons()
 	})

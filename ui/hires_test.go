@@ -50,6 +50,10 @@ func TestHiResEstimatesSamplesAndExports(t *testing.T) {
 	if r.Params["stride"] != 1 || r.Params["operation"] != "sample" {
 		t.Errorf("parameters %v", r.Params)
 	}
+	// Later estimates use the speed of this run.
+	if !showsText(w, "About ") || !showsText(w, "for 144 tokens, at the speed of the last run here.") {
+		t.Errorf("estimate after a run: %v", visibleTexts(w))
+	}
 
 	// The size follows the unit.
 	Sync(func() { h.unit.SetSelected(unitPixels) })
