@@ -70,7 +70,7 @@ func newSamplerSettings() *samplerSettings {
 	s.count.OnChanged = func(f float64) { p.SetInt(prefCount, int(f)); s.showValues() }
 
 	row := func(l *widget.Label, o fyne.CanvasObject) fyne.CanvasObject {
-		return container.NewBorder(nil, nil, container.NewStack(atLeast(fyne.NewSize(120, 0)), l), nil, o)
+		return container.NewBorder(nil, nil, container.NewStack(atLeast(fyne.NewSize(150, 0)), l), nil, o)
 	}
 	s.form = container.NewVBox(
 		row(s.topKText, s.topK),

@@ -178,9 +178,9 @@ func TestSamplerForASegmentationModel(t *testing.T) {
 	}
 
 	// A label map with a label the model lacks is refused, naming it.
-	Sync(func() { ctrl.answer = writeLabels(t, 16, 16, 1, 7, 3, 2) })
+	Sync(func() { ctrl.answer = writeLabels(t, 16, 16, 1, 5, 3, 2) })
 	tapButton(t, w, "Load label map…")
-	want := "labels.png: label 7 at pixel (3, 2) is outside this model's labels 0..4"
+	want := "labels.png: label 5 at pixel (3, 2) is outside this model's labels 0..4"
 	waitFor(t, func() bool { return s.status.text.Text == want })
 	Sync(func() {
 		if p.w != 16 || p.labels[0] != 0 {
