@@ -37,7 +37,6 @@ type editorView struct {
 	img    image.Image
 	imgGen int
 	params map[string]any
-	name   string
 	hist   *session.History
 
 	tool   tool
@@ -88,7 +87,7 @@ func (v *editorView) content() fyne.CanvasObject { return v.body }
 func (v *editorView) modelChanged(m *model.Model, card *model.Card) {
 	v.cancelJobs()
 	v.m, v.card = m, card
-	v.setDocument(tokens.Grid{}, nil, nil, "")
+	v.setDocument(tokens.Grid{}, nil, nil)
 	v.status.info(fmt.Sprintf("Editing with %s: codes 0..%d, %d×%d pixels per token.", filepath.Base(m.WeightsPath), card.CodebookSize-1, card.Factor, card.Factor))
 }
 
@@ -164,8 +163,8 @@ func patchImage() *canvas.Image {
 }
 
 // setDocument replaces what is edited; history starts over.
-func (v *editorView) setDocument(g tokens.Grid, img image.Image, params map[string]any, name string) {
-	v.grid, v.img, v.params, v.name = g, img, params, name
+func (v *editorView) setDocument(g tokens.Grid, img image.Image, params map[string]any) {
+	v.grid, v.img, v.params = g, img, params
 	v.gen++
 	v.imgGen = v.gen
 	v.hist = session.NewHistory(undoSteps)

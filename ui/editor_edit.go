@@ -100,7 +100,7 @@ func (v *editorView) receive(g tokens.Grid, img image.Image, params map[string]a
 	if seed, ok := params["seed"]; ok {
 		name += fmt.Sprintf(" (seed %v)", seed)
 	}
-	v.setDocument(g.Clone(), img, params, name)
+	v.setDocument(g.Clone(), img, params)
 	v.notes.SetText(describeDocument(name, g, v.card.Factor, nil))
 	v.status.info("Received " + name + ".")
 	if v.env.Show != nil {

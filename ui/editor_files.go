@@ -99,7 +99,7 @@ func (v *editorView) load(name string, doc opened) {
 		} else {
 			img = res.(*image.NRGBA)
 		}
-		v.setDocument(g, img, params, name)
+		v.setDocument(g, img, params)
 		v.notes.SetText(describeDocument(name, g, v.card.Factor, notes))
 		v.status.info(fmt.Sprintf("Opened %s.", name))
 	})
