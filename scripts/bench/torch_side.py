@@ -33,14 +33,19 @@ TOP_K, TEMPERATURE = 100, 1.0
 GRID = 32  # sliding_window latent grid (32x32), window 16
 
 
+CPU_RUNS = []  # process CPU seconds (user+sys) of each timed run, for extra
+
+
 def timed(fn, repeat, warmup=None):
-    """Run warmup (default fn) once untimed, then fn `repeat` times; seconds per run."""
+    """Run warmup (default fn) once untimed, then fn `repeat` times; wall seconds per run."""
     (warmup or fn)()
     runs = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        c0, t0 = os.times(), time.perf_counter()
         fn()
         runs.append(time.perf_counter() - t0)
+        c1 = os.times()
+        CPU_RUNS.append((c1.user - c0.user) + (c1.system - c0.system))
     return runs
 
 
@@ -117,6 +122,8 @@ def main():
     torch.manual_seed(args.seed)  # random weights and inputs
     with torch.inference_mode():
         runs, extra = globals()["bench_" + args.workload](args)
+    # CPU time per run: a hint when the machine was busy (wall >> cpu / threads)
+    extra["cpu_seconds"] = statistics.median(CPU_RUNS)
     print(json.dumps({"workload": args.workload, "side": "pytorch", "seconds": statistics.median(runs),
                       "runs": runs, "threads": args.threads, "extra": extra}), flush=True)
 
