@@ -37,6 +37,7 @@ type codebookView struct {
 	order    []int
 	scale    int
 	selected int
+	hover    int // the entry under the mouse, -1 for none
 	drawn    int // atlas renders started; only the latest is shown
 
 	loading   *fyne.Container
@@ -53,6 +54,7 @@ type codebookView struct {
 	hist      *canvas.Image
 	cmap      *mapWidget
 	selInfo   *widget.Label
+	nearTitle *widget.Label
 	nearest   *fyne.Container
 	occurInfo *widget.Label
 	occur     *canvas.Image
@@ -60,7 +62,7 @@ type codebookView struct {
 }
 
 func newCodebookView(env *Env) view {
-	v := &codebookView{env: env, sortBy: byIndex, selected: -1}
+	v := &codebookView{env: env, sortBy: byIndex, selected: -1, hover: -1}
 	v.loadText = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
 	v.loadBar = widget.NewProgressBar()
 	v.loading = container.NewCenter(container.NewVBox(v.loadText, container.NewGridWrap(fyne.NewSize(320, v.loadBar.MinSize().Height), v.loadBar)))
@@ -69,8 +71,8 @@ func newCodebookView(env *Env) view {
 	v.zoom = widget.NewSlider(1, 2)
 	v.zoom.OnChanged = func(f float64) { v.setScale(int(f)) }
 	v.zoomText = widget.NewLabel("")
-	zoomOut := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { v.zoom.SetValue(v.zoom.Value - 1) })
-	zoomIn := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { v.zoom.SetValue(v.zoom.Value + 1) })
+	zoomOut := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { v.zoom.SetValue(v.zoom.Value - 1) })
+	zoomIn := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { v.zoom.SetValue(v.zoom.Value + 1) })
 	v.sorts = map[string]*widget.Button{}
 	sortBox := container.NewHBox(widget.NewLabel("Sort"))
 	for _, s := range []string{byIndex, byUsage, byColour} {
@@ -83,8 +85,10 @@ func newCodebookView(env *Env) view {
 		widget.NewButtonWithIcon("Folder…", theme.FolderOpenIcon(), v.usageOfFolder))
 	toolbar := container.NewHBox(widget.NewLabel("Zoom"), zoomOut,
 		container.NewGridWrap(fyne.NewSize(140, v.zoom.MinSize().Height), v.zoom), zoomIn, v.zoomText,
-		widget.NewSeparator(), sortBox, widget.NewSeparator(), usageBox)
+		widget.NewSeparator(), sortBox)
 	v.usageInfo = widget.NewLabel("")
+	v.usageInfo.Truncation = fyne.TextTruncateEllipsis // the window may be narrow
+	usageRow := container.NewBorder(nil, nil, usageBox, nil, v.usageInfo)
 
 	v.hoverInfo = widget.NewLabel("")
 	v.hist = canvas.NewImageFromImage(nil)
@@ -95,18 +99,20 @@ func newCodebookView(env *Env) view {
 	v.cmap = newMapWidget(v.selectEntry)
 	mapTitle := widget.NewLabelWithStyle("Map: code vectors on their first two principal components", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.selInfo = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	v.nearest = container.NewGridWrap(fyne.NewSize(56, 76))
+	v.nearTitle = widget.NewLabel("Nearest entries")
+	v.nearest = container.NewGridWrap(fyne.NewSize(48, 72))
 	v.occurInfo = widget.NewLabel("")
 	v.occurInfo.Wrapping = fyne.TextWrapWord
 	v.occur = canvas.NewImageFromImage(nil)
 	v.occur.ScaleMode, v.occur.FillMode = canvas.ImageScalePixels, canvas.ImageFillContain
 	v.occur.SetMinSize(fyne.NewSize(160, 160))
-	selection := container.NewVScroll(container.NewVBox(v.selInfo, widget.NewLabel("Nearest entries"), v.nearest, v.occurInfo, v.occur))
+	selection := container.NewVScroll(container.NewVBox(v.selInfo, v.nearTitle, v.nearest, v.occurInfo, v.occur))
 	right := container.NewVSplit(container.NewBorder(mapTitle, nil, nil, nil, v.cmap), selection)
+	right.Offset = 0.4
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.58
 
-	v.main = container.NewBorder(container.NewVBox(toolbar, v.usageInfo), nil, nil, nil, split)
+	v.main = container.NewBorder(container.NewVBox(toolbar, usageRow), nil, nil, nil, split)
 	v.body = container.NewStack(v.loading, v.main)
 	return v
 }
@@ -118,7 +124,8 @@ func (v *codebookView) content() fyne.CanvasObject { return v.body }
 // modelChanged forgets the old codebook and decodes the new one.
 func (v *codebookView) modelChanged(m *model.Model, card *model.Card) {
 	v.gen++
-	v.cb, v.card, v.usage, v.selected, v.sortBy = nil, card, nil, -1, byIndex
+	v.cb, v.card, v.usage, v.selected, v.hover, v.sortBy = nil, card, nil, -1, -1, byIndex
+	v.hoverInfo.SetText("")
 	v.main.Hide()
 	v.loadText.SetText(fmt.Sprintf("Decoding %d codebook entries…", card.CodebookSize))
 	v.loadBar.SetValue(0)
@@ -242,6 +249,7 @@ func (v *codebookView) showSortButtons() {
 
 // hovered shows the entry under the mouse (-1: none).
 func (v *codebookView) hovered(entry int) {
+	v.hover = entry
 	if entry < 0 {
 		v.hoverInfo.SetText("")
 		return
@@ -251,8 +259,11 @@ func (v *codebookView) hovered(entry int) {
 
 // entryText names an entry and its usage count when one was counted.
 func (v *codebookView) entryText(entry int) string {
-	if v.usage == nil {
+	switch {
+	case v.usage == nil:
 		return fmt.Sprintf("code %d", entry)
+	case v.usage.usage.Counts[entry] == 0:
+		return fmt.Sprintf("code %d · unused (dead)", entry)
 	}
 	return fmt.Sprintf("code %d · used %d×", entry, v.usage.usage.Counts[entry])
 }
@@ -272,6 +283,8 @@ func (v *codebookView) showSelection() {
 	v.nearest.RemoveAll()
 	v.occur.Image = nil
 	v.occur.Refresh()
+	v.nearTitle.Hidden = e < 0
+	v.nearTitle.Refresh()
 	if e < 0 {
 		v.selInfo.SetText("Click an entry on the atlas or the map")
 		v.occurInfo.SetText("")
@@ -297,8 +310,8 @@ func (v *codebookView) showSelection() {
 // tile shows an entry's patch and index; clicking it selects the entry.
 func (v *codebookView) tile(entry int) fyne.CanvasObject {
 	img := canvas.NewImageFromImage(v.cb.Patches[entry])
-	img.ScaleMode = canvas.ImageScalePixels
-	img.SetMinSize(fyne.NewSquareSize(48))
+	img.ScaleMode, img.FillMode = canvas.ImageScalePixels, canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSquareSize(40))
 	label := widget.NewLabelWithStyle(fmt.Sprint(entry), fyne.TextAlignCenter, fyne.TextStyle{})
 	return newTapBox(container.NewBorder(nil, label, nil, nil, img), func() { v.selectEntry(entry) })
 }
@@ -329,6 +342,7 @@ func (v *codebookView) showUsage() {
 func (v *codebookView) usageDone(src *usageSource) {
 	v.usage = src
 	v.showUsage()
+	v.hovered(v.hover) // its count is new
 	v.cmap.set(v.cb.Patches, v.cb.Map, deadEntries(src))
 	v.showSelection()
 	if v.sortBy == byUsage {

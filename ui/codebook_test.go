@@ -193,6 +193,11 @@ func TestCodebookUsageOfAnImage(t *testing.T) {
 	if hover := fmt.Sprintf("code %d · used %d×", used, want.Counts[used]); !showsText(w, hover) {
 		t.Errorf("hover text %q missing", hover)
 	}
+	deadAt := cellCentre(w, cv, dead[0])
+	Sync(func() { test.MoveMouse(w.Canvas(), deadAt) })
+	if hover := fmt.Sprintf("code %d · unused (dead)", dead[0]); !showsText(w, hover) {
+		t.Errorf("hover text %q missing", hover)
+	}
 	Sync(func() { test.TapCanvas(w.Canvas(), at) })
 	if occ := fmt.Sprintf("Occurs %d× in input0.png:", want.Counts[used]); !showsText(w, occ) {
 		t.Errorf("occurrence text %q missing; texts %v", occ, visibleTexts(w))
@@ -289,7 +294,7 @@ func TestCodebookZoom(t *testing.T) {
 		}
 	})
 	before := cv.scale
-	changesAtlas(t, cv, func() { tap(findIconButton(t, w, "zoom-out")) })
+	changesAtlas(t, cv, func() { tap(findIconButton(t, w, "content-remove")) })
 	Sync(func() {
 		if cv.scale != before-1 || cv.zoomText.Text != fmt.Sprintf("%d×", before-1) {
 			t.Errorf("zoom out: scale %d, label %q", cv.scale, cv.zoomText.Text)

@@ -129,7 +129,11 @@ func histogram(u codebook.Usage, order []int, selected int) *image.NRGBA {
 		if c == 0 {
 			bar, ink = 3, deadColour
 		}
-		draw.Draw(img, image.Rect(i*bw, h-bar, (i+1)*bw, h), &image.Uniform{ink}, image.Point{}, draw.Src)
+		gap := 0
+		if bw >= 4 {
+			gap = 1 // wide bars stay apart
+		}
+		draw.Draw(img, image.Rect(i*bw, h-bar, (i+1)*bw-gap, h), &image.Uniform{ink}, image.Point{}, draw.Src)
 	}
 	return img
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -106,8 +107,15 @@ func newJobRow(j *jobs.Job) *jobRow {
 		state:   widget.NewLabel(""),
 		times:   widget.NewLabel(""),
 		bar:     widget.NewProgressBar(),
-		cancel:  widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), j.Cancel),
+		cancel:  widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), nil),
 		problem: widget.NewLabel(""),
+	}
+	r.cancel.OnTapped = func() {
+		j.Cancel()
+		// A cancelled job may still take a while to return (a sampler
+		// decodes what it has): say the request was heard.
+		r.cancel.SetText("Cancelling…")
+		r.cancel.Disable()
 	}
 	r.name.Truncation = fyne.TextTruncateEllipsis
 	r.problem.Importance = widget.DangerImportance
@@ -142,10 +150,13 @@ func (r *jobRow) update() {
 		r.bar.SetValue(p.Fraction())
 	}
 	times := ""
-	if el := j.Elapsed(); el > 0 || s == jobs.Running {
+	switch el := j.Elapsed(); {
+	case s == jobs.Running:
 		times = clock(el) + " elapsed"
+	case el > 0:
+		times = "took " + took(el)
 	}
-	if left, ok := j.ETA(); ok {
+	if left, ok := j.ETA(); ok && left > 0 { // between sparse reports the estimate runs down to 0
 		times += " · " + clock(left) + " left"
 	}
 	r.times.SetText(times)
@@ -159,6 +170,18 @@ func (r *jobRow) update() {
 	} else {
 		r.problem.Hide()
 	}
+}
+
+// took writes how long a finished job ran: tenths of a second for short
+// ones (most jobs take under a second), m:ss for the others.
+func took(d time.Duration) string {
+	if d < 100*time.Millisecond {
+		return "under 0.1 s"
+	}
+	if d < 10*time.Second {
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	}
+	return clock(d)
 }
 
 // watchJobs calls update on the UI goroutine with every event of w, and

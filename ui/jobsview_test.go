@@ -30,10 +30,11 @@ func TestJobsView(t *testing.T) {
 	waitFor(t, func() bool {
 		r := jv.rows[running]
 		return r != nil && strings.HasPrefix(r.state.Text, "running · sampling") && r.bar.Value > 0 &&
-			strings.Contains(r.times.Text, "elapsed · ") && strings.HasSuffix(r.times.Text, " left")
+			strings.Contains(r.times.Text, "elapsed · ") && strings.HasSuffix(r.times.Text, " left") &&
+			strings.HasPrefix(v.status.job.Text, "sample ") // its own subscriber may lag the Jobs view's
 	})
 	Sync(func() {
-		if s := v.status.job.Text; !strings.HasPrefix(s, "sample ") || !strings.HasSuffix(s, "(+1 queued)") || !v.status.jobBox.Visible() {
+		if s := v.status.job.Text; !strings.HasSuffix(s, "(+1 queued)") || !v.status.jobBox.Visible() {
 			t.Errorf("status bar job %q, shown %v", s, v.status.jobBox.Visible())
 		}
 		q := jv.rows[queued]
@@ -55,6 +56,11 @@ func TestJobsView(t *testing.T) {
 
 	tap(jv.rows[queued].cancel)
 	tap(jv.rows[running].cancel)
+	Sync(func() {
+		if c := jv.rows[running].cancel; running.State() == jobs.Running && (!c.Disabled() || c.Text != "Cancelling…") {
+			t.Errorf("after Cancel the button reads %q, disabled %v", c.Text, c.Disabled())
+		}
+	})
 	<-running.Done()
 	waitFor(t, func() bool {
 		return jv.rows[running].state.Text == "cancelled · result kept" && jv.rows[queued].state.Text == "cancelled" && !v.status.jobBox.Visible()
@@ -67,6 +73,9 @@ func TestJobsView(t *testing.T) {
 			if r := jv.rows[j]; r.cancel.Visible() || r.problem.Visible() {
 				t.Errorf("cancelled job %d still offers Cancel or shows an error", j.ID)
 			}
+		}
+		if r := jv.rows[running]; !strings.HasPrefix(r.times.Text, "took ") {
+			t.Errorf("the cancelled job's time reads %q", r.times.Text)
 		}
 	})
 
@@ -96,6 +105,18 @@ func TestJobsViewShowsTheModelLoading(t *testing.T) {
 	waitFor(t, func() bool { return len(v.views[4].v.(*jobsView).rows) >= 1 })
 	if !showsText(w, "open "+tiny("vqgan")) || !showsText(w, "done") {
 		t.Errorf("the loading job is not listed as done; texts %v", visibleTexts(w))
+	}
+}
+
+func TestTook(t *testing.T) {
+	if got := took(1234 * time.Millisecond); got != "1.2 s" {
+		t.Errorf("took(1.234 s) = %q", got)
+	}
+	if got := took(20 * time.Millisecond); got != "under 0.1 s" {
+		t.Errorf("took(20 ms) = %q", got)
+	}
+	if got := took(75 * time.Second); got != "1:15" {
+		t.Errorf("took(75 s) = %q", got)
 	}
 }
 

@@ -56,7 +56,7 @@ func (s *statusBar) showJob(j *jobs.Job, queued int) {
 	if p.Total > 0 {
 		text += fmt.Sprintf(" %d%%", int(p.Fraction()*100))
 	}
-	if left, ok := j.ETA(); ok {
+	if left, ok := j.ETA(); ok && left > 0 { // between sparse reports the estimate runs down to 0
 		text += " · " + clock(left) + " left"
 	}
 	if queued > 0 {
