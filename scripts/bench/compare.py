@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -70,18 +71,33 @@ def first_line(text, default):
     return default
 
 
-def warn_if_busy(what, threads):
-    """Timings mean little when other processes compete for the cores."""
-    load1 = os.getloadavg()[0]
-    cpus = os.cpu_count() or 1
-    if load1 > 0.5 and load1 + threads > cpus + 0.5:
-        print(f"# warning: load average {load1:.2f} on {cpus} CPUs before {what}: "
-              f"other processes compete for the cores, timings are unreliable", file=sys.stderr, flush=True)
+def _cpu_ticks():
+    """(busy, total) jiffies over all CPUs from /proc/stat (Linux)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    idle = v[3] + v[4]  # idle + iowait
+    return sum(v) - idle, sum(v)
+
+
+def warn_if_busy(what):
+    """Timings mean little when other processes use the cores: sample CPU use
+    for one second before each side (the load average lags and, in some VMs,
+    counts tasks that use no CPU)."""
+    try:
+        b0, t0 = _cpu_ticks()
+        time.sleep(1.0)
+        b1, t1 = _cpu_ticks()
+    except (OSError, ValueError, IndexError):
+        return
+    busy = (b1 - b0) / max(t1 - t0, 1)
+    if busy > 0.15:
+        print(f"# warning: CPUs {busy:.0%} busy before {what}: other processes compete "
+              f"for the cores, timings are unreliable", file=sys.stderr, flush=True)
 
 
 def measure(side, argv, workload, env, timeout):
     """-> dict(seconds, peak_mb, result) or dict(error)."""
-    warn_if_busy(f"{workload} {side}", int(env["OMP_NUM_THREADS"]))
+    warn_if_busy(f"{workload} {side}")
     try:
         out, err, rc, peak = run_child(argv, env, timeout)
     except OSError as e:
