@@ -35,8 +35,8 @@ func TestModelCardRows(t *testing.T) {
 			loadModel(t, v, name)
 			_, card := v.env.Session.Model()
 			got := map[string]string{}
-			for _, r := range cardRows(card) {
-				got[r.key] = r.value
+			for _, r := range card.Rows() {
+				got[r.Key] = r.Value
 			}
 			for k, w := range want {
 				if got[k] != w {
