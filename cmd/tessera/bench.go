@@ -56,11 +56,12 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	repeat := fs.Int("repeat", 3, "timed runs after one warm-up")
 	positions := fs.Int("positions", 1024, "sliding_window: sample only the first N of the 32x32 positions")
 	seed := fs.Int64("seed", 0, "seed for inputs and draws")
+	stride := fs.Int("stride", 1, "sliding_window: columns the window advances at a time (1 is the published loop)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *threads < 1 || *repeat < 1 || *positions < 1 || *positions > 1024 {
-		return usagef("--threads and --repeat must be positive and --positions within 1..1024")
+	if *threads < 1 || *repeat < 1 || *positions < 1 || *positions > 1024 || *stride < 1 || *stride > 8 {
+		return usagef("--threads and --repeat must be positive, --positions within 1..1024 and --stride within 1..8")
 	}
 	runtime.GOMAXPROCS(*threads)
 	rng := rand.New(rand.NewSource(*seed))
@@ -76,8 +77,8 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		run, err = benchSample(rng, *seed)
 		extra["cond_tokens"], extra["sampled_tokens"], extra["top_k"] = 256, 256, benchFilter.TopK
 	case "sliding_window":
-		run, err = benchSliding(rng, *seed, *positions)
-		extra["grid"], extra["window"], extra["positions"] = []int{32, 32}, 16, *positions
+		run, err = benchSliding(rng, *seed, *positions, *stride)
+		extra["grid"], extra["window"], extra["positions"], extra["stride"] = []int{32, 32}, 16, *positions, *stride
 	default:
 		return usagef("unknown workload %q", *workload)
 	}
@@ -162,8 +163,9 @@ func benchSample(rng *rand.Rand, seed int64) (func() error, error) {
 }
 
 // benchSliding samples the first positions of a 32x32 grid conditioned on a
-// random 32x32 token grid, with the published sliding-window placement.
-func benchSliding(rng *rand.Rand, seed int64, positions int) (func() error, error) {
+// random 32x32 token grid, with the published sliding-window placement
+// (or a coarser stride).
+func benchSliding(rng *rand.Rand, seed int64, positions, stride int) (func() error, error) {
 	m, err := benchGPTModel()
 	if err != nil {
 		return nil, err
@@ -181,7 +183,7 @@ func benchSliding(rng *rand.Rand, seed int64, positions int) (func() error, erro
 		mask.Set(p%32, p/32, true)
 	}
 	start := []tokens.Grid{tokens.New(32, 32)}
-	opt := sample.Options{Filter: benchFilter, Seed: seed}
+	opt := sample.Options{Filter: benchFilter, Seed: seed, Stride: stride}
 	return func() error {
 		_, err := s.Resample(context.Background(), start, mask, opt)
 		return err
