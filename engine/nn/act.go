@@ -10,12 +10,7 @@ func Swish(x float32) float32 {
 // GELU applies the erf GELU in place, as torch.nn.GELU() does by default
 // (not the tanh approximation).
 func GELU(xs []float32) {
-	For(len(xs), 1<<12, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			v := xs[i]
-			xs[i] = 0.5 * v * (1 + Erf32(v*(1/math.Sqrt2)))
-		}
-	})
+	For(len(xs), 1<<12, func(lo, hi int) { geluSlice(xs[lo:hi]) })
 }
 
 // Erf32 is erf to within 5e-7 absolute (Abramowitz & Stegun 7.1.26, whose
@@ -43,18 +38,53 @@ func SoftmaxRows(xs []float32, n int) {
 
 // Softmax replaces row with its softmax, computed stably.
 func Softmax(row []float32) {
+	s := expSubSum(row, rowMax(row))
+	affine(row, row, 1/s, 0)
+}
+
+// The slice kernels below are the portable versions of the ones in
+// act_amd64.s and the reference the tests hold those to. The dispatchers
+// (swishAffine, affine, geluSlice, rowMax, expSubSum) pick one or the other.
+
+// swishAffineGo writes Swish(v*scale + shift) for each v of src into dst.
+func swishAffineGo(dst, src []float32, scale, shift float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = Swish(v*scale + shift)
+	}
+}
+
+// affineGo writes v*scale + shift for each v of src into dst.
+func affineGo(dst, src []float32, scale, shift float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = v*scale + shift
+	}
+}
+
+// geluGo applies the GELU to xs in place.
+func geluGo(xs []float32) {
+	for i, v := range xs {
+		xs[i] = 0.5 * v * (1 + Erf32(v*(1/math.Sqrt2)))
+	}
+}
+
+// rowMaxGo returns the largest element of row, -Inf for an empty row.
+func rowMaxGo(row []float32) float32 {
 	m := float32(math.Inf(-1))
 	for _, v := range row {
 		m = max(m, v)
 	}
+	return m
+}
+
+// expSubSumGo replaces each v of row with exp(v - m) and returns their sum.
+func expSubSumGo(row []float32, m float32) float32 {
 	var s float32
 	for i, v := range row {
 		e := Exp32(v - m)
 		row[i] = e
 		s += e
 	}
-	inv := 1 / s
-	for i := range row {
-		row[i] *= inv
-	}
+	return s
 }

@@ -45,16 +45,11 @@ type Prologue struct {
 }
 
 func (p *Prologue) apply(dst, src []float32, bc int) {
-	scale, shift := p.Scale[bc], p.Shift[bc]
 	if p.Swish {
-		for i, v := range src {
-			dst[i] = Swish(v*scale + shift)
-		}
+		swishAffine(dst, src, p.Scale[bc], p.Shift[bc])
 		return
 	}
-	for i, v := range src {
-		dst[i] = v*scale + shift
-	}
+	affine(dst, src, p.Scale[bc], p.Shift[bc])
 }
 
 // Forward applies the convolution to an NCHW tensor.

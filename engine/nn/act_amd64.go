@@ -1,0 +1,69 @@
+//go:build !purego
+
+package nn
+
+import "golang.org/x/sys/cpu"
+
+// actAVX2 selects the AVX2+FMA element-wise kernels in act_amd64.s, which
+// take any length (the last partial vector through masked loads and stores).
+var actAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+//go:noescape
+func swishAffineAVX2(dst, src *float32, n int, scale, shift float32)
+
+//go:noescape
+func affineAVX2(dst, src *float32, n int, scale, shift float32)
+
+//go:noescape
+func geluAVX2(xs *float32, n int)
+
+//go:noescape
+func rowMaxAVX2(row *float32, n int) float32
+
+//go:noescape
+func expSubSumAVX2(row *float32, n int, m float32) float32
+
+// The wrappers check lengths here, so a short dst panics instead of being
+// overrun, and keep empty slices (no &s[0]) away from the assembly.
+
+func swishAffine(dst, src []float32, scale, shift float32) {
+	if !actAVX2 || len(src) == 0 {
+		swishAffineGo(dst, src, scale, shift)
+		return
+	}
+	swishAffineAVX2(&dst[:len(src)][0], &src[0], len(src), scale, shift)
+}
+
+func affine(dst, src []float32, scale, shift float32) {
+	if !actAVX2 || len(src) == 0 {
+		affineGo(dst, src, scale, shift)
+		return
+	}
+	affineAVX2(&dst[:len(src)][0], &src[0], len(src), scale, shift)
+}
+
+func geluSlice(xs []float32) {
+	if !actAVX2 || len(xs) == 0 {
+		geluGo(xs)
+		return
+	}
+	geluAVX2(&xs[0], len(xs))
+}
+
+// rowMax may skip a NaN where rowMaxGo returns it; Softmax does not care, as
+// the NaN then makes the sum, and so every probability, NaN.
+func rowMax(row []float32) float32 {
+	if !actAVX2 || len(row) == 0 {
+		return rowMaxGo(row)
+	}
+	return rowMaxAVX2(&row[0], len(row))
+}
+
+// expSubSum needs m at least every element of row: the assembly does not
+// clamp large arguments.
+func expSubSum(row []float32, m float32) float32 {
+	if !actAVX2 || len(row) == 0 {
+		return expSubSumGo(row, m)
+	}
+	return expSubSumAVX2(&row[0], len(row), m)
+}

@@ -1,0 +1,293 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// AVX2+FMA versions of the element-wise kernels in act.go, 8 floats per
+// iteration. The last 1..7 elements go through VMASKMOVPS with a mask from
+// actTail, so short rows (patch rows, attention rows) stay vectorised.
+
+#define SPLAT(name, bits) \
+	DATA name<>+0(SB)/4, $bits \
+	DATA name<>+4(SB)/4, $bits \
+	DATA name<>+8(SB)/4, $bits \
+	DATA name<>+12(SB)/4, $bits \
+	DATA name<>+16(SB)/4, $bits \
+	DATA name<>+20(SB)/4, $bits \
+	DATA name<>+24(SB)/4, $bits \
+	DATA name<>+28(SB)/4, $bits \
+	GLOBL name<>(SB), RODATA|NOPTR, $32
+
+SPLAT(actLog2e, 0x3fb8aa3b)
+SPLAT(actLn2hi, 0x3f317200)
+SPLAT(actLn2lo, 0x35bfbe8e)
+SPLAT(actC6, 0x3ab60b61)     // 1/720
+SPLAT(actC5, 0x3c088889)     // 1/120
+SPLAT(actC4, 0x3d2aaaab)     // 1/24
+SPLAT(actC3, 0x3e2aaaab)     // 1/6
+SPLAT(actHalf, 0x3f000000)
+SPLAT(actOne, 0x3f800000)
+SPLAT(actExpLo, 0xc2ae999a)  // -87.3
+SPLAT(actNegHi, 0xc2b170a4)  // -88.72
+SPLAT(actInf, 0x7f800000)
+SPLAT(actNegInf, 0xff800000)
+SPLAT(actSign, 0x80000000)
+SPLAT(actAbs, 0x7fffffff)
+SPLAT(actRsqrt2, 0x3f3504f3) // 1/√2
+SPLAT(actErfP, 0x3ea7ba05)   // 0.3275911
+SPLAT(actErfA1, 0x3e827906)  // 0.254829592
+SPLAT(actErfA2, 0xbe91a98e)  // -0.284496736
+SPLAT(actErfA3, 0x3fb5f0e3)  // 1.421413741
+SPLAT(actErfA4, 0xbfba00e3)  // -1.453152027
+SPLAT(actErfA5, 0x3f87dc22)  // 1.061405429
+
+// actTail is eight all-ones lanes then eight zero lanes: the 32 bytes at
+// actTail+4*(8-k) enable the first k lanes.
+DATA actTail<>+0(SB)/8, $-1
+DATA actTail<>+8(SB)/8, $-1
+DATA actTail<>+16(SB)/8, $-1
+DATA actTail<>+24(SB)/8, $-1
+DATA actTail<>+32(SB)/8, $0
+DATA actTail<>+40(SB)/8, $0
+DATA actTail<>+48(SB)/8, $0
+DATA actTail<>+56(SB)/8, $0
+GLOBL actTail<>(SB), RODATA|NOPTR, $64
+
+// TAILMASK loads into m the mask for the k = CX (1..7) remaining elements.
+#define TAILMASK(m) \
+	LEAQ actTail<>+32(SB), AX \
+	SHLQ $2, CX \
+	SUBQ CX, AX \
+	VMOVUPS (AX), m
+
+// EXP replaces x with Exp32(x) for x in [-87.3, 88.72] (callers clamp below
+// and replace results above; a NaN passes through): n = round(x·log2e),
+// r = x - n·ln2 in two parts, the degree-6 Taylor polynomial p(r), and n
+// added to p's exponent bits. That add is exact over the whole range: p < 1
+// where n = 128 and p > 1 where n = -126. Uses n and p.
+#define EXP(x, n, p) \
+	VMULPS actLog2e<>(SB), x, n \
+	VROUNDPS $0, n, n \
+	VFNMADD231PS actLn2hi<>(SB), n, x \
+	VFNMADD231PS actLn2lo<>(SB), n, x \
+	VMOVUPS actC6<>(SB), p \
+	VFMADD213PS actC5<>(SB), x, p \
+	VFMADD213PS actC4<>(SB), x, p \
+	VFMADD213PS actC3<>(SB), x, p \
+	VFMADD213PS actHalf<>(SB), x, p \
+	VFMADD213PS actOne<>(SB), x, p \
+	VFMADD213PS actOne<>(SB), x, p \
+	VCVTPS2DQ n, n \
+	VPSLLD $23, n, n \
+	VPADDD n, p, x
+
+// SWISH replaces Y0 with Swish(Y0*Y14 + Y15), using Y1..Y4. exp(-y) needs
+// no upper clamp, as the blend replaces every result past 88.72 with +Inf
+// (Exp32's); below the lower clamp 1 + exp(-y) rounds to 1 either way. A
+// NaN y propagates through the final division.
+#define SWISH \
+	VFMADD213PS Y15, Y14, Y0 \
+	VXORPS actSign<>(SB), Y0, Y1 \
+	VMAXPS actExpLo<>(SB), Y1, Y1 \
+	EXP(Y1, Y2, Y3) \
+	VCMPPS $1, actNegHi<>(SB), Y0, Y4 \
+	VBLENDVPS Y4, actInf<>(SB), Y1, Y1 \
+	VADDPS actOne<>(SB), Y1, Y1 \
+	VDIVPS Y1, Y0, Y0
+
+// func swishAffineAVX2(dst, src *float32, n int, scale, shift float32)
+TEXT ·swishAffineAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS scale+24(FP), Y14
+	VBROADCASTSS shift+28(FP), Y15
+	SUBQ $8, CX
+	JB   swishtail
+
+swishloop:
+	VMOVUPS (SI), Y0
+	SWISH
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JAE  swishloop
+
+swishtail:
+	ADDQ $8, CX
+	JZ   swishdone
+	TAILMASK(Y13)
+	VMASKMOVPS (SI), Y13, Y0
+	SWISH
+	VMASKMOVPS Y0, Y13, (DI)
+
+swishdone:
+	VZEROUPPER
+	RET
+
+// func affineAVX2(dst, src *float32, n int, scale, shift float32)
+TEXT ·affineAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS scale+24(FP), Y14
+	VBROADCASTSS shift+28(FP), Y15
+	SUBQ $8, CX
+	JB   affinetail
+
+affineloop:
+	VMOVUPS (SI), Y0
+	VFMADD213PS Y15, Y14, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JAE  affineloop
+
+affinetail:
+	ADDQ $8, CX
+	JZ   affinedone
+	TAILMASK(Y13)
+	VMASKMOVPS (SI), Y13, Y0
+	VFMADD213PS Y15, Y14, Y0
+	VMASKMOVPS Y0, Y13, (DI)
+
+affinedone:
+	VZEROUPPER
+	RET
+
+// GELU replaces Y0 = v with 0.5·v·(1 + erf(v/√2)), erf as in Erf32, using
+// Y1..Y8 and Y15 = 1. exp(-x²) only needs the lower clamp (its argument is
+// never positive); a NaN v propagates through the final product.
+#define GELU \
+	VMULPS actRsqrt2<>(SB), Y0, Y1 \
+	VANDPS actAbs<>(SB), Y1, Y2 \
+	VXORPS Y2, Y1, Y3 \
+	VMOVAPS Y15, Y4 \
+	VFMADD231PS actErfP<>(SB), Y2, Y4 \
+	VDIVPS Y4, Y15, Y4 \
+	VMOVUPS actErfA5<>(SB), Y5 \
+	VFMADD213PS actErfA4<>(SB), Y4, Y5 \
+	VFMADD213PS actErfA3<>(SB), Y4, Y5 \
+	VFMADD213PS actErfA2<>(SB), Y4, Y5 \
+	VFMADD213PS actErfA1<>(SB), Y4, Y5 \
+	VMULPS Y4, Y5, Y5 \
+	VMULPS Y2, Y2, Y6 \
+	VXORPS actSign<>(SB), Y6, Y6 \
+	VMAXPS actExpLo<>(SB), Y6, Y6 \
+	EXP(Y6, Y7, Y8) \
+	VFNMADD213PS Y15, Y5, Y6 \
+	VXORPS Y3, Y6, Y6 \
+	VMULPS actHalf<>(SB), Y0, Y0 \
+	VFMADD231PS Y6, Y0, Y0
+
+// func geluAVX2(xs *float32, n int)
+TEXT ·geluAVX2(SB), NOSPLIT, $0-16
+	MOVQ xs+0(FP), DI
+	MOVQ n+8(FP), CX
+	VMOVUPS actOne<>(SB), Y15
+	SUBQ $8, CX
+	JB   gelutail
+
+geluloop:
+	VMOVUPS (DI), Y0
+	GELU
+	VMOVUPS Y0, (DI)
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JAE  geluloop
+
+gelutail:
+	ADDQ $8, CX
+	JZ   geludone
+	TAILMASK(Y13)
+	VMASKMOVPS (DI), Y13, Y0
+	GELU
+	VMASKMOVPS Y0, Y13, (DI)
+
+geludone:
+	VZEROUPPER
+	RET
+
+// HREDUCE folds the 8 lanes of Y0 into the low lane of X0 with op, using X1.
+#define HREDUCE(op) \
+	VEXTRACTF128 $1, Y0, X1 \
+	op X1, X0, X0 \
+	VPERMILPS $0x4e, X0, X1 \
+	op X1, X0, X0 \
+	VPERMILPS $0xb1, X0, X1 \
+	op X1, X0, X0
+
+// func rowMaxAVX2(row *float32, n int) float32
+TEXT ·rowMaxAVX2(SB), NOSPLIT, $0-20
+	MOVQ row+0(FP), SI
+	MOVQ n+8(FP), CX
+	VMOVUPS actNegInf<>(SB), Y0
+	SUBQ $8, CX
+	JB   maxtail
+
+maxloop:
+	VMAXPS (SI), Y0, Y0
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JAE  maxloop
+
+maxtail:
+	ADDQ $8, CX
+	JZ   maxdone
+	TAILMASK(Y13)
+	VMASKMOVPS (SI), Y13, Y1
+	VBLENDVPS Y13, Y1, Y0, Y1 // lanes past the row keep the running max
+	VMAXPS Y1, Y0, Y0
+
+maxdone:
+	HREDUCE(VMAXPS)
+	VMOVSS X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// EXPSUB replaces Y0 = v with Exp32(v - m), m in Y14, using Y1..Y4 and
+// Y13 = -87.3: below that the result is 0, and a NaN passes the clamp
+// (the constant is VMAXPS's first source) and then EXP.
+#define EXPSUB \
+	VSUBPS Y14, Y0, Y0 \
+	VCMPPS $1, Y13, Y0, Y4 \
+	VMAXPS Y0, Y13, Y0 \
+	EXP(Y0, Y1, Y2) \
+	VANDNPS Y0, Y4, Y0
+
+// func expSubSumAVX2(row *float32, n int, m float32) float32
+TEXT ·expSubSumAVX2(SB), NOSPLIT, $0-28
+	MOVQ row+0(FP), DI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS m+16(FP), Y14
+	VMOVUPS actExpLo<>(SB), Y13
+	VXORPS Y15, Y15, Y15
+	SUBQ $8, CX
+	JB   expsubtail
+
+expsubloop:
+	VMOVUPS (DI), Y0
+	EXPSUB
+	VMOVUPS Y0, (DI)
+	VADDPS Y0, Y15, Y15
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JAE  expsubloop
+
+expsubtail:
+	ADDQ $8, CX
+	JZ   expsubdone
+	TAILMASK(Y12)
+	VMASKMOVPS (DI), Y12, Y0
+	EXPSUB
+	VMASKMOVPS Y0, Y12, (DI)
+	VANDPS Y12, Y0, Y0 // lanes past the row add nothing
+	VADDPS Y0, Y15, Y15
+
+expsubdone:
+	VMOVAPS Y15, Y0
+	HREDUCE(VADDPS)
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET

@@ -1,0 +1,13 @@
+//go:build !amd64 || purego
+
+package nn
+
+func swishAffine(dst, src []float32, scale, shift float32) { swishAffineGo(dst, src, scale, shift) }
+
+func affine(dst, src []float32, scale, shift float32) { affineGo(dst, src, scale, shift) }
+
+func geluSlice(xs []float32) { geluGo(xs) }
+
+func rowMax(row []float32) float32 { return rowMaxGo(row) }
+
+func expSubSum(row []float32, m float32) float32 { return expSubSumGo(row, m) }
