@@ -102,7 +102,16 @@ func TestJobsViewShowsTheModelLoading(t *testing.T) {
 	v, _, w := newTestWindow(t)
 	selectTab(v, "Jobs")
 	loadModel(t, v, "vqgan")
-	waitFor(t, func() bool { return len(v.views[4].v.(*jobsView).rows) >= 1 })
+	// The row appears when the job starts and reads "done" a moment after
+	// the model is in use, so wait for the finished state itself.
+	waitFor(t, func() bool {
+		for _, r := range v.views[4].v.(*jobsView).rows {
+			if r.state.Text == "done" {
+				return true
+			}
+		}
+		return false
+	})
 	if !showsText(w, "open "+tiny("vqgan")) || !showsText(w, "done") {
 		t.Errorf("the loading job is not listed as done; texts %v", visibleTexts(w))
 	}
