@@ -330,13 +330,7 @@ func (u *unpickler) step(op byte) error {
 	case opAppend, opAppends:
 		return u.appendItems(op)
 	case opSetItem, opSetItems:
-		var items []any
-		var err error
-		if op == opSetItem {
-			items, err = u.popN(2)
-		} else {
-			items, err = u.popMark()
-		}
+		items, err := u.popOperands(op == opSetItem, 2)
 		if err != nil {
 			return err
 		}
@@ -521,14 +515,17 @@ func (u *unpickler) setItems(target any, items []any) error {
 	return nil
 }
 
-func (u *unpickler) appendItems(op byte) error {
-	var items []any
-	var err error
-	if op == opAppend {
-		items, err = u.popN(1)
-	} else {
-		items, err = u.popMark()
+// popOperands pops the n operands of a single-item opcode (APPEND, SETITEM)
+// or everything down to the mark for its many-item form.
+func (u *unpickler) popOperands(single bool, n int) ([]any, error) {
+	if single {
+		return u.popN(n)
 	}
+	return u.popMark()
+}
+
+func (u *unpickler) appendItems(op byte) error {
+	items, err := u.popOperands(op == opAppend, 1)
 	if err != nil {
 		return err
 	}

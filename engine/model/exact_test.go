@@ -2,64 +2,18 @@ package model
 
 import (
 	"math"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"gorgonia.org/tensor"
 
-	"tessera/engine/ckpt"
+	"tessera/engine/internal/reftest"
 	"tessera/engine/nn"
 )
 
 // Tolerances from the reference README: activations and logits within 1e-4
 // absolute, 1e-3 for deep activations larger than 10 in magnitude.
 const tol = 1e-4
-
-func fixture(parts ...string) string {
-	return filepath.Join(append([]string{"..", "..", "testdata", "taming-tiny"}, parts...)...)
-}
-
-// vectors opens a reference vectors file; tensors are read on demand.
-func vectors(t *testing.T, model string) *ckpt.File {
-	t.Helper()
-	f, err := ckpt.Open(fixture(model, "vectors.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	return f
-}
-
-func f32(t *testing.T, f *ckpt.File, key string) ([]float32, []int) {
-	t.Helper()
-	tn, ok := f.Tensors[key]
-	if !ok {
-		t.Fatalf("reference vector %s missing", key)
-	}
-	v, err := tn.Float32()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v, tn.Shape
-}
-
-func i64(t *testing.T, f *ckpt.File, key string) []int {
-	t.Helper()
-	tn, ok := f.Tensors[key]
-	if !ok {
-		t.Fatalf("reference vector %s missing", key)
-	}
-	v, err := tn.Int64()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make([]int, len(v))
-	for i, x := range v {
-		out[i] = int(x)
-	}
-	return out
-}
 
 // assertClose compares with an absolute tolerance, loosened to relative 1e-3
 // for deep activations of magnitude above 10 (per the reference README).
@@ -87,7 +41,7 @@ func assertClose(t *testing.T, what string, got, want []float32) {
 
 func openFixture(t *testing.T, name string) *Model {
 	t.Helper()
-	m, err := Open(fixture(name), "")
+	m, err := Open(reftest.Path(name), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,48 +50,48 @@ func openFixture(t *testing.T, name string) *Model {
 
 func TestVQGANMatchesReference(t *testing.T) {
 	m := openFixture(t, "vqgan")
-	v := vectors(t, "vqgan")
-	in, shape := f32(t, v, "input")
+	v := reftest.Vectors(t, "vqgan")
+	in, shape := reftest.Floats(t, v, "input"), reftest.Shape(t, v, "input")
 	acts := map[string][]float32{}
 	record := func(name string, x *tensor.Dense) { acts[name] = slices.Clone(nn.Data(x)) }
 	enc, err := m.FirstStage.Encode(nn.FromSlice(in, shape...), record)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := f32(t, v, "quant_conv_out")
+	want := reftest.Floats(t, v, "quant_conv_out")
 	assertClose(t, "quant_conv_out", nn.Data(enc.Z), want)
-	if got, want := enc.Tokens, i64(t, v, "indices"); !slices.Equal(got, want) {
+	if got, want := enc.Tokens, reftest.Ints(t, v, "indices"); !slices.Equal(got, want) {
 		t.Fatalf("indices differ:\n got %v\nwant %v", got, want)
 	}
-	want, _ = f32(t, v, "z_q")
+	want = reftest.Floats(t, v, "z_q")
 	assertClose(t, "z_q", nn.Data(enc.ZQ), want)
-	qloss, _ := f32(t, v, "qloss")
+	qloss := reftest.Floats(t, v, "qloss")
 	assertClose(t, "qloss", []float32{enc.Loss}, qloss)
 
 	rec, err := m.FirstStage.Decode(enc.ZQ, record)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ = f32(t, v, "reconstruction")
+	want = reftest.Floats(t, v, "reconstruction")
 	assertClose(t, "reconstruction", nn.Data(rec), want)
 	for _, name := range []string{"encoder.conv_in", "encoder.mid.attn_1", "encoder.mid.block_2", "encoder.conv_out",
 		"decoder.conv_in", "decoder.mid.attn_1", "decoder.conv_out"} {
-		want, _ := f32(t, v, "act/"+name)
+		want := reftest.Floats(t, v, "act/"+name)
 		assertClose(t, name, acts[name], want)
 	}
 
-	img, err := m.FirstStage.DecodeTokens(i64(t, v, "indices"), enc.B, enc.H, enc.W)
+	img, err := m.FirstStage.DecodeTokens(reftest.Ints(t, v, "indices"), enc.B, enc.H, enc.W)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ = f32(t, v, "decode_from_indices")
+	want = reftest.Floats(t, v, "decode_from_indices")
 	assertClose(t, "decode_from_indices", nn.Data(img), want)
 }
 
 func TestGPTMatchesReference(t *testing.T) {
 	m := openFixture(t, "cin_transformer")
-	v := vectors(t, "cin_transformer")
-	class, greedy := i64(t, v, "class_tokens"), i64(t, v, "greedy_tokens")
+	v := reftest.Vectors(t, "cin_transformer")
+	class, greedy := reftest.Ints(t, v, "class_tokens"), reftest.Ints(t, v, "greedy_tokens")
 	const batch, steps = 2, 64
 	seq := make([]int, 0, batch*steps)
 	for b := 0; b < batch; b++ {
@@ -149,7 +103,7 @@ func TestGPTMatchesReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := f32(t, v, "logits_full")
+	want := reftest.Floats(t, v, "logits_full")
 	assertClose(t, "logits_full", full, want)
 
 	// One token at a time through the key/value cache.
@@ -166,7 +120,7 @@ func TestGPTMatchesReference(t *testing.T) {
 			copy(inc[(b*steps+p)*vocab:(b*steps+p+1)*vocab], logits[b*vocab:(b+1)*vocab])
 		}
 	}
-	want, _ = f32(t, v, "logits_incremental")
+	want = reftest.Floats(t, v, "logits_incremental")
 	assertClose(t, "logits_incremental", inc, want)
 }
 
@@ -175,19 +129,19 @@ func TestSegmentationCondStageMatchesReference(t *testing.T) {
 	if m.Spec.Cond.Kind != CondSpatial || m.Spec.Cond.Labels != 5 {
 		t.Fatalf("conditioning = %+v, want spatial with 5 labels", m.Spec.Cond)
 	}
-	v := vectors(t, "seg_transformer")
-	onehot, shape := f32(t, v, "segmentation_onehot")
+	v := reftest.Vectors(t, "seg_transformer")
+	onehot, shape := reftest.Floats(t, v, "segmentation_onehot"), reftest.Shape(t, v, "segmentation_onehot")
 	enc, err := m.CondStage.Encode(nn.FromSlice(onehot, shape...), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := enc.Tokens, i64(t, v, "cond_indices"); !slices.Equal(got, want) {
+	if got, want := enc.Tokens, reftest.Ints(t, v, "cond_indices"); !slices.Equal(got, want) {
 		t.Fatalf("cond indices differ:\n got %v\nwant %v", got, want)
 	}
 	rec, err := m.CondStage.Decode(enc.ZQ, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := f32(t, v, "cond_reconstruction")
+	want := reftest.Floats(t, v, "cond_reconstruction")
 	assertClose(t, "cond_reconstruction", nn.Data(rec), want)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"tessera/engine/internal/reftest"
 	"tessera/engine/nn"
 	"tessera/engine/weights"
 )
@@ -23,7 +24,7 @@ func TestOpenFindsLogDirectoryParts(t *testing.T) {
 		t.Fatalf("window %d, want 8 (block 65 with one class token)", m.Window())
 	}
 	// A checkpoint path alone finds the config in ../configs.
-	m2, err := Open(fixture("vqgan", "checkpoints", "last.ckpt"), "")
+	m2, err := Open(reftest.Path("vqgan", "checkpoints", "last.ckpt"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,11 +37,11 @@ func TestOpenFindsLogDirectoryParts(t *testing.T) {
 func copyTree(t *testing.T, name string) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), name)
-	err := filepath.WalkDir(fixture(name), func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(reftest.Path(name), func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(fixture(name), p)
+		rel, _ := filepath.Rel(reftest.Path(name), p)
 		if d.IsDir() {
 			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
 		}
@@ -114,7 +115,7 @@ func TestOpenReportsBadInput(t *testing.T) {
 
 func TestConvertRoundTrip(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "seg.safetensors")
-	orig, err := Convert(fixture("seg_transformer"), "", out)
+	orig, err := Convert(reftest.Path("seg_transformer"), "", out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,8 +127,8 @@ func TestConvertRoundTrip(t *testing.T) {
 		t.Fatalf("reopened as %s with configs %v and cond %+v", m.Format, m.ConfigPaths, m.Spec.Cond)
 	}
 	// The converted model computes exactly what the original does.
-	v := vectors(t, "seg_transformer")
-	onehot, shape := f32(t, v, "segmentation_onehot")
+	v := reftest.Vectors(t, "seg_transformer")
+	onehot, shape := reftest.Floats(t, v, "segmentation_onehot"), reftest.Shape(t, v, "segmentation_onehot")
 	a, err := orig.CondStage.Encode(nn.FromSlice(onehot, shape...), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -140,7 +141,7 @@ func TestConvertRoundTrip(t *testing.T) {
 		t.Fatal("converted model encodes differently")
 	}
 	st, _ := os.Stat(out)
-	ck, _ := os.Stat(fixture("seg_transformer", "checkpoints", "last.ckpt"))
+	ck, _ := os.Stat(reftest.Path("seg_transformer", "checkpoints", "last.ckpt"))
 	if st.Size() >= ck.Size() {
 		t.Fatalf("converted file (%d bytes) is not smaller than the checkpoint with optimizer states (%d)", st.Size(), ck.Size())
 	}

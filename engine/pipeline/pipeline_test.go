@@ -5,54 +5,31 @@ import (
 	"errors"
 	"image"
 	"math"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"tessera/engine/ckpt"
 	"tessera/engine/imgio"
+	"tessera/engine/internal/reftest"
 	"tessera/engine/model"
 	"tessera/engine/sample"
 	"tessera/engine/tokens"
 )
 
-func fixture(parts ...string) string {
-	return filepath.Join(append([]string{"..", "..", "testdata", "taming-tiny"}, parts...)...)
-}
-
 func openModel(t *testing.T, name string) *model.Model {
 	t.Helper()
-	m, err := model.Open(fixture(name), "")
+	m, err := model.Open(reftest.Path(name), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
 }
 
-func refInts(t *testing.T, name, key string) []int {
-	t.Helper()
-	f, err := ckpt.Open(fixture(name, "vectors.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	v, err := f.Tensors[key].Int64()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make([]int, len(v))
-	for i, x := range v {
-		out[i] = int(x)
-	}
-	return out
-}
-
 func TestEncodeFileMatchesReferenceIndices(t *testing.T) {
 	m := openModel(t, "vqgan")
-	want := refInts(t, "vqgan", "indices")
+	want := reftest.Ints(t, reftest.Vectors(t, "vqgan"), "indices")
 	for i, name := range []string{"input0.png", "input1.png"} {
-		g, notes, err := EncodeFile(m, fixture("vqgan", name))
+		g, notes, err := EncodeFile(m, reftest.Path("vqgan", name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +44,7 @@ func TestEncodeFileMatchesReferenceIndices(t *testing.T) {
 
 func loadLabels(t *testing.T) *LabelMap {
 	t.Helper()
-	labels, w, h, err := imgio.LoadLabels(fixture("seg_transformer", "segmentation.png"))
+	labels, w, h, err := imgio.LoadLabels(reftest.Path("seg_transformer", "segmentation.png"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,15 +66,10 @@ func TestSegmentationSampleMatchesReference(t *testing.T) {
 	if last.Done != 140 || last.Total != 140 {
 		t.Fatalf("last progress %d/%d, want 140/140", last.Done, last.Total)
 	}
-	if !slices.Equal(res[0].Grid.Codes, refInts(t, "seg_transformer", "sliding_greedy_tokens")) {
+	if !slices.Equal(res[0].Grid.Codes, reftest.Ints(t, reftest.Vectors(t, "seg_transformer"), "sliding_greedy_tokens")) {
 		t.Fatal("greedy segmentation sample differs from the reference")
 	}
-	f, err := ckpt.Open(fixture("seg_transformer", "vectors.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	decoded, _ := f.Tensors["decoded"].Float32()
+	decoded := reftest.Floats(t, reftest.Vectors(t, "seg_transformer"), "decoded")
 	img := res[0].Image
 	if img.Bounds().Dx() != 56 || img.Bounds().Dy() != 40 {
 		t.Fatalf("image %v, want 56x40", img.Bounds())

@@ -4,66 +4,31 @@ import (
 	"context"
 	"errors"
 	"math"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"testing"
 
 	"tessera/engine/ckpt"
+	"tessera/engine/internal/reftest"
 	"tessera/engine/model"
 	"tessera/engine/sample"
 	"tessera/engine/tokens"
 )
 
-func fixture(parts ...string) string {
-	return filepath.Join(append([]string{"..", "..", "testdata", "taming-tiny"}, parts...)...)
-}
-
 func open(t *testing.T, name string) (*model.Model, *ckpt.File) {
 	t.Helper()
-	m, err := model.Open(fixture(name), "")
+	m, err := model.Open(reftest.Path(name), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := ckpt.Open(fixture(name, "vectors.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { v.Close() })
-	return m, v
-}
-
-func ints(t *testing.T, f *ckpt.File, key string) []int {
-	t.Helper()
-	v, err := f.Tensors[key].Int64()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make([]int, len(v))
-	for i, x := range v {
-		out[i] = int(x)
-	}
-	return out
-}
-
-func floats(t *testing.T, f *ckpt.File, key string) []float32 {
-	t.Helper()
-	tn, ok := f.Tensors[key]
-	if !ok {
-		t.Fatalf("no reference %s", key)
-	}
-	v, err := tn.Float32()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
+	return m, reftest.Vectors(t, name)
 }
 
 var greedy = sample.Options{Filter: sample.Filter{TopK: 1}}
 
 func TestClassConditionalGreedyMatchesReference(t *testing.T) {
 	m, v := open(t, "cin_transformer")
-	classes, want := ints(t, v, "class_tokens"), ints(t, v, "greedy_tokens")
+	classes, want := reftest.Ints(t, v, "class_tokens"), reftest.Ints(t, v, "greedy_tokens")
 	for b, class := range classes {
 		s := sample.New(m.Transformer, sample.Cond{Token: class})
 		grids, err := s.Sample(context.Background(), 8, 8, greedy)
@@ -78,7 +43,7 @@ func TestClassConditionalGreedyMatchesReference(t *testing.T) {
 
 func TestSlidingWindowGreedyMatchesReference(t *testing.T) {
 	m, v := open(t, "seg_transformer")
-	cond := tokens.Grid{W: 14, H: 10, Codes: ints(t, v, "cond_indices")}
+	cond := tokens.Grid{W: 14, H: 10, Codes: reftest.Ints(t, v, "cond_indices")}
 	s := sample.New(m.Transformer, sample.Cond{Grid: &cond})
 	if s.Window() != 4 {
 		t.Fatalf("window %d, want 4 (block 32 = 2 x 4x4)", s.Window())
@@ -87,20 +52,20 @@ func TestSlidingWindowGreedyMatchesReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := ints(t, v, "sliding_greedy_tokens"); !slices.Equal(grids[0].Codes, want) {
+	if want := reftest.Ints(t, v, "sliding_greedy_tokens"); !slices.Equal(grids[0].Codes, want) {
 		t.Fatalf("sliding window:\n got %v\nwant %v", grids[0].Codes, want)
 	}
 }
 
 func TestFiltersMatchReference(t *testing.T) {
 	_, v := open(t, "cin_transformer")
-	last := floats(t, v, "last_logits")
+	last := reftest.Floats(t, v, "last_logits")
 	const vocab = 64
 	topk := slices.Clone(last)
 	for b := 0; b < 2; b++ {
 		sample.TopK(topk[b*vocab:(b+1)*vocab], 5)
 	}
-	assertProbs(t, "topk5_logits", topk, floats(t, v, "topk5_logits"))
+	assertProbs(t, "topk5_logits", topk, reftest.Floats(t, v, "topk5_logits"))
 	for key, f := range map[string]sample.Filter{
 		"filter/k5_pNone_t1.0": {TopK: 5, Temperature: 1},
 		"filter/k10_p0.7_t0.8": {TopK: 10, TopP: 0.7, Temperature: 0.8},
@@ -110,7 +75,7 @@ func TestFiltersMatchReference(t *testing.T) {
 		for b := 0; b < 2; b++ {
 			f.Apply(got[b*vocab : (b+1)*vocab])
 		}
-		assertProbs(t, key, got, floats(t, v, key))
+		assertProbs(t, key, got, reftest.Floats(t, v, key))
 	}
 }
 
@@ -166,7 +131,7 @@ func TestSeedsAreReproducible(t *testing.T) {
 
 func TestResampleKeepsUnmaskedTokens(t *testing.T) {
 	m, v := open(t, "seg_transformer")
-	cond := tokens.Grid{W: 14, H: 10, Codes: ints(t, v, "cond_indices")}
+	cond := tokens.Grid{W: 14, H: 10, Codes: reftest.Ints(t, v, "cond_indices")}
 	s := sample.New(m.Transformer, sample.Cond{Grid: &cond})
 	opt := sample.Options{Filter: sample.Filter{TopK: 16}, Seed: 7}
 	base, err := s.Sample(context.Background(), 14, 10, opt)

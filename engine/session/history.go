@@ -23,24 +23,23 @@ func (h *History) Push(g tokens.Grid) {
 
 // Undo returns the state before the last edit, given the current one.
 func (h *History) Undo(current tokens.Grid) (tokens.Grid, bool) {
-	if len(h.undo) == 0 {
-		return current, false
-	}
-	prev := h.undo[len(h.undo)-1]
-	h.undo = h.undo[:len(h.undo)-1]
-	h.redo = append(h.redo, current.Clone())
-	return prev, true
+	return step(&h.undo, &h.redo, current)
 }
 
 // Redo reapplies the last undone edit.
 func (h *History) Redo(current tokens.Grid) (tokens.Grid, bool) {
-	if len(h.redo) == 0 {
+	return step(&h.redo, &h.undo, current)
+}
+
+// step pops the newest state off from and pushes current onto to.
+func step(from, to *[]tokens.Grid, current tokens.Grid) (tokens.Grid, bool) {
+	if len(*from) == 0 {
 		return current, false
 	}
-	next := h.redo[len(h.redo)-1]
-	h.redo = h.redo[:len(h.redo)-1]
-	h.undo = append(h.undo, current.Clone())
-	return next, true
+	last := (*from)[len(*from)-1]
+	*from = (*from)[:len(*from)-1]
+	*to = append(*to, current.Clone())
+	return last, true
 }
 
 // CanUndo and CanRedo tell whether there is a step to take.

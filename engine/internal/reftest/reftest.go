@@ -1,0 +1,68 @@
+// Package reftest reads the taming-transformers reference fixtures in
+// testdata/taming-tiny for the engine's tests: the tiny models' folders and
+// the vectors the published code computed from them.
+package reftest
+
+import (
+	"path/filepath"
+	"testing"
+
+	"tessera/engine/ckpt"
+)
+
+// Path joins parts onto testdata/taming-tiny as seen from a test running in
+// a package directory two levels below the repository root (engine/<pkg>).
+func Path(parts ...string) string {
+	return filepath.Join(append([]string{"..", "..", "testdata", "taming-tiny"}, parts...)...)
+}
+
+// Vectors opens a model's vectors.safetensors, closed when the test ends.
+// Tensors are read on demand.
+func Vectors(t testing.TB, model string) *ckpt.File {
+	t.Helper()
+	f, err := ckpt.Open(Path(model, "vectors.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func tensor(t testing.TB, f *ckpt.File, key string) *ckpt.Tensor {
+	t.Helper()
+	tn, ok := f.Tensors[key]
+	if !ok {
+		t.Fatalf("reference vector %s missing from %s", key, f.Path)
+	}
+	return tn
+}
+
+// Floats returns a reference vector's values as float32.
+func Floats(t testing.TB, f *ckpt.File, key string) []float32 {
+	t.Helper()
+	v, err := tensor(t, f, key).Float32()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// Shape returns a reference vector's shape.
+func Shape(t testing.TB, f *ckpt.File, key string) []int {
+	t.Helper()
+	return tensor(t, f, key).Shape
+}
+
+// Ints returns an integer reference vector (tokens, indices) as ints.
+func Ints(t testing.TB, f *ckpt.File, key string) []int {
+	t.Helper()
+	v, err := tensor(t, f, key).Int64()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]int, len(v))
+	for i, x := range v {
+		out[i] = int(x)
+	}
+	return out
+}
