@@ -1,6 +1,10 @@
 package app
 
 import (
+	"fmt"
+	"os"
+
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"tessera/engine/session"
@@ -9,14 +13,21 @@ import (
 // Run opens the studio and returns when its window closes; modelPath, if
 // set, is loaded as the window opens, and otherwise the last model when the
 // preference to reopen it is on. It must be called from the main
-// goroutine: the windowing system lives there.
-func Run(modelPath string) {
+// goroutine: the windowing system lives there. It returns an error, rather
+// than the windowing library's panic, when no window can be opened.
+func Run(modelPath string) error {
+	if err := checkDisplay(); err != nil {
+		return err
+	}
 	fyneapp.SetMetadata(metadata())
 	a := fyneapp.NewWithID(ID)
 	a.SetIcon(icon())
 	sess := session.New()
 	defer sess.Close()
-	s := newStudio(a, sess, chooseFileNatively)
+	s, err := openStudio(a, sess)
+	if err != nil {
+		return err
+	}
 	s.win.SetMaster()
 	s.win.CenterOnScreen()
 	if modelPath != "" {
@@ -25,4 +36,16 @@ func Run(modelPath string) {
 		s.view.ReopenLastModel()
 	}
 	s.win.ShowAndRun()
+	return nil
+}
+
+// openStudio creates the window. GLFW panics when the display named by
+// DISPLAY cannot be reached; that becomes an error naming the display.
+func openStudio(a fyne.App, sess *session.Session) (s *studio, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot open a window on display %q: %v", os.Getenv("DISPLAY"), r)
+		}
+	}()
+	return newStudio(a, sess, chooseFileNatively), nil
 }

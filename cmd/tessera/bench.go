@@ -21,7 +21,7 @@ import (
 func init() {
 	register(command{
 		name:    "bench",
-		args:    "--workload NAME [--threads N] [--repeat R] [--positions N] [--seed S]",
+		args:    "--workload NAME [--threads N] [--repeat R] [--positions N] [--stride S] [--seed S]",
 		summary: "time one speed workload on random weights (the Tessera side of scripts/bench-compare)",
 		run:     runBench,
 	})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -121,5 +122,17 @@ func TestVersion(t *testing.T) {
 	}
 	if status, _, _ := runArgs("version", "extra"); status != 2 {
 		t.Errorf("version extra: status %d, want 2", status)
+	}
+}
+
+func TestStudioWithoutADisplayFailsClearly(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("X11/Wayland check")
+	}
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	status, _, stderr := runArgs("studio")
+	if status != 1 || !strings.Contains(stderr, "no display") || !strings.Contains(stderr, "DISPLAY") {
+		t.Fatalf("status %d, stderr %q", status, stderr)
 	}
 }

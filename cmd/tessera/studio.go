@@ -24,6 +24,5 @@ func runStudio(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usagef("studio takes no arguments")
 	}
-	app.Run(*model)
-	return nil
+	return app.Run(*model)
 }
