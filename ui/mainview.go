@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -90,6 +92,11 @@ func (v *MainView) ReopenLastModel() *jobs.Job {
 func (v *MainView) modelLoaded(path string, j *jobs.Job) {
 	if err := j.Err(); err != nil {
 		v.status.model.SetText(v.modelText())
+		// A model that was moved or deleted would fail from the menu forever.
+		if errors.Is(err, fs.ErrNotExist) {
+			forgetModel(path)
+			v.menu.refresh(v)
+		}
 		if v.env.Window != nil {
 			dialog.ShowError(fmt.Errorf("could not open %s:\n%w", path, err), v.env.Window)
 		}

@@ -22,12 +22,23 @@ func recentModels() []string { return prefs().StringList(prefRecentModels) }
 // rememberModel puts path first in the recent models, as an absolute path
 // so the same model opened from two directories is listed once.
 func rememberModel(path string) {
-	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
-	}
+	path = absPath(path)
 	list := slices.DeleteFunc(recentModels(), func(p string) bool { return p == path })
 	list = append([]string{path}, list...)
 	prefs().SetStringList(prefRecentModels, list[:min(len(list), maxRecentModels)])
+}
+
+// forgetModel removes path from the recent models.
+func forgetModel(path string) {
+	path = absPath(path)
+	prefs().SetStringList(prefRecentModels, slices.DeleteFunc(recentModels(), func(p string) bool { return p == path }))
+}
+
+func absPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 func clearRecentModels() { prefs().SetStringList(prefRecentModels, nil) }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -97,5 +98,29 @@ func TestReopenLastModelAtStart(t *testing.T) {
 	waitFor(t, func() bool { m, _ := v2.env.Session.Model(); return m != nil })
 	if !showsText(w, "vqgan") {
 		t.Error("the first window lost its model")
+	}
+}
+
+func TestRecentModelThatIsGoneIsForgotten(t *testing.T) {
+	v, _, _ := newTestWindow(t)
+	dir := t.TempDir()
+	gone := filepath.Join(dir, "moved.ckpt")
+	corrupt := filepath.Join(dir, "corrupt.ckpt")
+	if err := os.WriteFile(corrupt, []byte("not a checkpoint"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rememberModel(corrupt)
+	rememberModel(gone)
+	Sync(func() { v.menu.refresh(v) })
+	for _, p := range []string{gone, corrupt} {
+		var j *jobs.Job
+		Sync(func() { j = v.LoadModel(p) })
+		<-j.Done()
+	}
+	// The missing file leaves the list; the corrupt one stays, as the file
+	// may be fixed or finish copying.
+	waitFor(t, func() bool { return len(v.menu.recent.ChildMenu.Items) == 3 })
+	if got := recentModels(); !slices.Equal(got, []string{corrupt}) {
+		t.Errorf("recent models %v, want only %s", got, corrupt)
 	}
 }
