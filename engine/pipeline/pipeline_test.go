@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"tessera/engine/imgio"
 	"tessera/engine/internal/reftest"
@@ -203,5 +204,21 @@ func TestDecodeChoosesTilesOverBudget(t *testing.T) {
 	circ, err := Decode(context.Background(), m, g, DecodeOptions{Budget: 1, Tile: true}, nil)
 	if err != nil || circ.Bounds() != img.Bounds() {
 		t.Fatalf("tiled circular decode: %v %v", circ.Bounds(), err)
+	}
+}
+
+func TestPreviewBudget(t *testing.T) {
+	for _, c := range []struct {
+		previews, elapsed time.Duration
+		due               bool
+	}{
+		{0, 0, true}, // the first preview is always shown
+		{time.Second, 5 * time.Second, true},
+		{time.Second, 4 * time.Second, false},
+		{2 * time.Second, 20 * time.Second, true},
+	} {
+		if got := previewDue(c.previews, c.elapsed); got != c.due {
+			t.Errorf("previews %v of %v elapsed: due %v, want %v", c.previews, c.elapsed, got, c.due)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"time"
 
 	"tessera/engine/model"
 	"tessera/engine/sample"
@@ -16,7 +17,9 @@ type SampleRequest struct {
 	W, H    int // grid size in tokens; zero means the model's native grid, or the condition's
 	Options sample.Options
 	Decode  DecodeOptions
-	// PreviewEvery decodes the partial grids every so many tokens (0: never).
+	// PreviewEvery decodes the partial grids every so many tokens (0: never),
+	// skipping a preview when previews would take more than a fifth of the
+	// run: decoding a large grid can cost more than sampling a row of it.
 	PreviewEvery int
 }
 
@@ -96,16 +99,28 @@ func withProgress(ctx context.Context, m *model.Model, req SampleRequest, progre
 	if progress == nil {
 		return opt
 	}
+	start := time.Now()
+	var previewTime time.Duration
 	opt.Progress = func(p sample.Progress) {
 		out := Progress{Done: p.Done, Total: p.Total, Grids: p.Grids, Stage: "sampling"}
-		if req.PreviewEvery > 0 && (p.Done%req.PreviewEvery == 0 || p.Done == p.Total) {
+		// The finished grid is not previewed: finish decodes it next.
+		if req.PreviewEvery > 0 && p.Done%req.PreviewEvery == 0 && p.Done < p.Total &&
+			previewDue(previewTime, time.Since(start)) {
 			// A preview shows the first grid as it stands; an error just
 			// means no preview this time.
+			t := time.Now()
 			out.Preview, _ = Decode(ctx, m, p.Grids[0], req.Decode, nil)
+			previewTime += time.Since(t)
 		}
 		progress(out)
 	}
 	return opt
+}
+
+// previewDue tells whether another preview fits the budget: previews may
+// take a fifth of the run, so at most a quarter of the time spent sampling.
+func previewDue(previews, elapsed time.Duration) bool {
+	return 4*previews <= elapsed-previews
 }
 
 // finish decodes the grids and attaches parameters; a sampling error (a
