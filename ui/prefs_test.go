@@ -119,8 +119,11 @@ func TestRecentModelThatIsGoneIsForgotten(t *testing.T) {
 	}
 	// The missing file leaves the list; the corrupt one stays, as the file
 	// may be fixed or finish copying.
-	waitFor(t, func() bool { return len(v.menu.recent.ChildMenu.Items) == 3 })
+	waitFor(t, func() bool { return len(recentModels()) < 2 })
 	if got := recentModels(); !slices.Equal(got, []string{corrupt}) {
 		t.Errorf("recent models %v, want only %s", got, corrupt)
+	}
+	if got, want := recentItems(v), []string{recentLabel(corrupt), "", clearText}; !slices.Equal(got, want) {
+		t.Errorf("File > Open Recent shows %v, want %v", got, want)
 	}
 }

@@ -36,17 +36,18 @@ type condPicker struct {
 	status  *statusLine
 	paintSz fyne.Size // the painter's least size on screen
 
-	kind    condKind
-	names   []string
-	labels  int // segmentation: labels 0..labels-1
-	factor  int // the cond stage's downsampling factor
-	box     *fyne.Container
-	class   *widget.Select
-	painter *segPainter
-	mapName string // the file the label map came from; "" when painted
-	img     image.Image
-	imgName string
-	thumb   *canvas.Image
+	kind     condKind
+	names    []string
+	labels   int // segmentation: labels 0..labels-1
+	factor   int // the cond stage's downsampling factor
+	channels int // the cond stage's input channels: 1 for depth, 3 for an image
+	box      *fyne.Container
+	class    *widget.Select
+	painter  *segPainter
+	mapName  string // the file the label map came from; "" when painted
+	img      image.Image
+	imgName  string
+	thumb    *canvas.Image
 
 	// onMapSize is told when loading a label map or image changes the
 	// condition's size (in cond-stage pixels).
@@ -97,7 +98,7 @@ func (c *condPicker) modelChanged(m *model.Model, w, h int) {
 		c.factor = m.CondStage.Config.Factor()
 		objs = c.labelControls(m.Spec.Cond, w, h)
 	case condImage:
-		c.factor = m.CondStage.Config.Factor()
+		c.factor, c.channels = m.CondStage.Config.Factor(), m.CondStage.Config.DD.InChannels
 		objs = c.imageControls(m.Spec.Cond.Key)
 	}
 	c.box.Objects = objs
@@ -194,20 +195,27 @@ func (c *condPicker) imageControls(key string) []fyne.CanvasObject {
 			if path == "" {
 				return
 			}
-			factor := c.factor
+			factor, channels := c.factor, c.channels
 			go func() {
-				img, notes, err := imgio.Load(path, factor)
+				img, err := imgio.Decode(path)
+				var preview image.Image
+				var notes []string
+				if err == nil {
+					preview, notes, err = condPreview(img, channels, factor)
+				}
 				Do(func() {
 					if err != nil {
-						c.status.fail(err)
+						c.status.fail(fmt.Errorf("%s: %w", filepath.Base(path), err))
 						return
 					}
+					// The image goes to the sampler as stored; the preview
+					// shows what the cond stage will see.
 					c.img, c.imgName = img, filepath.Base(path)
-					c.thumb.Image = img
+					c.thumb.Image = preview
 					c.thumb.Refresh()
 					name.SetText(withNote(c.imgName, notes))
 					if c.onMapSize != nil {
-						c.onMapSize(img.Bounds().Dx(), img.Bounds().Dy())
+						c.onMapSize(preview.Bounds().Dx(), preview.Bounds().Dy())
 					}
 				})
 			}()
@@ -247,4 +255,17 @@ func (c *condPicker) condition() (pipeline.Condition, error) {
 		return pipeline.Condition{Image: c.img, Describe: c.imgName}, nil
 	}
 	return pipeline.Condition{}, errors.New("this model is a VQGAN first stage only: it cannot sample")
+}
+
+// condPreview shows a conditioning image as the cond stage takes it: a depth
+// map normalised to grey for a one-channel stage, else the cropped RGB image.
+func condPreview(img image.Image, channels, factor int) (image.Image, []string, error) {
+	if channels == 1 {
+		t, notes, err := imgio.DepthTensor(img, factor)
+		if err != nil {
+			return nil, nil, err
+		}
+		return imgio.DepthPreview(t), notes, nil
+	}
+	return imgio.Prepare(img, factor)
 }

@@ -200,6 +200,38 @@ func TestSamplerForASegmentationModel(t *testing.T) {
 	}
 }
 
+func TestSamplerForADepthModel(t *testing.T) {
+	v, ctrl, w := studioWith(t, "depth_transformer", "Sample")
+	s := viewOf[*sampleView](t, v)
+	Sync(func() {
+		if s.cond.kind != condImage || s.cond.channels != 1 {
+			t.Fatalf("condition kind %d with %d channels, want an image picker for depth", s.cond.kind, s.cond.channels)
+		}
+	})
+	if !showsText(w, "No image chosen") {
+		t.Error("the picker does not say that no image is chosen")
+	}
+	Sync(func() { ctrl.answer = tiny("depth_transformer", "depth.png") })
+	tapButton(t, w, "Choose image…")
+	// The packed float32 depth is shown as the normalised grey map the cond
+	// stage sees: near at the bottom (dark), far at the top (light).
+	var preview *image.Gray
+	waitFor(t, func() bool { preview, _ = s.cond.thumb.Image.(*image.Gray); return preview != nil })
+	if b := preview.Bounds(); b.Dx() != 56 || b.Dy() != 40 {
+		t.Fatalf("preview %v, want 56x40", b)
+	}
+	if top, bottom := preview.GrayAt(0, 0).Y, preview.GrayAt(0, 39).Y; top <= bottom {
+		t.Errorf("preview top %d, bottom %d: the far top should be lighter", top, bottom)
+	}
+	if !showsText(w, "float32 depth") {
+		t.Error("the picker does not say how the depth map was read")
+	}
+	res := sampleOnce(t, w, s)
+	if g := res[0].Grid; g.W != 14 || g.H != 10 || res[0].Params["condition"] != "depth.png" {
+		t.Errorf("sampled %dx%d tokens with condition %v, want 14x10 from depth.png", g.W, g.H, res[0].Params["condition"])
+	}
+}
+
 func TestSamplerWithAFirstStageOnly(t *testing.T) {
 	v, _, w := studioWith(t, "vqgan", "Sample")
 	s := viewOf[*sampleView](t, v)

@@ -117,3 +117,25 @@ func TestCommandErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestSampleWithADepthMap(t *testing.T) {
+	dir := t.TempDir()
+	out, js := filepath.Join(dir, "d.png"), filepath.Join(dir, "d.json")
+	status, _, errOut := runArgs("sample", "--model", tiny("depth_transformer"), "--cond", tiny("depth_transformer", "depth.png"),
+		"--top-k", "1", "--out", out, "--tokens", js)
+	if status != 0 {
+		t.Fatalf("status %d\n%s", status, errOut)
+	}
+	if !strings.Contains(errOut, "note: RGBA pixels read as float32 depth") {
+		t.Errorf("stderr does not say how the depth map was read:\n%s", errOut)
+	}
+	g, params, err := tokens.Read(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The grid is the depth map's size (56x40 pixels, factor 4); greedy
+	// sampling equals the engine's, checked against PyTorch in pipeline.
+	if g.W != 14 || g.H != 10 || params["condition"] != tiny("depth_transformer", "depth.png") {
+		t.Errorf("grid %dx%d, condition %v", g.W, g.H, params["condition"])
+	}
+}

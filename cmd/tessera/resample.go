@@ -64,7 +64,7 @@ func runResample(args []string, stdout, stderr io.Writer) error {
 	if len(grids) == 2 {
 		tokensOut = grids[1]
 	}
-	return writeResults(res, err, sf.out, tokensOut, stdout)
+	return writeResults(res, err, sf.out, tokensOut, stdout, stderr)
 }
 
 func loadMask(path, rect string, g tokens.Grid, factor int) (tokens.Mask, error) {

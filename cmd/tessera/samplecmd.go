@@ -97,12 +97,11 @@ func (s *samplingFlags) request(m *model.Model, params map[string]any, stderr io
 		given++
 	}
 	if s.cond != "" {
-		img, notes, err := imgio.Load(s.cond, 1)
+		// Decoded as stored: a depth map's alpha bytes and bit depth matter.
+		// What conditioning makes of it comes back as the results' notes.
+		img, err := imgio.Decode(s.cond)
 		if err != nil {
 			return req, err
-		}
-		for _, n := range notes {
-			fmt.Fprintf(stderr, "%s: %s\n", s.cond, n)
 		}
 		req.Cond.Image, req.Cond.Describe = img, s.cond
 		given++
@@ -139,7 +138,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	res, err := pipeline.Sample(ctx, m, req, tokenProgress(stderr))
-	return writeResults(res, err, sf.out, *tokensOut, stdout)
+	return writeResults(res, err, sf.out, *tokensOut, stdout, stderr)
 }
 
 // tokenProgress prints sampling progress on one line of stderr, at most ten
@@ -160,7 +159,15 @@ func tokenProgress(w io.Writer) func(pipeline.Progress) {
 
 // writeResults saves each result; a cancelled run still saves its partial
 // images and then reports the cancellation.
-func writeResults(res []pipeline.Result, runErr error, out, tokensOut string, stdout io.Writer) error {
+func writeResults(res []pipeline.Result, runErr error, out, tokensOut string, stdout, stderr io.Writer) error {
+	if len(res) > 0 {
+		// What was done to the conditioning (cropped, converted) is the
+		// same for every result.
+		notes, _ := res[0].Params["notes"].([]string)
+		for _, n := range notes {
+			fmt.Fprintf(stderr, "note: %s\n", n)
+		}
+	}
 	for i, r := range res {
 		path, tpath := numbered(out, i, len(res)), numbered(tokensOut, i, len(res))
 		if err := imgio.SaveWithGrid(path, r.Image, r.Grid, r.Params); err != nil {

@@ -3,13 +3,11 @@ package pipeline
 import (
 	"fmt"
 	"image"
-	"math"
 
 	"gorgonia.org/tensor"
 
 	"tessera/engine/imgio"
 	"tessera/engine/model"
-	"tessera/engine/nn"
 	"tessera/engine/sample"
 	"tessera/engine/tokens"
 )
@@ -77,7 +75,7 @@ func BuildCond(m *model.Model, c Condition) (sample.Cond, []string, error) {
 		var err error
 		x, notes, err = condImage(c.Image, stage.Config.DD.InChannels, stage.Config.Factor())
 		if err != nil {
-			return sample.Cond{}, nil, err
+			return sample.Cond{}, nil, fmt.Errorf("pipeline: %s: %w", c.Describe, err)
 		}
 	default:
 		return sample.Cond{}, nil, fmt.Errorf("pipeline: this model is conditioned on %s: give a %s", spec.Key, condWanted(spec))
@@ -107,38 +105,17 @@ func cropLabels(lm *LabelMap, w, h int) []int {
 }
 
 // condImage prepares an image-like condition: RGB scaled to [-1, 1] for a
-// 3-channel cond stage, or, for one channel (depth), the luminance min-max
-// normalised per image and mapped to [-1, 1] as taming's depth data is.
+// 3-channel cond stage, or a depth map for a 1-channel one.
 func condImage(img image.Image, channels, factor int) (*tensor.Dense, []string, error) {
-	rgb, notes, err := imgio.Prepare(img, factor)
-	if err != nil {
-		return nil, nil, err
-	}
-	x := imgio.ToTensor(rgb)
 	switch channels {
 	case 3:
-		return x, notes, nil
+		rgb, notes, err := imgio.Prepare(img, factor)
+		if err != nil {
+			return nil, nil, err
+		}
+		return imgio.ToTensor(rgb), notes, nil
 	case 1:
-		_, _, h, w := nn.Dims4(x)
-		d := nn.Data(x)
-		plane := h * w
-		out := nn.New(1, 1, h, w)
-		o := nn.Data(out)
-		lo, hi := math.Inf(1), math.Inf(-1)
-		for i := range o {
-			v := 0.299*float64(d[i]) + 0.587*float64(d[plane+i]) + 0.114*float64(d[2*plane+i])
-			o[i] = float32(v)
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
-		}
-		span := hi - lo
-		for i := range o {
-			if span > 0 {
-				o[i] = float32((float64(o[i])-lo)/span*2 - 1)
-			} else {
-				o[i] = 0
-			}
-		}
-		return out, append(notes, "image converted to a normalised one-channel map"), nil
+		return imgio.DepthTensor(img, factor)
 	}
 	return nil, nil, fmt.Errorf("pipeline: the cond stage takes %d channels; only 1 (depth) or 3 (RGB) can come from an image", channels)
 }

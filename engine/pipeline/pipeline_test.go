@@ -13,6 +13,7 @@ import (
 	"tessera/engine/imgio"
 	"tessera/engine/internal/reftest"
 	"tessera/engine/model"
+	"tessera/engine/nn"
 	"tessera/engine/sample"
 	"tessera/engine/tokens"
 )
@@ -220,5 +221,44 @@ func TestPreviewBudget(t *testing.T) {
 		if got := previewDue(c.previews, c.elapsed); got != c.due {
 			t.Errorf("previews %v of %v elapsed: due %v, want %v", c.previews, c.elapsed, got, c.due)
 		}
+	}
+}
+
+// The depth model's expected values come from the PyTorch side of
+// scripts/bench (see testdata/taming-tiny/depth_transformer/make.py).
+func TestDepthSampleMatchesPyTorch(t *testing.T) {
+	m := openModel(t, "depth_transformer")
+	v := reftest.Vectors(t, "depth_transformer")
+	img, err := imgio.Decode(reftest.Path("depth_transformer", "depth.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _, err := condImage(img, 1, m.CondStage.Config.Factor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := reftest.Floats(t, v, "depth_input")
+	for i, got := range nn.Data(x) {
+		if math.Abs(float64(got-want[i])) > 1e-6 {
+			t.Fatalf("normalised depth %d: %v, want %v", i, got, want[i])
+		}
+	}
+	cond, notes, err := BuildCond(m, Condition{Image: img, Describe: "depth.png"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := cond.Grid; g.W != 14 || g.H != 10 || !slices.Equal(g.Codes, reftest.Ints(t, v, "cond_indices")) {
+		t.Fatalf("cond grid %dx%d differs from the cond stage's codes", g.W, g.H)
+	}
+	if !strings.Contains(strings.Join(notes, ";"), "float32 depth") {
+		t.Errorf("notes %q do not say the RGBA pixels were read as depth", notes)
+	}
+	req := SampleRequest{Cond: Condition{Image: img, Describe: "depth.png"}, Options: sample.Options{Filter: sample.Filter{TopK: 1}}}
+	res, err := Sample(context.Background(), m, req, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res[0].Grid.Codes, reftest.Ints(t, v, "sliding_greedy_tokens")) {
+		t.Fatal("greedy depth-conditioned sample differs from PyTorch's sliding-window loop")
 	}
 }
