@@ -56,7 +56,7 @@ func (v *hiResView) updateEstimate() {
 	inputs := v.inputs(w, h, strideOf(v.stride.Selected), v.tile.Checked)
 	if v.perInput > 0 {
 		total := v.perInput * time.Duration(inputs)
-		v.estimate.SetText(fmt.Sprintf("About %s for %d tokens, at the speed of the last run here.", roundDuration(total), n))
+		v.estimate.SetText(fmt.Sprintf("About %s for %d tokens, at the speed of the last run here.", span(total), n))
 		v.measure.Hide()
 		return
 	}
@@ -73,7 +73,7 @@ func (v *hiResView) updateEstimate() {
 	win := v.card.Window
 	slower := float64(inputs) / float64(n) / (float64(v.inputs(win, win, 1, false)) / float64(win*win))
 	total := time.Duration(float64(per) * float64(n) * slower)
-	v.estimate.SetText(fmt.Sprintf("About %s for %d tokens: %s per token as measured, %.1f× that with the sliding window.", roundDuration(total), n, roundDuration(per), slower))
+	v.estimate.SetText(fmt.Sprintf("About %s for %d tokens: %s per token as measured, %.1f× that with the sliding window.", span(total), n, span(per), slower))
 }
 
 // inputs is windowInputs for this model.
@@ -83,17 +83,6 @@ func (v *hiResView) inputs(w, h, stride int, tile bool) int {
 		condLen = win * win
 	}
 	return windowInputs(w, h, win, stride, condLen, tile)
-}
-
-// roundDuration keeps two or three significant figures.
-func roundDuration(d time.Duration) time.Duration {
-	switch {
-	case d >= 10*time.Second:
-		return d.Round(time.Second)
-	case d >= 10*time.Millisecond:
-		return d.Round(time.Millisecond)
-	}
-	return d.Round(time.Microsecond)
 }
 
 // calibrate measures the token cost by sampling the native grid once, then
@@ -230,7 +219,7 @@ func (v *hiResView) run() {
 		case err != nil:
 			v.status.fail(err)
 		default:
-			v.status.info(fmt.Sprintf("Sampled %d×%d tokens in %s.", req.W, req.H, roundDuration(j.Elapsed())))
+			v.status.info(fmt.Sprintf("Sampled %d×%d tokens in %s.", req.W, req.H, took(j.Elapsed())))
 			// The next estimate uses this run's speed: it includes the
 			// previews and the decoding the user waits for too.
 			v.perInput = j.Elapsed() / time.Duration(v.inputs(req.W, req.H, req.Options.Stride, req.Options.Tile))

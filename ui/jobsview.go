@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -178,10 +177,7 @@ func took(d time.Duration) string {
 	if d < 100*time.Millisecond {
 		return "under 0.1 s"
 	}
-	if d < 10*time.Second {
-		return fmt.Sprintf("%.1f s", d.Seconds())
-	}
-	return clock(d)
+	return span(d)
 }
 
 // watchJobs calls update on the UI goroutine with every event of w, and

@@ -138,3 +138,18 @@ func TestClock(t *testing.T) {
 }
 
 func secs(n int) time.Duration { return time.Duration(n) * time.Second }
+
+func TestSpan(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		40 * time.Microsecond:   "40 µs",
+		800 * time.Microsecond:  "0.8 ms",
+		54 * time.Millisecond:   "54 ms",
+		1234 * time.Millisecond: "1.2 s",
+		38 * time.Second:        "38 s",
+		75 * time.Second:        "1:15",
+	} {
+		if got := span(d); got != want {
+			t.Errorf("span(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
