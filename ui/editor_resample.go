@@ -47,6 +47,7 @@ func (v *editorView) resample() {
 	}
 	req.Options.Count = 1
 	req.PreviewEvery = r.Dx() // a new image each row of the region
+	req.PreviewShare = previewShare
 	v.cancelJobs()
 	before, shown := v.grid.Clone(), v.img
 	j := v.env.Session.Resample(v.grid, mask, req)

@@ -167,7 +167,8 @@ func (v *hiResView) request() (pipeline.SampleRequest, error) {
 	req.Options.Count = 1
 	req.Options.Stride = strideOf(v.stride.Selected)
 	req.Options.Tile, req.Decode.Tile = tile, tile
-	req.PreviewEvery = w // a preview each row
+	req.PreviewEvery = w // a preview each row, unless decoding costs more than a fifth of the run
+	req.PreviewShare = previewShare
 	return req, nil
 }
 

@@ -16,6 +16,10 @@ import (
 	"tessera/engine/session"
 )
 
+// previewShare is the share of a sampling run the studio lets previews take:
+// on large grids a decode can cost more than sampling the row it shows.
+const previewShare = 0.2
+
 // sampleView samples new token grids with the transformer: the model's
 // conditioning, the sampling settings, a preview while it runs and a
 // gallery of the results. UI goroutine only.
@@ -141,6 +145,7 @@ func (v *sampleView) sample() {
 		return
 	}
 	req.PreviewEvery = max(v.card.NativeGrid, 1) // a preview every row of the native grid
+	req.PreviewShare = previewShare
 	j := v.env.Session.Sample(req)
 	v.job = j
 	v.start.Disable()

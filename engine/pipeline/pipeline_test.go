@@ -211,15 +211,17 @@ func TestDecodeChoosesTilesOverBudget(t *testing.T) {
 func TestPreviewBudget(t *testing.T) {
 	for _, c := range []struct {
 		previews, elapsed time.Duration
+		share             float64
 		due               bool
 	}{
-		{0, 0, true}, // the first preview is always shown
-		{time.Second, 5 * time.Second, true},
-		{time.Second, 4 * time.Second, false},
-		{2 * time.Second, 20 * time.Second, true},
+		{0, 0, 0.2, true}, // the first preview is always shown
+		{time.Second, 5 * time.Second, 0.2, true},
+		{time.Second, 4 * time.Second, 0.2, false},
+		{2 * time.Second, 20 * time.Second, 0.2, true},
+		{time.Hour, time.Second, 0, true}, // no share: every due preview
 	} {
-		if got := previewDue(c.previews, c.elapsed); got != c.due {
-			t.Errorf("previews %v of %v elapsed: due %v, want %v", c.previews, c.elapsed, got, c.due)
+		if got := previewDue(c.previews, c.elapsed, c.share); got != c.due {
+			t.Errorf("previews %v of %v elapsed, share %v: due %v, want %v", c.previews, c.elapsed, c.share, got, c.due)
 		}
 	}
 }

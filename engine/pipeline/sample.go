@@ -17,10 +17,12 @@ type SampleRequest struct {
 	W, H    int // grid size in tokens; zero means the model's native grid, or the condition's
 	Options sample.Options
 	Decode  DecodeOptions
-	// PreviewEvery decodes the partial grids every so many tokens (0: never),
-	// skipping a preview when previews would take more than a fifth of the
-	// run: decoding a large grid can cost more than sampling a row of it.
+	// PreviewEvery decodes the partial grids every so many tokens (0: never).
 	PreviewEvery int
+	// PreviewShare, when above 0, skips a due preview while previews have
+	// taken more than this share of the run so far: decoding a large grid
+	// can cost more than sampling a row of it.
+	PreviewShare float64
 }
 
 // Progress reports a sampling run: tokens done, and now and then a preview
@@ -105,7 +107,7 @@ func withProgress(ctx context.Context, m *model.Model, req SampleRequest, progre
 		out := Progress{Done: p.Done, Total: p.Total, Grids: p.Grids, Stage: "sampling"}
 		// The finished grid is not previewed: finish decodes it next.
 		if req.PreviewEvery > 0 && p.Done%req.PreviewEvery == 0 && p.Done < p.Total &&
-			previewDue(previewTime, time.Since(start)) {
+			previewDue(previewTime, time.Since(start), req.PreviewShare) {
 			// A preview shows the first grid as it stands; an error just
 			// means no preview this time.
 			t := time.Now()
@@ -117,10 +119,10 @@ func withProgress(ctx context.Context, m *model.Model, req SampleRequest, progre
 	return opt
 }
 
-// previewDue tells whether another preview fits the budget: previews may
-// take a fifth of the run, so at most a quarter of the time spent sampling.
-func previewDue(previews, elapsed time.Duration) bool {
-	return 4*previews <= elapsed-previews
+// previewDue tells whether another preview fits in share of the elapsed
+// time (any share of 0 or less: always).
+func previewDue(previews, elapsed time.Duration, share float64) bool {
+	return share <= 0 || float64(previews) <= share*float64(elapsed)
 }
 
 // finish decodes the grids and attaches parameters; a sampling error (a
