@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image"
 	"math"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -262,5 +263,28 @@ func TestDepthSampleMatchesPyTorch(t *testing.T) {
 	}
 	if !slices.Equal(res[0].Grid.Codes, reftest.Ints(t, v, "sliding_greedy_tokens")) {
 		t.Fatal("greedy depth-conditioned sample differs from PyTorch's sliding-window loop")
+	}
+}
+
+func TestHoldHeapSetsAndRestoresTheLimit(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(before)
+
+	debug.SetMemoryLimit(math.MaxInt64) // no limit, as by default
+	restore := holdHeap(2 << 30)
+	if got := debug.SetMemoryLimit(-1); got < 2<<30 || got > 4<<30 {
+		t.Errorf("limit %d during a 2 GiB decode, want the heap in use plus 2 GiB", got)
+	}
+	restore()
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("limit %d after the decode, want it restored", got)
+	}
+
+	// A lower limit the user set (GOMEMLIMIT) stays; small decodes change nothing.
+	debug.SetMemoryLimit(1 << 30)
+	holdHeap(2 << 30)()
+	holdHeap(100 << 20)()
+	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
+		t.Errorf("limit %d, want the user's 1 GiB kept", got)
 	}
 }
