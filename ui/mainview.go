@@ -175,6 +175,8 @@ func describe(c *model.Card) string {
 		return fmt.Sprintf("transformer, %d classes, %d codes", c.Classes, c.CodebookSize)
 	case c.Labels > 0:
 		return fmt.Sprintf("transformer, %s (%d labels), %d codes", c.CondKey, c.Labels, c.CodebookSize)
+	case c.CondKey != "":
+		return fmt.Sprintf("transformer, %s, %d codes", c.CondKey, c.CodebookSize)
 	}
 	return fmt.Sprintf("transformer, %s, %d codes", c.Conditioning, c.CodebookSize)
 }

@@ -21,6 +21,8 @@ func (c *Card) Rows() []CardRow {
 			cond += fmt.Sprintf(" (%d classes)", c.Classes)
 		case c.Labels > 0:
 			cond += fmt.Sprintf(" (%s, %d labels)", c.CondKey, c.Labels)
+		case c.CondKey != "":
+			cond += fmt.Sprintf(" (%s)", c.CondKey)
 		}
 		row("conditioning", "%s", cond)
 	}

@@ -161,3 +161,24 @@ func TestWindowIsBoundedByTheTrainingGrid(t *testing.T) {
 		t.Fatalf("window %d, want the first stage's 32/4 = 8", got)
 	}
 }
+
+func TestDepthConditioningIsNotALabelMap(t *testing.T) {
+	for name, want := range map[string]string{
+		"depth_transformer": "spatial (depth)",
+		"seg_transformer":   "spatial (segmentation, 5 labels)",
+	} {
+		m := openFixture(t, name)
+		card, err := m.Card()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range card.Rows() {
+			if r.Key == "conditioning" && r.Value != want {
+				t.Errorf("%s: conditioning %q, want %q", name, r.Value, want)
+			}
+		}
+	}
+	if m := openFixture(t, "depth_transformer"); m.Spec.Cond.Labels != 0 || m.Spec.Cond.Key != "depth" {
+		t.Errorf("depth cond spec %+v", m.Spec.Cond)
+	}
+}

@@ -200,9 +200,15 @@ func conditioning(p net2netParams) (*CondSpec, *vqgan.Config, error) {
 		}
 		return &CondSpec{Kind: CondNone, SOSToken: sp.SOSToken}, nil, nil
 	case targetVQModel, targetSegVQ, targetGumbelVQ:
-		cfg, labels, err := firstStage(cs)
+		cfg, channels, err := firstStage(cs)
 		if err != nil {
 			return nil, nil, fmt.Errorf("cond stage: %w", err)
+		}
+		// One-hot label maps have a channel per label; depth (1 channel)
+		// and images (3) are maps of values, not labels.
+		labels := 0
+		if cs.Target == targetSegVQ || p.CondStageKey == "segmentation" || (channels != 1 && channels != 3) {
+			labels = channels
 		}
 		return &CondSpec{Kind: CondSpatial, Key: p.CondStageKey, Labels: labels}, &cfg, nil
 	}
