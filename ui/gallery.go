@@ -62,17 +62,19 @@ func (g *gallery) card(r pipeline.Result) fyne.CanvasObject {
 			g.env.SendToEditor(r.Grid, r.Image, r.Params)
 		}
 	})
-	export := widget.NewButtonWithIcon("PNG…", theme.FileImageIcon(), func() { g.export(r) })
+	export := widget.NewButtonWithIcon("PNG…", theme.FileImageIcon(), func() { exportResult(g.env, g.status, r) })
 	return container.NewBorder(img, container.NewGridWithColumns(2, edit, export), nil, nil, about)
 }
 
-func (g *gallery) export(r pipeline.Result) {
-	g.env.Ctrl.PickFile("Export a PNG with its token grid", []string{"png"}, true, func(path string) {
+// exportResult asks where to save a sampled result and writes it there on
+// the worker, as a PNG carrying its token grid and parameters.
+func exportResult(env *Env, st *statusLine, r pipeline.Result) {
+	env.Ctrl.PickFile("Export a PNG with its token grid", []string{"png"}, true, func(path string) {
 		if path == "" {
 			return
 		}
 		path = withExt(path, ".png")
-		writeOnWorker(g.env.Session, g.status, "export "+filepath.Base(path), func() error {
+		writeOnWorker(env.Session, st, "export "+filepath.Base(path), func() error {
 			return imgio.SaveWithGrid(path, r.Image, r.Grid, r.Params)
 		}, "Exported "+path+" with its token grid and parameters.")
 	})

@@ -6,10 +6,8 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	"path/filepath"
 	"time"
 
-	"tessera/engine/imgio"
 	"tessera/engine/jobs"
 	"tessera/engine/model"
 	"tessera/engine/pipeline"
@@ -231,19 +229,9 @@ func (v *hiResView) run() {
 }
 
 func (v *hiResView) exportResult() {
-	r := v.result
-	if r == nil {
-		return
+	if v.result != nil {
+		exportResult(v.env, v.status, *v.result)
 	}
-	v.env.Ctrl.PickFile("Export a PNG with its token grid", []string{"png"}, true, func(path string) {
-		if path == "" {
-			return
-		}
-		path = withExt(path, ".png")
-		writeOnWorker(v.env.Session, v.status, "export "+filepath.Base(path), func() error {
-			return imgio.SaveWithGrid(path, r.Image, r.Grid, r.Params)
-		}, "Exported "+path+" with its token grid and parameters.")
-	})
 }
 
 func (v *hiResView) sendToEditor() {
