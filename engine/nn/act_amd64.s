@@ -1,21 +1,11 @@
 //go:build !purego
 
 #include "textflag.h"
+#include "splat_amd64.h"
 
 // AVX2+FMA versions of the element-wise kernels in act.go, 8 floats per
 // iteration. The last 1..7 elements go through VMASKMOVPS with a mask from
 // actTail, so short rows (patch rows, attention rows) stay vectorised.
-
-#define SPLAT(name, bits) \
-	DATA name<>+0(SB)/4, $bits \
-	DATA name<>+4(SB)/4, $bits \
-	DATA name<>+8(SB)/4, $bits \
-	DATA name<>+12(SB)/4, $bits \
-	DATA name<>+16(SB)/4, $bits \
-	DATA name<>+20(SB)/4, $bits \
-	DATA name<>+24(SB)/4, $bits \
-	DATA name<>+28(SB)/4, $bits \
-	GLOBL name<>(SB), RODATA|NOPTR, $32
 
 SPLAT(actLog2e, 0x3fb8aa3b)
 SPLAT(actLn2hi, 0x3f317200)

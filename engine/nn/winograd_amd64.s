@@ -1,21 +1,11 @@
 //go:build !purego
 
 #include "textflag.h"
+#include "splat_amd64.h"
 
 // AVX2+FMA versions of the Winograd kernels in winograd_kernels.go, 8 lanes
 // (columns or tiles) per iteration; n is a multiple of 8. Constants are
 // 8-wide vectors in memory, used as FMA operands.
-
-#define SPLAT(name, bits) \
-	DATA name<>+0(SB)/4, $bits \
-	DATA name<>+4(SB)/4, $bits \
-	DATA name<>+8(SB)/4, $bits \
-	DATA name<>+12(SB)/4, $bits \
-	DATA name<>+16(SB)/4, $bits \
-	DATA name<>+20(SB)/4, $bits \
-	DATA name<>+24(SB)/4, $bits \
-	DATA name<>+28(SB)/4, $bits \
-	GLOBL name<>(SB), RODATA|NOPTR, $32
 
 SPLAT(wino0p125, 0x3e000000)
 SPLAT(wino0p25, 0x3e800000)
