@@ -85,18 +85,24 @@ func Decode(ctx context.Context, m *model.Model, g tokens.Grid, opt DecodeOption
 }
 
 // WholeDecodeBytes estimates the peak memory of decoding a w×h grid at
-// once: a few full-resolution feature maps plus the attention scores at the
+// once: four full-resolution feature maps (three live, room for scratch)
+// plus the attention scores at the lowest resolution.
+func WholeDecodeBytes(fs *vqgan.Model, w, h int) int64 { return decodeBytes(fs, w, h, 4) }
+
+// decodeBytes is the size of maps feature maps of the decoder's last,
+// full-resolution level for a w×h grid, plus the attention scores at the
 // lowest resolution.
-func WholeDecodeBytes(fs *vqgan.Model, w, h int) int64 {
+func decodeBytes(fs *vqgan.Model, w, h int, maps int64) int64 {
 	f := int64(fs.Config.Factor())
 	ch0 := int64(fs.Config.DD.Ch * fs.Config.DD.ChMult[0])
-	pixels := int64(w) * int64(h) * f * f
 	cells := int64(w) * int64(h)
-	return 4*4*ch0*pixels + 8*cells*cells
+	return maps*4*ch0*cells*f*f + 8*cells*cells
 }
 
 func decodeWhole(fs *vqgan.Model, g tokens.Grid, circular bool) (*image.NRGBA, error) {
-	defer holdHeap(heapForDecode(fs, g.W, g.H))()
+	// The heap needs three full-resolution maps on top of what is in use: a
+	// block's input and output and the buffer being recycled.
+	defer holdHeap(decodeBytes(fs, g.W, g.H, 3))()
 	if circular {
 		fs.Decoder.SetCircular(true)
 		defer fs.Decoder.SetCircular(false)
@@ -107,16 +113,6 @@ func decodeWhole(fs *vqgan.Model, g tokens.Grid, circular bool) (*image.NRGBA, e
 	}
 	defer nn.Recycle(x)
 	return firstImage(x)
-}
-
-// heapForDecode is the heap a whole decode needs on top of what is in use:
-// three full-resolution maps (a block's input and output and the buffer
-// being recycled) and the attention scores.
-func heapForDecode(fs *vqgan.Model, w, h int) int64 {
-	f := int64(fs.Config.Factor())
-	ch0 := int64(fs.Config.DD.Ch * fs.Config.DD.ChMult[0])
-	cells := int64(w) * int64(h)
-	return 3*4*ch0*cells*f*f + 8*cells*cells
 }
 
 // holdHeap sets a soft memory limit of the heap in use plus need, unless a
