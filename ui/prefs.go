@@ -22,23 +22,24 @@ func recentModels() []string { return prefs().StringList(prefRecentModels) }
 // rememberModel puts path first in the recent models, as an absolute path
 // so the same model opened from two directories is listed once.
 func rememberModel(path string) {
-	path = absPath(path)
-	list := slices.DeleteFunc(recentModels(), func(p string) bool { return p == path })
+	path, list := recentWithout(path)
 	list = append([]string{path}, list...)
 	prefs().SetStringList(prefRecentModels, list[:min(len(list), maxRecentModels)])
 }
 
 // forgetModel removes path from the recent models.
 func forgetModel(path string) {
-	path = absPath(path)
-	prefs().SetStringList(prefRecentModels, slices.DeleteFunc(recentModels(), func(p string) bool { return p == path }))
+	_, list := recentWithout(path)
+	prefs().SetStringList(prefRecentModels, list)
 }
 
-func absPath(path string) string {
+// recentWithout returns path made absolute, as the list keeps it, and the
+// recent models other than it.
+func recentWithout(path string) (string, []string) {
 	if abs, err := filepath.Abs(path); err == nil {
-		return abs
+		path = abs
 	}
-	return path
+	return path, slices.DeleteFunc(recentModels(), func(p string) bool { return p == path })
 }
 
 func clearRecentModels() { prefs().SetStringList(prefRecentModels, nil) }
