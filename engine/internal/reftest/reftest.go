@@ -1,6 +1,6 @@
-// Package reftest reads the taming-transformers reference fixtures in
-// testdata/taming-tiny for the engine's tests: the tiny models' folders and
-// the vectors the published code computed from them.
+// Package reftest reads the fixtures in testdata/taming-tiny for the
+// engine's tests: the tiny models' folders and their expected vectors (from
+// the published taming code, and for depth_transformer from its make.py).
 package reftest
 
 import (
