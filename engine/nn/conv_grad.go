@@ -1,0 +1,128 @@
+package nn
+
+import (
+	"gorgonia.org/tensor"
+
+	"tessera/engine/nn/blas"
+)
+
+// The gradients of Conv2d, for training. Both work band by band over the
+// output rows, like the forward pass, so the column matrix stays within
+// colBudget whatever the image size.
+
+// BackwardData returns d(loss)/dx for an input of h×w pixels, given dy,
+// d(loss)/d(output) of shape [N, Out, oh, ow]. The prologue is not
+// differentiated: a training graph keeps norms and activations as ops of
+// their own.
+func (c *Conv2d) BackwardData(dy *tensor.Dense, h, w int) *tensor.Dense {
+	n, _, oh, ow := Dims4(dy)
+	dx := FromSlice(make([]float32, n*c.In*h*w), n, c.In, h, w)
+	src, dst := Data(dy), Data(dx)
+	plane, k := oh*ow, c.In*c.KH*c.KW
+	if c.pointwise() {
+		for b := 0; b < n; b++ {
+			blas.Sgemm(true, false, c.In, plane, c.Out, 1, c.Weight, k, src[b*c.Out*plane:], plane, 0, dst[b*c.In*plane:], plane)
+		}
+		return dx
+	}
+	rows := max(1, min(oh, colBudget/(k*ow)))
+	col := make([]float32, k*rows*ow)
+	for b := 0; b < n; b++ {
+		g := src[b*c.Out*plane : (b+1)*c.Out*plane]
+		out := dst[b*c.In*h*w : (b+1)*c.In*h*w]
+		for r0 := 0; r0 < oh; r0 += rows {
+			r1 := min(oh, r0+rows)
+			cols := (r1 - r0) * ow
+			blas.Sgemm(true, false, k, cols, c.Out, 1, c.Weight, k, g[r0*ow:], plane, 0, col, cols)
+			c.col2im(col[:k*cols], out, h, w, r0, r1, ow)
+		}
+	}
+	return dx
+}
+
+// BackwardParams adds d(loss)/dW ([Out, In, KH, KW]) and, when db is not
+// nil, d(loss)/db to dw and db, for the input x and the output gradient dy.
+func (c *Conv2d) BackwardParams(x, dy *tensor.Dense, dw, db []float32) {
+	n, _, h, w := Dims4(x)
+	_, _, oh, ow := Dims4(dy)
+	xs, g := Data(x), Data(dy)
+	plane, k := oh*ow, c.In*c.KH*c.KW
+	if db != nil {
+		For(c.Out, 4, func(lo, hi int) {
+			for o := lo; o < hi; o++ {
+				var s float32
+				for b := 0; b < n; b++ {
+					for _, v := range g[(b*c.Out+o)*plane : (b*c.Out+o+1)*plane] {
+						s += v
+					}
+				}
+				db[o] += s
+			}
+		})
+	}
+	if c.pointwise() {
+		for b := 0; b < n; b++ {
+			blas.Sgemm(false, true, c.Out, c.In, plane, 1, g[b*c.Out*plane:], plane, xs[b*c.In*plane:], plane, 1, dw, c.In)
+		}
+		return
+	}
+	rows := max(1, min(oh, colBudget/(k*ow)))
+	col := make([]float32, k*rows*ow)
+	for b := 0; b < n; b++ {
+		src := rowSource{x: xs[b*c.In*h*w : (b+1)*c.In*h*w], h: h, w: w}
+		gb := g[b*c.Out*plane : (b+1)*c.Out*plane]
+		for r0 := 0; r0 < oh; r0 += rows {
+			r1 := min(oh, r0+rows)
+			cols := (r1 - r0) * ow
+			c.im2col(&src, col[:k*cols], r0, r1, ow)
+			blas.Sgemm(false, true, c.Out, k, cols, 1, gb[r0*ow:], plane, col, cols, 1, dw, k)
+		}
+	}
+}
+
+func (c *Conv2d) pointwise() bool {
+	return c.KH == 1 && c.KW == 1 && c.Stride == 1 && c.Pad == (Padding{})
+}
+
+// col2im adds each column entry back onto the input pixel it was read from
+// (the transpose of im2col), for output rows [r0, r1). Taps are grouped by
+// input channel so that concurrent workers never write the same plane.
+func (c *Conv2d) col2im(col, dx []float32, h, w, r0, r1, ow int) {
+	cols := (r1 - r0) * ow
+	taps := c.KH * c.KW
+	For(c.In, 1, func(lo, hi int) {
+		for ci := lo; ci < hi; ci++ {
+			plane := dx[ci*h*w : (ci+1)*h*w]
+			for tap := 0; tap < taps; tap++ {
+				kh, kw := tap/c.KW, tap%c.KW
+				src := col[(ci*taps+tap)*cols : (ci*taps+tap+1)*cols]
+				for oy := r0; oy < r1; oy++ {
+					iy := oy*c.Stride + kh - c.Pad.Top
+					if iy < 0 || iy >= h {
+						if !c.Pad.Circular {
+							continue
+						}
+						iy = wrap(iy, h)
+					}
+					c.scatterRow(plane[iy*w:(iy+1)*w], src[(oy-r0)*ow:(oy-r0+1)*ow], kw, w)
+				}
+			}
+		}
+	})
+}
+
+// scatterRow is fillRow's transpose: it adds one row of taps back onto the
+// input row they were gathered from.
+func (c *Conv2d) scatterRow(dst, row []float32, kw, w int) {
+	off := kw - c.Pad.Left
+	for ox, v := range row {
+		ix := ox*c.Stride + off
+		if ix < 0 || ix >= w {
+			if !c.Pad.Circular {
+				continue
+			}
+			ix = wrap(ix, w)
+		}
+		dst[ix] += v
+	}
+}
