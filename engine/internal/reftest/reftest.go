@@ -20,7 +20,15 @@ func Path(parts ...string) string {
 // Tensors are read on demand.
 func Vectors(t testing.TB, model string) *ckpt.File {
 	t.Helper()
-	f, err := ckpt.Open(Path(model, "vectors.safetensors"))
+	return Open(t, model, "vectors.safetensors")
+}
+
+// Open opens a fixture file under testdata/taming-tiny (a checkpoint or a
+// safetensors file such as cin_transformer/train.safetensors), closed when
+// the test ends.
+func Open(t testing.TB, parts ...string) *ckpt.File {
+	t.Helper()
+	f, err := ckpt.Open(Path(parts...))
 	if err != nil {
 		t.Fatal(err)
 	}
