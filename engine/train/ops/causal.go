@@ -23,7 +23,9 @@ func CausalSelfAttention(q, k, v *G.Node, heads int) *G.Node {
 	return Must(CausalAttentionKernel{Heads: heads}, q, k, v)
 }
 
-func (k CausalAttentionKernel) Name() string { return fmt.Sprintf("causal_attention(%d heads)", k.Heads) }
+func (k CausalAttentionKernel) Name() string {
+	return fmt.Sprintf("causal_attention(%d heads)", k.Heads)
+}
 
 func (k CausalAttentionKernel) Shape(in []tensor.Shape) (tensor.Shape, error) {
 	if len(in) != 3 {
