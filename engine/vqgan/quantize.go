@@ -26,7 +26,7 @@ type Quantizer struct {
 	n     int       // codebook entries
 	dim   int       // entry width
 	embed []float32 // [n, dim]
-	sq    []float32 // squared norm of each entry
+	book  []float32 // [Vocab, dim]: the entries tokens choose among (embed, or the remap list's rows)
 	proj  *nn.Conv2d
 	used  []int64 // remap: token -> codebook row
 	beta  float32
@@ -47,13 +47,9 @@ func loadQuantizer(l *weights.Loader, cfg Config) *Quantizer {
 	if l.Err() != nil {
 		return q
 	}
-	q.sq = make([]float32, q.n)
-	for i := range q.sq {
-		var s float32
-		for _, v := range q.embed[i*q.dim : (i+1)*q.dim] {
-			s += v * v
-		}
-		q.sq[i] = s
+	q.book = q.embed
+	if q.used != nil {
+		q.book, _ = q.Codebook()
 	}
 	return q
 }
@@ -106,25 +102,42 @@ func (q *Quantizer) tokens(z *tensor.Dense) []int {
 	if q.kind == GumbelQuantizer {
 		return q.gumbelTokens(z)
 	}
-	n, c, h, w := nn.Dims4(z)
+	return Nearest(z, q.book, q.Vocab(), q.dim)
+}
+
+// Nearest returns, for each position of z ([B, dim, H, W]) in raster order,
+// the index of the nearest of the n rows of codebook ([n, dim]) by squared
+// distance, the first index on ties, as VectorQuantizer2's argmin picks it.
+// Training's quantizer calls it too, so both stages pick the same entries.
+func Nearest(z *tensor.Dense, codebook []float32, n, dim int) []int {
+	b, c, h, w := nn.Dims4(z)
+	if c != dim || len(codebook) != n*dim {
+		panic(fmt.Sprintf("vqgan: nearest entry for a latent of shape %v in a %dx%d codebook of %d values", z.Shape(), n, dim, len(codebook)))
+	}
+	sq := make([]float32, n)
+	for r := range sq {
+		var s float32
+		for _, v := range codebook[r*dim : (r+1)*dim] {
+			s += v * v
+		}
+		sq[r] = s
+	}
 	hw := h * w
 	zd := nn.Data(z)
-	rows := q.candidates()
 	// scores[p, r] = z_p · e_r; distance = |e_r|² - 2 z_p·e_r (+|z_p|², constant per p).
-	scores := make([]float32, hw*q.n)
-	out := make([]int, n*hw)
-	for b := 0; b < n; b++ {
-		blas.Sgemm(true, true, hw, q.n, c, 1, zd[b*c*hw:(b+1)*c*hw], hw, q.embed, c, 0, scores, q.n)
+	scores := make([]float32, hw*n)
+	out := make([]int, b*hw)
+	for bi := 0; bi < b; bi++ {
+		blas.Sgemm(true, true, hw, n, dim, 1, zd[bi*dim*hw:(bi+1)*dim*hw], hw, codebook, dim, 0, scores, n)
 		nn.For(hw, 16, func(lo, hi int) {
 			for p := lo; p < hi; p++ {
-				s := scores[p*q.n : (p+1)*q.n]
 				best, bestD := 0, float32(math.Inf(1))
-				for t, r := range rows {
-					if d := q.sq[r] - 2*s[r]; d < bestD {
-						best, bestD = t, d
+				for r, s := range scores[p*n : (p+1)*n] {
+					if d := sq[r] - 2*s; d < bestD {
+						best, bestD = r, d
 					}
 				}
-				out[b*hw+p] = best
+				out[bi*hw+p] = best
 			}
 		})
 	}
