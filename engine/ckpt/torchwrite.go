@@ -14,7 +14,10 @@ import (
 )
 
 // The Python values WriteTorch pickles are nil (None), bool, int, int64,
-// float32, float64, string, *Data (a tensor), PyList, PyTuple and *PyDict.
+// float32, float64, string, tensors, PyList, PyTuple and *PyDict. A tensor
+// is a *Data, or a *Tensor of an open file, read only when its storage is
+// written (so a large checkpoint can be copied a tensor at a time): float
+// tensors become float32, integer and bool ones int64.
 
 // PyList is a Python list.
 type PyList []any
@@ -79,7 +82,11 @@ func WriteTorch(path string, obj any) error {
 			return err
 		}
 		var raw []byte
-		for i, d := range p.tensors {
+		for i, v := range p.tensors {
+			d, err := tensorData(v)
+			if err != nil {
+				return err
+			}
 			raw = encodeValues(raw[:0], d)
 			if err := zw.put("archive/data/"+strconv.Itoa(i), raw); err != nil {
 				return err
@@ -126,6 +133,14 @@ func (a *alignedZip) put(name string, data []byte) error {
 	return nil
 }
 
+// tensorData holds a tensor's values in memory.
+func tensorData(v any) (*Data, error) {
+	if t, ok := v.(*Tensor); ok {
+		return t.Data()
+	}
+	return v.(*Data), nil
+}
+
 // encodeValues appends a tensor's values little-endian to buf.
 func encodeValues(buf []byte, d *Data) []byte {
 	for _, v := range d.F32 {
@@ -141,7 +156,7 @@ func encodeValues(buf []byte, d *Data) []byte {
 // met, which names their storages.
 type torchPickler struct {
 	buf     bytes.Buffer
-	tensors []*Data
+	tensors []any // *Data or *Tensor
 }
 
 func (p *torchPickler) op(b ...byte) { p.buf.Write(b) }
@@ -168,7 +183,15 @@ func (p *torchPickler) value(v any, at string) error {
 	case string:
 		p.str(v)
 	case *Data:
-		return p.tensor(v, at)
+		if err := v.check(at); err != nil {
+			return err
+		}
+		p.tensor(v, v.dtype() == I64, v.Shape, int64(len(v.F32)+len(v.I64)))
+	case *Tensor:
+		if v == nil {
+			return fmt.Errorf("%s: nil tensor", at)
+		}
+		p.tensor(v, !v.DType.IsFloat(), v.Shape, int64(v.Numel()))
 	case PyList:
 		p.op(opEmptyList)
 		if len(v) == 0 {
@@ -254,16 +277,13 @@ func (p *torchPickler) dict(d *PyDict, at string) error {
 // tensor pickles _rebuild_tensor_v2(persistent_id, 0, size, stride, False,
 // OrderedDict()), where the persistent id is ('storage', class, key, 'cpu',
 // numel) and stride is row-major.
-func (p *torchPickler) tensor(d *Data, at string) error {
-	if err := d.check(at); err != nil {
-		return err
-	}
+func (p *torchPickler) tensor(v any, long bool, shape []int, numel int64) {
 	class := "FloatStorage"
-	if d.dtype() == I64 {
+	if long {
 		class = "LongStorage"
 	}
 	key := strconv.Itoa(len(p.tensors))
-	p.tensors = append(p.tensors, d)
+	p.tensors = append(p.tensors, v)
 
 	p.global("torch._utils", "_rebuild_tensor_v2")
 	p.op(opMark)
@@ -272,25 +292,32 @@ func (p *torchPickler) tensor(d *Data, at string) error {
 	p.global("torch", class)
 	p.str(key)
 	p.str("cpu")
-	p.int(int64(len(d.F32) + len(d.I64)))
+	p.int(numel)
 	p.op(opTuple, opBinPersID)
 	p.int(0)
-	size := make(PyTuple, len(d.Shape))
-	stride := make(PyTuple, len(d.Shape))
-	for i, s := range contiguousStrides(d.Shape) {
-		size[i], stride[i] = int64(d.Shape[i]), s
+	size := make([]int64, len(shape))
+	for i, d := range shape {
+		size[i] = int64(d)
 	}
-	if err := p.tuple(size, at); err != nil {
-		return err
-	}
-	if err := p.tuple(stride, at); err != nil {
-		return err
-	}
+	p.intTuple(size)
+	p.intTuple(contiguousStrides(shape))
 	p.op(opNewFalse)
 	p.global("collections", "OrderedDict")
 	p.op(opEmptyTuple, opReduce)
 	p.op(opTuple, opReduce)
-	return nil
+}
+
+// intTuple pickles a tuple of ints (a size or a stride).
+func (p *torchPickler) intTuple(vs []int64) {
+	if len(vs) == 0 {
+		p.op(opEmptyTuple)
+		return
+	}
+	p.op(opMark)
+	for _, v := range vs {
+		p.int(v)
+	}
+	p.op(opTuple)
 }
 
 func (p *torchPickler) global(module, name string) {

@@ -194,3 +194,37 @@ func TestWriteTorchRejectsWhatItCannotPickle(t *testing.T) {
 		}
 	}
 }
+
+// Tensors of an open file are copied a tensor at a time; float16 ones come
+// out as float32 with the same values.
+func TestWriteTorchCopiesFileTensors(t *testing.T) {
+	src, err := Open(filepath.Join("..", "..", "testdata", "taming-tiny", "cin_transformer", "checkpoints", "last.ckpt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	sd := NewPyDict(true)
+	for _, k := range src.Keys() {
+		sd.Set(k, src.Tensors[k])
+	}
+	path := filepath.Join(t.TempDir(), "copy.ckpt")
+	if err := WriteTorch(path, NewPyDict(false).Set("state_dict", sd)); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if !slices.Equal(f.Keys(), src.Keys()) {
+		t.Fatalf("%d keys, want %d", len(f.Keys()), len(src.Keys()))
+	}
+	for _, k := range src.Keys() {
+		a, b := src.Tensors[k], f.Tensors[k]
+		va, _ := a.Float32()
+		vb, err := b.Float32()
+		if err != nil || b.DType != F32 || !slices.Equal(a.Shape, b.Shape) || !slices.Equal(va, vb) {
+			t.Fatalf("%s: %s %v -> %s %v (%v)", k, a.DType, a.Shape, b.DType, b.Shape, err)
+		}
+	}
+}
