@@ -51,6 +51,8 @@ func exitStatus(err error, name string, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, errFlagsReported):
 		return 2
+	case errors.Is(err, errInterrupted):
+		return 130
 	case errors.As(err, &usage):
 		fmt.Fprintf(stderr, "tessera %s: %v\nRun 'tessera help %s' for usage.\n", name, usage.err, name)
 		return 2

@@ -35,6 +35,8 @@ type Example struct {
 	Labels []uint8
 	// Class is the item's class id, -1 without classes.
 	Class int
+	// Item is the example's index in the set's Items.
+	Item int
 }
 
 // Load reads item i as a crop. The crop's offset and flip depend only on
@@ -77,7 +79,7 @@ func (s *Set) Load(i int, c Crop, seed int64, batch, pos int) (*Example, error) 
 		w, h = lw, lh
 	}
 	p := place(w, h, c, seed, batch, pos)
-	ex := &Example{Class: it.Class}
+	ex := &Example{Class: it.Class, Item: i}
 	if img != nil {
 		pix, stride := img.Pix[img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y):], img.Stride
 		if p.w != w || p.h != h {

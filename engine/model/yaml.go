@@ -51,17 +51,9 @@ type net2netParams struct {
 // ReadYAML reads taming config files and merges them in order, later files
 // overriding earlier ones key by key, as taming's main.py does with OmegaConf.
 func ReadYAML(paths ...string) (*Spec, error) {
-	merged := map[string]any{}
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil, fmt.Errorf("model: %w", err)
-		}
-		var doc map[string]any
-		if err := yaml.Unmarshal(data, &doc); err != nil {
-			return nil, fmt.Errorf("model: %s: not a YAML config: %w", p, err)
-		}
-		mergeMaps(merged, doc)
+	merged, err := MergeYAML(paths...)
+	if err != nil {
+		return nil, err
 	}
 	name := strings.Join(paths, ", ")
 	root, ok := merged["model"]
@@ -84,6 +76,24 @@ func ReadYAML(paths ...string) (*Spec, error) {
 		return nil, fmt.Errorf("%w (config %s)", err, name)
 	}
 	return spec, nil
+}
+
+// MergeYAML reads taming config files into one tree, later files
+// overriding earlier ones key by key.
+func MergeYAML(paths ...string) (map[string]any, error) {
+	merged := map[string]any{}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("model: %w", err)
+		}
+		var doc map[string]any
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			return nil, fmt.Errorf("model: %s: not a YAML config: %w", p, err)
+		}
+		mergeMaps(merged, doc)
+	}
+	return merged, nil
 }
 
 func mergeMaps(dst, src map[string]any) {

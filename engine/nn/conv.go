@@ -26,6 +26,10 @@ type Conv2d struct {
 	Out, In        int
 	KH, KW, Stride int
 	Pad            Padding
+	// NoWinograd keeps the convolution on im2col and GEMM. Winograd's
+	// transforms cost a few bits of precision, which training, whose
+	// optimizer amplifies the sign of tiny gradients, cannot spare.
+	NoWinograd bool
 
 	wino winoCache
 }

@@ -48,7 +48,7 @@ const winoBudget = 6 << 20
 // (F(4x4) 3.0x).
 func (c *Conv2d) winoScheme() *winoScheme {
 	switch {
-	case c.KH != 3 || c.KW != 3 || c.Stride != 1 || c.In < 32:
+	case c.NoWinograd || c.KH != 3 || c.KW != 3 || c.Stride != 1 || c.In < 32:
 		return nil
 	case c.In*c.Out > 256*512:
 		return &winoF2

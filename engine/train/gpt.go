@@ -102,12 +102,12 @@ func newGPTObjective(ps *Params, cfg gpt.Config, batch, condLen, imageLen int) (
 }
 
 // run computes the loss for cond [batch, condLen] and image [batch,
-// imageLen] tokens (row-major) and leaves d loss/d parameter in each
-// parameter's Gradient, replacing the last run's. With pkeep < 1 each image
+// imageLen] tokens (row-major) and adds scale times d loss/d parameter to
+// each parameter's Gradient. With pkeep < 1 each image
 // token of the input is, with probability 1 - pkeep, replaced by a random
 // token drawn from rng, as taming does while training; the targets stay the
 // real tokens.
-func (o *gptObjective) run(cond, image []int, pkeep float64, rng *rand.Rand) (float32, error) {
+func (o *gptObjective) run(cond, image []int, pkeep float64, rng *rand.Rand, scale float32) (float32, error) {
 	if len(cond) != o.batch*o.condLen || len(image) != o.batch*o.imageLen {
 		return 0, fmt.Errorf("train: %d conditioning and %d image tokens for a batch of %d×(%d+%d)",
 			len(cond), len(image), o.batch, o.condLen, o.imageLen)
@@ -136,9 +136,7 @@ func (o *gptObjective) run(cond, image []int, pkeep float64, rng *rand.Rand) (fl
 	if err := o.m.RunAll(); err != nil {
 		return 0, fmt.Errorf("train: GPT pass: %w", err)
 	}
-	for i, p := range o.params {
-		p.Gradient = o.grads[i].Tensor()
-	}
+	accumulate(o.params, o.grads, scale)
 	return o.loss.Scalar(), nil
 }
 

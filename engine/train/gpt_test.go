@@ -115,7 +115,7 @@ func TestGPTObjectiveMatchesTaming(t *testing.T) {
 	markGPTDecay(ps)
 	opt := optim.NewAdamW(1e-3, 0.9, 0.95, 0.01)
 	for step := 0; step < 2; step++ {
-		loss, err := o.run(cond, image, 1, nil)
+		loss, err := o.run(cond, image, 1, nil, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,6 +130,7 @@ func TestGPTObjectiveMatchesTaming(t *testing.T) {
 		if err := opt.Step(vgs); err != nil {
 			t.Fatal(err)
 		}
+		zeroGrads(ps.List())
 	}
 	checkTensors(t, ref, ps, "after/", (*optim.Param).Floats)
 }
@@ -173,7 +174,7 @@ func TestGPTSegmentationLossMatchesTaming(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer o.Close()
-	loss, err := o.run(cond, image, 1, nil)
+	loss, err := o.run(cond, image, 1, nil, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +237,7 @@ func TestGPTObjectiveAgainstInference(t *testing.T) {
 			p.Floats()[i] = float32(r.Float64()*2 - 1)
 		}
 	}
-	loss, err := o.run(cond, image, 1, nil)
+	loss, err := o.run(cond, image, 1, nil, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +277,7 @@ func TestGPTObjectiveAgainstInference(t *testing.T) {
 	}
 
 	// pkeep 0: every fed image token is random, the targets are the image.
-	if _, err := o.run(cond, image, 0, rand.New(rand.NewSource(5))); err != nil {
+	if _, err := o.run(cond, image, 0, rand.New(rand.NewSource(5)), 1); err != nil {
 		t.Fatal(err)
 	}
 	same := 0
@@ -290,11 +291,11 @@ func TestGPTObjectiveAgainstInference(t *testing.T) {
 	if same > 3 || !slices.Equal(o.targets, image) {
 		t.Fatalf("pkeep 0 kept %d of 8 image tokens (targets %v, image %v)", same, o.targets, image)
 	}
-	if _, err := o.run(cond, image, 0.5, nil); err == nil {
+	if _, err := o.run(cond, image, 0.5, nil, 1); err == nil {
 		t.Fatal("pkeep 0.5 ran without a random source")
 	}
 	cond[0] = cfg.VocabSize
-	if _, err := o.run(cond, image, 1, nil); err == nil || !strings.Contains(err.Error(), "token 11") {
+	if _, err := o.run(cond, image, 1, nil, 1); err == nil || !strings.Contains(err.Error(), "token 11") {
 		t.Fatalf("a token outside the vocabulary gave %v", err)
 	}
 	if _, err := newGPTObjective(ps, cfg, 1, 5, 6); err == nil {
@@ -409,11 +410,12 @@ func BenchmarkTrainGPTStep(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := o.run(cond, image, 1, nil); err != nil {
+		if _, err := o.run(cond, image, 1, nil, 1); err != nil {
 			b.Fatal(err)
 		}
 		if err := opt.Step(vgs); err != nil {
 			b.Fatal(err)
 		}
+		zeroGrads(ps.List())
 	}
 }

@@ -46,7 +46,7 @@ func LoadLPIPS(src weights.Source, prefix string) (*LPIPS, error) {
 			key := fmt.Sprintf("net.slice%d.%d.", s+1, c.index)
 			convs[s] = append(convs[s], &nn.Conv2d{
 				Weight: ld.Get(key+"weight", c.out, c.in, 3, 3), Bias: ld.Get(key+"bias", c.out),
-				Out: c.out, In: c.in, KH: 3, KW: 3, Stride: 1, Pad: nn.Same(1),
+				Out: c.out, In: c.in, KH: 3, KW: 3, Stride: 1, Pad: nn.Same(1), NoWinograd: true,
 			})
 		}
 		lins[s] = ld.Get(fmt.Sprintf("lin%d.model.1.weight", s), 1, layers[len(layers)-1].out, 1, 1)

@@ -53,7 +53,7 @@ func (k *Conv2d) Shape(in []tensor.Shape) (tensor.Shape, error) {
 // for every pass: nn.Conv2d caches transformed weights, and training changes
 // them every step.
 func (k *Conv2d) layer(w tensor.Shape, weight, bias []float32) *nn.Conv2d {
-	return &nn.Conv2d{Weight: weight, Bias: bias, Out: w[0], In: w[1], KH: w[2], KW: w[3], Stride: k.Stride, Pad: k.Pad}
+	return &nn.Conv2d{Weight: weight, Bias: bias, Out: w[0], In: w[1], KH: w[2], KW: w[3], Stride: k.Stride, Pad: k.Pad, NoWinograd: true}
 }
 
 func (k *Conv2d) params(in []*tensor.Dense) *nn.Conv2d {

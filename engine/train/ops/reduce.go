@@ -49,3 +49,7 @@ func (MeanKernel) Backward(in []*tensor.Dense, _, grad *tensor.Dense) ([]*tensor
 func scalar(v float32) *tensor.Dense {
 	return tensor.New(tensor.WithShape(1), tensor.WithBacking([]float32{v}))
 }
+
+// Scalar wraps v as a scalar kernel result, for kernels written outside
+// this package.
+func Scalar(v float32) *tensor.Dense { return scalar(v) }

@@ -58,7 +58,7 @@ func transposed(c *nn.Conv2d) *nn.Conv2d {
 			}
 		}
 	}
-	return &nn.Conv2d{Weight: w, Out: c.In, In: c.Out, KH: c.KH, KW: c.KW, Stride: 1, Pad: c.Pad}
+	return &nn.Conv2d{Weight: w, Out: c.In, In: c.Out, KH: c.KH, KW: c.KW, Stride: 1, Pad: c.Pad, NoWinograd: c.NoWinograd}
 }
 
 // VGG adds the slice s applied to x [N, C, H, W] to the graph.
