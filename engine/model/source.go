@@ -3,27 +3,46 @@ package model
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"tessera/engine/ckpt"
 	"tessera/engine/weights"
 )
 
-// fileSource serves the tensors of an opened checkpoint to the builders.
+// trainPrefix is the reserved prefix of a Tessera training checkpoint's
+// training state (optimizer moments, EMA weights, ...), which is not part of
+// the model.
+const trainPrefix = "train."
+
+func isTrainingState(key string) bool { return strings.HasPrefix(key, trainPrefix) }
+
+// fileSource serves the tensors of an opened checkpoint to the builders;
+// training state is invisible to them.
 type fileSource struct {
 	f    *ckpt.File
 	keys []string
 }
 
-func newFileSource(f *ckpt.File) *fileSource { return &fileSource{f: f, keys: f.Keys()} }
+func newFileSource(f *ckpt.File) *fileSource {
+	return &fileSource{f: f, keys: slices.DeleteFunc(f.Keys(), isTrainingState)}
+}
 
 func (s *fileSource) Name() string { return s.f.Path }
 
-func (s *fileSource) Has(key string) bool { _, ok := s.f.Tensors[key]; return ok }
+func (s *fileSource) tensor(key string) (*ckpt.Tensor, bool) {
+	if isTrainingState(key) {
+		return nil, false
+	}
+	t, ok := s.f.Tensors[key]
+	return t, ok
+}
+
+func (s *fileSource) Has(key string) bool { _, ok := s.tensor(key); return ok }
 
 func (s *fileSource) Keys() []string { return s.keys }
 
 func (s *fileSource) Float32(key string, shape []int) ([]float32, error) {
-	t, ok := s.f.Tensors[key]
+	t, ok := s.tensor(key)
 	if !ok {
 		return nil, fmt.Errorf("%s: missing weight %s", s.Name(), key)
 	}
@@ -38,7 +57,7 @@ func (s *fileSource) Float32(key string, shape []int) ([]float32, error) {
 }
 
 func (s *fileSource) Int64(key string) ([]int64, []int, error) {
-	t, ok := s.f.Tensors[key]
+	t, ok := s.tensor(key)
 	if !ok {
 		return nil, nil, fmt.Errorf("%s: missing buffer %s", s.Name(), key)
 	}
