@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand"
 	"runtime"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"tessera/engine/nn"
 	"tessera/engine/sample"
 	"tessera/engine/tokens"
+	"tessera/engine/train"
 	"tessera/engine/vqgan"
 	"tessera/engine/weights"
 )
@@ -51,7 +53,7 @@ type benchResult struct {
 
 func runBench(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("bench", stderr)
-	workload := fs.String("workload", "", "encode256, decode256, gpt_sample or sliding_window")
+	workload := fs.String("workload", "", "encode256, decode256, gpt_sample, sliding_window, train_vqgan or train_gpt")
 	threads := fs.Int("threads", runtime.NumCPU(), "cores to use")
 	repeat := fs.Int("repeat", 3, "timed runs after one warm-up")
 	positions := fs.Int("positions", 1024, "sliding_window: sample only the first N of the 32x32 positions")
@@ -79,6 +81,10 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	case "sliding_window":
 		run, err = benchSliding(rng, *seed, *positions, *stride)
 		extra["grid"], extra["window"], extra["positions"], extra["stride"] = []int{32, 32}, 16, *positions, *stride
+	case "train_vqgan", "train_gpt":
+		var more map[string]any
+		run, more, err = train.BenchmarkStep(*workload, *seed)
+		maps.Copy(extra, more)
 	default:
 		return usagef("unknown workload %q", *workload)
 	}
@@ -101,6 +107,10 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	switch *workload {
 	case "gpt_sample":
 		extra["tokens_per_s"] = 256 / res.Seconds
+	case "train_vqgan":
+		extra["images_per_s"] = float64(extra["batch"].(int)) / res.Seconds
+	case "train_gpt":
+		extra["tokens_per_s"] = float64(extra["batch"].(int)*256) / res.Seconds
 	case "sliding_window":
 		extra["per_position"] = res.Seconds / float64(*positions)
 		extra["extrapolated_total"] = res.Seconds / float64(*positions) * 1024

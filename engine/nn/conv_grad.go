@@ -115,6 +115,17 @@ func (c *Conv2d) col2im(col, dx []float32, h, w, r0, r1, ow int) {
 // input row they were gathered from.
 func (c *Conv2d) scatterRow(dst, row []float32, kw, w int) {
 	off := kw - c.Pad.Left
+	if c.Stride == 1 && !c.Pad.Circular {
+		// The taps that land inside the row are one contiguous run.
+		lo, hi := max(0, -off), min(len(row), w-off)
+		if lo < hi {
+			d, r := dst[lo+off:hi+off], row[lo:hi]
+			for i := range r {
+				d[i] += r[i]
+			}
+		}
+		return
+	}
 	for ox, v := range row {
 		ix := ox*c.Stride + off
 		if ix < 0 || ix >= w {

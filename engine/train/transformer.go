@@ -177,6 +177,10 @@ func (s *transformerStage) picture(batch []*data.Example) (image.Image, error) {
 	return tileGrid(rows), nil
 }
 
+// newGPTAdamW is minGPT's optimizer: AdamW with betas 0.9, 0.95 and weight
+// decay 0.01 on the decay group.
+func newGPTAdamW(lr float64) *optim.Adam { return optim.NewAdamW(lr, 0.9, 0.95, 0.01) }
+
 // trainedSource serves a model made of the trained transformer and the
 // frozen stages, for sampling mid-run.
 type trainedSource struct {
@@ -310,7 +314,7 @@ func (r *session) setupTransformer(o *origin) error {
 	}
 	r.lr = r.learningRate(recipe.BaseLearningRate)
 	r.st = &transformerStage{
-		obj: obj, model: &spec, ps: ps, opt: optim.NewAdamW(r.lr, 0.9, 0.95, 0.01), up: updater{clip: r.opt.ClipGrad, ema: r.ema},
+		obj: obj, model: &spec, ps: ps, opt: newGPTAdamW(r.lr), up: updater{clip: r.opt.ClipGrad, ema: r.ema},
 		first: first, cond: cond, frozen: frozen, pkeep: pkeep, seed: r.opt.Seed, batch: r.opt.Batch, size: size,
 		imageTok: imageLen, cache: map[string][]int{}, useCache: r.opt.NoAugment,
 	}
