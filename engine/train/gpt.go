@@ -103,10 +103,9 @@ func newGPTObjective(ps *Params, cfg gpt.Config, batch, condLen, imageLen int) (
 
 // run computes the loss for cond [batch, condLen] and image [batch,
 // imageLen] tokens (row-major) and adds scale times d loss/d parameter to
-// each parameter's Gradient. With pkeep < 1 each image
-// token of the input is, with probability 1 - pkeep, replaced by a random
-// token drawn from rng, as taming does while training; the targets stay the
-// real tokens.
+// each parameter's Gradient. With pkeep < 1 each image token of the input
+// is, with probability 1 - pkeep, replaced by a random token drawn from
+// rng, as taming does while training; the targets stay the real tokens.
 func (o *gptObjective) run(cond, image []int, pkeep float64, rng *rand.Rand, scale float32) (float32, error) {
 	if len(cond) != o.batch*o.condLen || len(image) != o.batch*o.imageLen {
 		return 0, fmt.Errorf("train: %d conditioning and %d image tokens for a batch of %d×(%d+%d)",
