@@ -10,6 +10,8 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"tessera/engine/nn"
 )
 
 // Param is a named trainable tensor and the gradient of its last step. It is
@@ -85,21 +87,24 @@ func (a *Adam) Step(params []G.ValueGrad) error {
 		}
 		w, g := p.Floats(), p.GradFloats()
 		m, v := a.moments(p.Name, len(w))
-		if p.Decay && a.WeightDecay != 0 {
-			for i := range w {
-				w[i] *= decay
+		decays := p.Decay && a.WeightDecay != 0
+		// Elements are independent, so splitting them across cores gives
+		// the same bits as one loop.
+		nn.For(len(w), 1<<15, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				if decays {
+					w[i] *= decay
+				}
+				var gi float32
+				if g != nil {
+					gi = g[i]
+				}
+				m[i] = m[i]*b1 + gi*(1-b1)
+				v[i] = v[i]*b2 + gi*gi*(1-b2)
+				denom := float32(math.Sqrt(float64(v[i])))/bc2 + eps
+				w[i] += -stepSize * m[i] / denom
 			}
-		}
-		for i := range w {
-			var gi float32
-			if g != nil {
-				gi = g[i]
-			}
-			m[i] = m[i]*b1 + gi*(1-b1)
-			v[i] = v[i]*b2 + gi*gi*(1-b2)
-			denom := float32(math.Sqrt(float64(v[i])))/bc2 + eps
-			w[i] += -stepSize * m[i] / denom
-		}
+		})
 	}
 	return nil
 }
