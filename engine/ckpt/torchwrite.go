@@ -350,3 +350,17 @@ func (p *torchPickler) float(v float64) {
 	p.op(opBinFloat)
 	p.buf.Write(binary.BigEndian.AppendUint64(nil, math.Float64bits(v)))
 }
+
+// Reshaped returns a view of a contiguous tensor with another shape of as
+// many elements, as torch's view does; nothing is read.
+func (t *Tensor) Reshaped(shape []int) (*Tensor, error) {
+	if n, ok := checkedNumel(shape, maxStorageElems); !ok || n != uint64(t.Numel()) {
+		return nil, t.errorf("cannot view shape %v as %v", t.Shape, shape)
+	}
+	if !t.contiguous() {
+		return nil, t.errorf("cannot view a strided tensor (stride %v) as %v", t.strides, shape)
+	}
+	c := *t
+	c.Shape, c.strides = append([]int{}, shape...), contiguousStrides(shape)
+	return &c, nil
+}

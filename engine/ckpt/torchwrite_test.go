@@ -228,3 +228,34 @@ func TestWriteTorchCopiesFileTensors(t *testing.T) {
 		}
 	}
 }
+
+func TestReshaped(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flat.safetensors")
+	if err := WriteSafetensors(path, map[string]*Data{"m": {Shape: []int{6}, F32: []float32{1, 2, 3, 4, 5, 6}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := f.Tensors["m"].Reshaped([]int{2, 3, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := r.Float32()
+	if err != nil || !slices.Equal(r.Shape, []int{2, 3, 1}) || !slices.Equal(v, []float32{1, 2, 3, 4, 5, 6}) {
+		t.Fatalf("reshaped %v %v (%v)", r.Shape, v, err)
+	}
+	if !slices.Equal(f.Tensors["m"].Shape, []int{6}) {
+		t.Fatal("the original changed shape")
+	}
+	if _, err := f.Tensors["m"].Reshaped([]int{4}); err == nil || !strings.Contains(err.Error(), "[6] as [4]") {
+		t.Errorf("6 values as 4: %v", err)
+	}
+	tr := *f.Tensors["m"] // a transposed view, as a torch file can hold
+	tr.Shape, tr.strides = []int{3, 2}, []int64{1, 3}
+	if _, err := tr.Reshaped([]int{6}); err == nil || !strings.Contains(err.Error(), "strided") {
+		t.Errorf("strided view: %v", err)
+	}
+}

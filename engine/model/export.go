@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,16 +19,26 @@ import (
 
 	"tessera/engine/atomicfile"
 	"tessera/engine/ckpt"
+	"tessera/engine/gpt"
 	"tessera/engine/vqgan"
 )
 
 // Metadata a Tessera training checkpoint adds to the format's own.
 const (
-	// metaTaming is JSON {"base_learning_rate": x, "params": {...}}: the
-	// taming YAML's model.params entries that the Spec does not describe
-	// (the lossconfig of a VQGAN, monitor, ...).
+	// metaTaming is JSON {"target": t, "base_learning_rate": x, "params":
+	// {...}}: the model's taming target where the Spec does not tell (a
+	// VQSegmentationModel), and the taming YAML's model.params entries
+	// that the Spec does not describe (the lossconfig of a VQGAN, ...).
 	metaTaming = "tessera.taming"
 	metaStep   = "tessera.step" // the global step, in decimal
+	// metaOptim + name + ".steps" is the step count of the trainer's
+	// optimizer name, whose Adam moments are the tensors
+	// train.opt.<name>.m.<key> and train.opt.<name>.v.<key>.
+	metaOptim = "tessera.optim."
+	stateOpt  = "train.opt."
+	// metaTrain is the trainer's options, JSON; lr, batch and accumulate
+	// give the learning rate its optimizers ran with.
+	metaTrain = "tessera.train"
 )
 
 // Loss targets an export can write.
@@ -37,6 +48,10 @@ const (
 	targetVQLPIPS    = "taming.modules.losses.vqperceptual.VQLPIPSWithDiscriminator"
 	targetBCEQuant   = "taming.modules.losses.segmentation.BCELossWithQuant"
 )
+
+// ErrNoLPIPS is wrapped by Export's error for a VQGAN with a discriminator
+// but no LPIPS weights and no ExportOptions.LPIPS to take them from.
+var ErrNoLPIPS = errors.New("taming's VQLPIPSWithDiscriminator holds both, so its checkpoint needs LPIPS weights from elsewhere (a taming VQGAN training checkpoint)")
 
 // defaultBaseLR is the base_learning_rate of every config taming ships.
 const defaultBaseLR = 4.5e-6
@@ -55,10 +70,13 @@ type ExportOptions struct {
 // from and its scripts load with strict=True: dir/configs/model.yaml (a
 // taming config) and dir/checkpoints/last.ckpt in PyTorch Lightning
 // 1.0.8's layout, holding every tensor of the model in float32 (int64
-// buffers stay int64) and no optimizer state, so a resumed run starts its
+// buffers stay int64). When the source is a Tessera training checkpoint
+// with the state of every optimizer taming's configure_optimizers makes,
+// those become its optimizer_states, so that Lightning's resume continues
+// them; otherwise the list is empty and a resumed run starts its
 // optimizers afresh. dir must be new or empty. The weights are read again
-// from m.WeightsPath; the training state of a Tessera checkpoint (train.*)
-// is left out.
+// from m.WeightsPath; the rest of a Tessera checkpoint's training state
+// (train.*) is left out.
 func Export(m *Model, dir string, opt ExportOptions) error {
 	if err := checkEmptyDir(dir); err != nil {
 		return err
@@ -122,7 +140,7 @@ func checkEmptyDir(dir string) error {
 // tamingSettings are what a taming config holds beyond the Spec.
 type tamingSettings struct {
 	baseLR float64
-	target string         // the source config's model target; "" for a Tessera file
+	target string         // the source's model target, if it names one
 	params map[string]any // the source's model.params (YAML) or tessera.taming params
 	from   string         // where they came from, for errors
 }
@@ -133,6 +151,7 @@ func readTamingSettings(f *ckpt.File, configs []string) (tamingSettings, error) 
 	set := tamingSettings{baseLR: defaultBaseLR, params: map[string]any{}, from: f.Path}
 	if raw, ok := f.Metadata[metaTaming]; ok {
 		var t struct {
+			Target string          `json:"target"`
 			BaseLR *json.Number    `json:"base_learning_rate"`
 			Params json.RawMessage `json:"params"`
 		}
@@ -157,6 +176,7 @@ func readTamingSettings(f *ckpt.File, configs []string) (tamingSettings, error) 
 			}
 			set.params = jsonNumbers(params).(map[string]any)
 		}
+		set.target = t.Target
 		return set, nil
 	}
 	if len(configs) == 0 {
@@ -228,11 +248,13 @@ func number(v any) (float64, bool) {
 // exporter gathers the state_dict (out: key -> *ckpt.Tensor or *ckpt.Data)
 // while it writes the config.
 type exporter struct {
-	f    *ckpt.File
-	spec *Spec
-	set  tamingSettings
-	opt  ExportOptions
-	out  map[string]any
+	f      *ckpt.File
+	spec   *Spec
+	set    tamingSettings
+	opt    ExportOptions
+	out    map[string]any
+	optims []tamingOptimizer // what taming's configure_optimizers returns for the exported model
+	disc   *discShape        // the exported discriminator, if any
 }
 
 // copyPrefix copies the file's tensors under prefix, except those under
@@ -267,6 +289,10 @@ func (e *exporter) checkpoint() (*ckpt.PyDict, error) {
 	for _, k := range slices.Sorted(maps.Keys(e.out)) {
 		sd.Set(k, e.out[k])
 	}
+	states, err := e.optimizerStates()
+	if err != nil {
+		return nil, err
+	}
 	// Lightning 1.0.8 resumes only from a checkpoint with optimizer and
 	// scheduler lists, and reads the callbacks dict without checking for it.
 	return ckpt.NewPyDict(false).
@@ -275,7 +301,7 @@ func (e *exporter) checkpoint() (*ckpt.PyDict, error) {
 		Set("pytorch-lightning_version", "1.0.8").
 		Set("callbacks", ckpt.NewPyDict(false)).
 		Set("state_dict", sd).
-		Set("optimizer_states", ckpt.PyList{}).
+		Set("optimizer_states", states).
 		Set("lr_schedulers", ckpt.PyList{}), nil
 }
 
@@ -310,6 +336,14 @@ func (e *exporter) vqModel() (ymap, error) {
 	block, err := e.vqBlock("", target, cfg, loss, labels)
 	if err != nil {
 		return nil, err
+	}
+	ae := tamingOptimizer{names: []string{"ae"}, betas: [2]float64{0.5, 0.9}, groups: []paramGroup{{keys: vqParamOrder(cfg, "")}}}
+	switch {
+	case labels > 0: // VQSegmentationModel trains its autoencoder alone
+		ae.names = []string{"cond", "ae"}
+		e.optims = []tamingOptimizer{ae}
+	case e.disc != nil:
+		e.optims = []tamingOptimizer{ae, {names: []string{"disc"}, betas: [2]float64{0.5, 0.9}, groups: []paramGroup{{keys: e.disc.paramOrder()}}}}
 	}
 	return append(ymap{{"base_learning_rate", yfloat(e.set.baseLR)}}, block...), nil
 }
@@ -443,6 +477,7 @@ func (e *exporter) loss(seg bool) (any, error) {
 	for _, k := range disc {
 		e.out[k] = e.f.Tensors[k]
 	}
+	e.disc = &d
 	if err := e.copyLPIPS(); err != nil {
 		return nil, err
 	}
@@ -466,7 +501,7 @@ func (e *exporter) copyLPIPS() error {
 	src := e.f
 	if len(e.keysUnder(prefix)) == 0 {
 		if e.opt.LPIPS == "" {
-			return fmt.Errorf("model: %s: the VQGAN has a discriminator but no LPIPS weights (%s*); taming's VQLPIPSWithDiscriminator holds both, so name a checkpoint with LPIPS weights to take them from (a taming VQGAN training checkpoint)", e.f.Path, prefix)
+			return fmt.Errorf("model: %s: the VQGAN has a discriminator but no LPIPS weights (%s*): %w", e.f.Path, prefix, ErrNoLPIPS)
 		}
 		f, err := ckpt.Open(e.opt.LPIPS)
 		if err != nil {
@@ -598,6 +633,33 @@ func (d discShape) shapes() map[string][]int {
 	return out
 }
 
+// paramOrder lists the discriminator's parameters as parameters() yields
+// them: by layer, a conv's weight before its bias, ActNorm's loc before
+// its scale.
+func (d discShape) paramOrder() []string {
+	rank := map[string]int{"weight": 0, "loc": 0, "bias": 1, "scale": 1}
+	type param struct {
+		layer, rank int
+		key         string
+	}
+	var ps []param
+	for k := range d.shapes() {
+		layer, name, _ := strings.Cut(k, ".")
+		r, ok := rank[name]
+		if !ok {
+			continue // a buffer
+		}
+		i, _ := strconv.Atoi(layer)
+		ps = append(ps, param{i, r, "loss.discriminator.main." + k})
+	}
+	slices.SortFunc(ps, func(a, b param) int { return cmp.Or(a.layer-b.layer, a.rank-b.rank) })
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.key
+	}
+	return out
+}
+
 // matches checks a VQLPIPSWithDiscriminator's params describe this
 // discriminator (taming's defaults where a param is absent).
 func (d discShape) matches(params map[string]any, from string) error {
@@ -678,8 +740,252 @@ func (e *exporter) net2net() (ymap, error) {
 	if s.Cond.Kind == CondNone {
 		params = append(params, yitem{"sos_token", s.Cond.SOSToken})
 	}
+	decay, noDecay := gptParamGroups(*tc)
+	e.optims = []tamingOptimizer{{names: []string{"gpt"}, betas: [2]float64{0.9, 0.95},
+		groups: []paramGroup{{keys: decay, decay: 0.01}, {keys: noDecay}}}}
 	params = append(params, e.extras(params)...)
 	return ymap{{"base_learning_rate", yfloat(e.set.baseLR)}, {"target", targetNet2Net}, {"params", params}}, nil
+}
+
+// tamingOptimizer is one optimizer taming's configure_optimizers returns,
+// by the name of the trainer's optimizer that stands for it.
+type tamingOptimizer struct {
+	names  []string // the trainer's names for it, in order of preference
+	betas  [2]float64
+	groups []paramGroup
+}
+
+// paramGroup is a torch optimizer's parameter group: state_dict keys in the
+// order taming passes the parameters, which numbers them in the state.
+type paramGroup struct {
+	keys  []string
+	decay float64
+}
+
+// optimizerStates are torch state dicts of the optimizers taming makes,
+// when the source holds the trainer's state for every one of them, and an
+// empty list otherwise.
+func (e *exporter) optimizerStates() (ckpt.PyList, error) {
+	out := ckpt.PyList{}
+	lr, err := e.learningRate()
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range e.optims {
+		name, steps, err := e.trainerOptimizer(o.names)
+		if err != nil || name == "" {
+			return ckpt.PyList{}, err
+		}
+		state := ckpt.NewPyDict(false)
+		var groups ckpt.PyList
+		index := 0
+		for _, g := range o.groups {
+			ids := ckpt.PyList{}
+			for _, key := range g.keys {
+				if steps > 0 { // torch keeps no state for a parameter never stepped
+					st, err := e.moments(name, key, steps)
+					if err != nil {
+						return nil, err
+					}
+					state.Set(index, st)
+				}
+				ids = append(ids, index)
+				index++
+			}
+			groups = append(groups, ckpt.NewPyDict(false).Set("lr", lr).Set("betas", ckpt.PyTuple{o.betas[0], o.betas[1]}).
+				Set("eps", 1e-8).Set("weight_decay", g.decay).Set("amsgrad", false).Set("params", ids))
+		}
+		out = append(out, ckpt.NewPyDict(false).Set("state", state).Set("param_groups", groups))
+	}
+	return out, nil
+}
+
+// trainerOptimizer finds the first of names the source has a step count
+// for; "" when it has none.
+func (e *exporter) trainerOptimizer(names []string) (string, int64, error) {
+	for _, name := range names {
+		s, ok := e.f.Metadata[metaOptim+name+".steps"]
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			return "", 0, fmt.Errorf("model: %s: metadata %s%s.steps = %q is not a step count", e.f.Path, metaOptim, name, s)
+		}
+		return name, n, nil
+	}
+	return "", 0, nil
+}
+
+// moments is torch Adam's state of one parameter from the trainer's
+// moments, which are stored flat.
+func (e *exporter) moments(name, key string, steps int64) (*ckpt.PyDict, error) {
+	p, ok := e.out[key]
+	if !ok {
+		return nil, fmt.Errorf("model: %s: %s, a parameter of taming's optimizer, is not among the exported tensors", e.f.Path, key)
+	}
+	shape := shapeOf(p)
+	st := ckpt.NewPyDict(false).Set("step", steps)
+	for _, part := range [][2]string{{".m.", "exp_avg"}, {".v.", "exp_avg_sq"}} {
+		k := stateOpt + name + part[0] + key
+		t, ok := e.f.Tensors[k]
+		if !ok {
+			return nil, fmt.Errorf("model: %s: optimizer %s has %d steps but no %s", e.f.Path, name, steps, k)
+		}
+		if !t.DType.IsFloat() {
+			return nil, fmt.Errorf("model: %s: %s is %s, not floating point", e.f.Path, k, t.DType)
+		}
+		r, err := t.Reshaped(shape)
+		if err != nil {
+			return nil, fmt.Errorf("model: %s: %s for a parameter of shape %v: %w", e.f.Path, k, shape, err)
+		}
+		st.Set(part[1], r)
+	}
+	return st, nil
+}
+
+func shapeOf(v any) []int {
+	if t, ok := v.(*ckpt.Tensor); ok {
+		return t.Shape
+	}
+	return v.(*ckpt.Data).Shape
+}
+
+// learningRate is the rate the trainer's optimizers ran with, which
+// Lightning's resume restores with their state: the run's lr, else
+// base_learning_rate scaled by batch and accumulation as main.py does.
+func (e *exporter) learningRate() (float64, error) {
+	raw, ok := e.f.Metadata[metaTrain]
+	if !ok {
+		return e.set.baseLR, nil
+	}
+	var o struct {
+		LR         float64 `json:"lr"`
+		Batch      int     `json:"batch"`
+		Accumulate int     `json:"accumulate"`
+	}
+	if err := json.Unmarshal([]byte(raw), &o); err != nil {
+		return 0, fmt.Errorf("model: %s: bad %s metadata: %w", e.f.Path, metaTrain, err)
+	}
+	if o.LR > 0 {
+		return o.LR, nil
+	}
+	return e.set.baseLR * float64(max(o.Batch, 1)*max(o.Accumulate, 1)), nil
+}
+
+// vqParamOrder lists a VQModel's trained parameters as its parameters()
+// yields them (module registration order, taming-spec 1.1-1.3): encoder,
+// decoder, quantize, quant_conv, post_quant_conv.
+func vqParamOrder(c vqgan.Config, prefix string) []string {
+	d := c.DD
+	var out []string
+	add := func(p string, names ...string) {
+		for _, n := range names {
+			out = append(out, prefix+p+n)
+		}
+	}
+	wb := func(p string) { add(p, "weight", "bias") }
+	resnet := func(p string, in, outc int) {
+		for _, m := range []string{"norm1.", "conv1.", "norm2.", "conv2."} {
+			wb(p + m)
+		}
+		if in != outc {
+			wb(p + "nin_shortcut.")
+		}
+	}
+	attn := func(p string) {
+		for _, m := range []string{"norm.", "q.", "k.", "v.", "proj_out."} {
+			wb(p + m)
+		}
+	}
+	mid := func(p string, c int) {
+		resnet(p+"block_1.", c, c)
+		attn(p + "attn_1.")
+		resnet(p+"block_2.", c, c)
+	}
+	levels, r := len(d.ChMult), d.NumResBlocks
+	width := func(i int) int { return d.Ch * d.ChMult[i] }
+
+	wb("encoder.conv_in.")
+	in, res := d.Ch, d.Resolution
+	for i := 0; i < levels; i++ {
+		p := "encoder.down." + strconv.Itoa(i) + "."
+		for j := 0; j < r; j++ {
+			resnet(p+"block."+strconv.Itoa(j)+".", in, width(i))
+			in = width(i)
+		}
+		if slices.Contains(d.AttnResolutions, res) {
+			for j := 0; j < r; j++ {
+				attn(p + "attn." + strconv.Itoa(j) + ".")
+			}
+		}
+		if i != levels-1 {
+			wb(p + "downsample.conv.")
+			res /= 2
+		}
+	}
+	mid("encoder.mid.", in)
+	wb("encoder.norm_out.")
+	wb("encoder.conv_out.")
+
+	top := width(levels - 1)
+	wb("decoder.conv_in.")
+	mid("decoder.mid.", top)
+	lowest := d.Resolution >> (levels - 1)
+	for i := 0; i < levels; i++ { // up is indexed by level, up.0 first
+		p := "decoder.up." + strconv.Itoa(i) + "."
+		in := top
+		if i < levels-1 {
+			in = width(i + 1)
+		}
+		for j := 0; j <= r; j++ {
+			resnet(p+"block."+strconv.Itoa(j)+".", in, width(i))
+			in = width(i)
+		}
+		if slices.Contains(d.AttnResolutions, lowest<<(levels-1-i)) {
+			for j := 0; j <= r; j++ {
+				attn(p + "attn." + strconv.Itoa(j) + ".")
+			}
+		}
+		if i != 0 {
+			wb(p + "upsample.conv.")
+		}
+	}
+	wb("decoder.norm_out.")
+	wb("decoder.conv_out.")
+
+	if c.Quantizer == vqgan.GumbelQuantizer {
+		add("quantize.", "proj.weight", "proj.bias", "embed.weight")
+	} else {
+		add("quantize.", "embedding.weight")
+	}
+	wb("quant_conv.")
+	wb("post_quant_conv.")
+	return out
+}
+
+// gptParamGroups splits minGPT's parameters as taming's Net2Net
+// configure_optimizers does: Linear weights decay, everything else (biases,
+// LayerNorm and embedding weights, pos_emb) does not; each group sorted by
+// name, which numbers them in the optimizer.
+func gptParamGroups(c gpt.Config) (decay, noDecay []string) {
+	decay = []string{"head.weight"}
+	noDecay = []string{"pos_emb", "tok_emb.weight", "ln_f.weight", "ln_f.bias"}
+	for l := 0; l < c.NLayer; l++ {
+		b := "blocks." + strconv.Itoa(l) + "."
+		for _, lin := range []string{"attn.key.", "attn.query.", "attn.value.", "attn.proj.", "mlp.0.", "mlp.2."} {
+			decay = append(decay, b+lin+"weight")
+			noDecay = append(noDecay, b+lin+"bias")
+		}
+		noDecay = append(noDecay, b+"ln1.weight", b+"ln1.bias", b+"ln2.weight", b+"ln2.bias")
+	}
+	for _, g := range []*[]string{&decay, &noDecay} {
+		slices.Sort(*g)
+		for i, k := range *g {
+			(*g)[i] = "transformer." + k
+		}
+	}
+	return decay, noDecay
 }
 
 func orDefault(v, def string) string {

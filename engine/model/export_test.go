@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 
 	"tessera/engine/ckpt"
 	"tessera/engine/internal/reftest"
+	"tessera/engine/weights"
 )
 
 // export exports m into a fresh directory and reopens the result.
@@ -260,5 +262,110 @@ func TestExportRefuses(t *testing.T) {
 	err = Export(m, filepath.Join(t.TempDir(), "y"), ExportOptions{LPIPS: fixtureCheckpoint("cin_transformer")})
 	if err == nil || !strings.Contains(err.Error(), "LPIPS weight loss.perceptual_loss.lin0.model.1.weight is missing") {
 		t.Errorf("LPIPS from a file without it: %v", err)
+	}
+}
+
+// The parameter lists that number the optimizer states hold exactly the
+// trained parameters the loaders read, each once. (Their order is
+// taming's; scripts/bench/check_export.py --moments-are-weights checks
+// that against the PyTorch modules.)
+func TestExportParameterOrders(t *testing.T) {
+	tiny := openFixture(t, "cin_transformer").Spec
+	deep := tiny
+	deep.FirstStage.DD.ChMult = []int{1, 2, 2, 4}
+	deep.FirstStage.DD.NumResBlocks = 2
+	deep.FirstStage.DD.AttnResolutions = []int{16, 4}
+	gumbel := tiny
+	gumbel.FirstStage.Quantizer, gumbel.FirstStage.EmbedDim = "gumbel", gumbel.FirstStage.DD.ZChannels
+	for i, spec := range []Spec{tiny, deep, gumbel} {
+		got := map[string]*ckpt.Data{}
+		if _, err := Build(&spec, &recorder{Source: weights.Random{Seed: 1}, got: got}); err != nil {
+			t.Fatal(err)
+		}
+		var fs, tr []string
+		for k := range got {
+			if rest, ok := strings.CutPrefix(k, "first_stage_model."); ok {
+				fs = append(fs, rest)
+			} else if !strings.HasSuffix(k, "attn.mask") {
+				tr = append(tr, k)
+			}
+		}
+		if order := vqParamOrder(spec.FirstStage, ""); !sameSet(order, fs) {
+			t.Errorf("spec %d: first-stage order %d keys, the loader reads %d", i, len(order), len(fs))
+		}
+		decay, noDecay := gptParamGroups(*spec.Transformer)
+		if !sameSet(append(decay, noDecay...), tr) || !slices.IsSorted(decay) || !slices.IsSorted(noDecay) {
+			t.Errorf("spec %d: GPT groups %d + %d keys, the loader reads %d", i, len(decay), len(noDecay), len(tr))
+		}
+	}
+	for _, d := range []discShape{{layers: 2, ndf: 8, in: 3}, {layers: 3, ndf: 64, in: 1, actnorm: true}} {
+		var params []string
+		for k := range d.shapes() {
+			if !strings.Contains(k, "running_") && !strings.HasSuffix(k, "num_batches_tracked") && !strings.HasSuffix(k, "initialized") {
+				params = append(params, "loss.discriminator.main."+k)
+			}
+		}
+		order := d.paramOrder()
+		if !sameSet(order, params) || order[0] != "loss.discriminator.main.0.weight" || order[len(order)-1] != "loss.discriminator.main."+strconv.Itoa(3*d.layers+2)+".bias" {
+			t.Errorf("discriminator %+v: order %v", d, order)
+		}
+	}
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b) && len(slices.Compact(a)) == len(b)
+}
+
+// With the trainer's Adam state for every optimizer taming makes, the
+// export carries it (the file grows by the moments); with part of it, the
+// export refuses rather than guess.
+func TestExportOptimizerStates(t *testing.T) {
+	orig := openFixture(t, "vqgan_lpips")
+	tensors := readAll(t, orig.WeightsPath)
+	plain := filepath.Join(t.TempDir(), "plain.safetensors")
+	writeTessera(t, plain, &orig.Spec, tensors, nil)
+	var moments int64
+	for _, k := range append(vqParamOrder(orig.Spec.FirstStage, ""), discShape{layers: 2, ndf: 8, in: 3}.paramOrder()...) {
+		name := "ae"
+		if strings.HasPrefix(k, "loss.") {
+			name = "disc"
+		}
+		n := len(tensors[k].F32)
+		for _, part := range []string{".m.", ".v."} {
+			tensors[stateOpt+name+part+k] = &ckpt.Data{Shape: []int{n}, F32: make([]float32, n)}
+		}
+		moments += int64(8 * n)
+	}
+	meta := map[string]string{metaOptim + "ae.steps": "3", metaOptim + "disc.steps": "3"}
+	withState := filepath.Join(t.TempDir(), "state.safetensors")
+	writeTessera(t, withState, &orig.Spec, tensors, meta)
+	size := func(path string) int64 {
+		m, err := Open(path, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir, _ := export(t, m, ExportOptions{})
+		st, err := os.Stat(filepath.Join(dir, "checkpoints", "last.ckpt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Size()
+	}
+	if grown := size(withState) - size(plain); grown < moments || grown > moments+256<<10 {
+		t.Errorf("the optimizer states add %d bytes, the moments are %d", grown, moments)
+	}
+
+	delete(tensors, stateOpt+"disc.v.loss.discriminator.main.3.bias")
+	writeTessera(t, withState, &orig.Spec, tensors, meta)
+	m, err := Open(withState, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Export(m, filepath.Join(t.TempDir(), "x"), ExportOptions{})
+	if err == nil || !strings.Contains(err.Error(), "no train.opt.disc.v.loss.discriminator.main.3.bias") {
+		t.Errorf("a missing moment: %v", err)
 	}
 }
