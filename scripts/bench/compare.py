@@ -23,7 +23,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-WORKLOADS = ["encode256", "decode256", "gpt_sample", "sliding_window"]
+WORKLOADS = ["encode256", "decode256", "gpt_sample", "sliding_window", "train_vqgan", "train_gpt"]
 
 
 def run_child(argv, env, timeout=None):

@@ -1,12 +1,15 @@
 """Plain-PyTorch models for the speed comparison (and the architecture check).
 
 Written from /work/shared/reference/taming-spec.md (sections 1.1-1.3, 1.6,
-2.1, 2.3, 3.1), not copied from taming-transformers. Module attribute names
-follow taming's state_dict keys exactly, so a taming checkpoint loads with
-strict key matching:
+2.1, 2.3, 3.1, 4.1-4.4), not copied from taming-transformers. Module
+attribute names follow taming's state_dict keys exactly, so a taming
+checkpoint loads with strict key matching:
 
   VQModel:  encoder.*, decoder.*, quantize.embedding.weight, quant_conv.*,
-            post_quant_conv.*
+            post_quant_conv.*, and with a loss module loss.*
+  VQLPIPSWithDiscriminator: perceptual_loss.{scaling_layer.{shift,scale},
+            net.slice1..5.<i>.*, lin0..4.model.1.weight},
+            discriminator.main.<i>.* (BatchNorm or ActNorm)
   GPT:      pos_emb, tok_emb.weight, blocks.{l}.{ln1,ln2,attn.*,mlp.*},
             ln_f.*, head.weight
 
@@ -205,12 +208,22 @@ class Decoder(nn.Module):
 
 
 class Quantize(nn.Module):
-    """Nearest-codebook lookup (VectorQuantizer2 inference path)."""
+    """VectorQuantizer2: nearest-codebook lookup; forward is the training
+    path (legacy loss, straight-through estimator)."""
 
-    def __init__(self, n_embed, embed_dim):
+    def __init__(self, n_embed, embed_dim, beta=0.25):
         super().__init__()
+        self.beta = beta
         self.embedding = nn.Embedding(n_embed, embed_dim)
         self.embedding.weight.data.uniform_(-1.0 / n_embed, 1.0 / n_embed)
+
+    def forward(self, z):
+        """z [B,C,H,W] -> (z_q with the encoder's gradient, codebook loss, flat indices).
+        legacy=True: commitment term weight 1, codebook term weight beta."""
+        idx = self.indices(z).reshape(-1)
+        zq = self.lookup(idx.reshape(z.shape[0], z.shape[2], z.shape[3]))
+        loss = torch.mean((zq.detach() - z) ** 2) + self.beta * torch.mean((zq - z.detach()) ** 2)
+        return z + (zq - z).detach(), loss, idx
 
     def indices(self, z):
         """z [B,C,H,W] -> argmin indices [B,H,W]."""
@@ -226,21 +239,211 @@ class Quantize(nn.Module):
 
 
 class VQModel(nn.Module):
-    """encoder, decoder, quantize, quant_conv, post_quant_conv (no loss)."""
+    """encoder, decoder, quantize, quant_conv, post_quant_conv; loss (a
+    module with weights, or None for taming's DummyLoss and BCELossWithQuant);
+    colorize [3, n, 1, 1] when colorize_nlabels is given (VQSegmentationModel
+    always has it)."""
 
-    def __init__(self, ddconfig, n_embed, embed_dim):
+    def __init__(self, ddconfig, n_embed, embed_dim, loss=None, colorize_nlabels=None):
         super().__init__()
         self.encoder = Encoder(**ddconfig)
         self.decoder = Decoder(**ddconfig)
+        if loss is not None:
+            self.loss = loss
         self.quantize = Quantize(n_embed, embed_dim)
         self.quant_conv = nn.Conv2d(ddconfig["z_channels"], embed_dim, 1)
         self.post_quant_conv = nn.Conv2d(embed_dim, ddconfig["z_channels"], 1)
+        if colorize_nlabels is not None:
+            self.register_buffer("colorize", torch.randn(3, colorize_nlabels, 1, 1))
+
+    def autoencoder_parameters(self):
+        """opt_ae's parameters, in taming's order."""
+        return (list(self.encoder.parameters()) + list(self.decoder.parameters()) +
+                list(self.quantize.parameters()) + list(self.quant_conv.parameters()) +
+                list(self.post_quant_conv.parameters()))
 
     def encode_indices(self, x):
         return self.quantize.indices(self.quant_conv(self.encoder(x)))
 
     def decode(self, zq):
         return self.decoder(self.post_quant_conv(zq))
+
+    def forward(self, x):
+        """-> (reconstruction, codebook loss)."""
+        zq, qloss, _ = self.quantize(self.quant_conv(self.encoder(x)))
+        return self.decode(zq), qloss
+
+
+# ---------------------------------------------------------------------------
+# VQGAN losses (spec 4.1, 4.3, 4.4)
+
+VGG16_WIDTHS = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512)
+# LPIPS's five slices of torchvision's vgg16().features, as index ranges
+LPIPS_SLICES = ((0, 4), (4, 9), (9, 16), (16, 23), (23, 30))
+LPIPS_CHANNELS = (64, 128, 256, 512, 512)
+
+
+def vgg16_features():
+    """torchvision's vgg16().features layer by layer (3x3 convs pad 1,
+    in-place ReLUs, 2x2 max pools), without torchvision."""
+    layers, c = [], 3
+    for w in VGG16_WIDTHS:
+        if w == "M":
+            layers.append(nn.MaxPool2d(2, 2))
+        else:
+            layers += [nn.Conv2d(c, w, 3, 1, 1), nn.ReLU(inplace=True)]
+            c = w
+    return layers
+
+
+class ScalingLayer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("shift", torch.tensor([-.030, -.088, -.188])[None, :, None, None])
+        self.register_buffer("scale", torch.tensor([.458, .448, .450])[None, :, None, None])
+
+    def forward(self, x):
+        return (x - self.shift) / self.scale
+
+
+class VGG16Slices(nn.Module):
+    """slice1..5, each an nn.Sequential keyed by the layer's index in features."""
+
+    def __init__(self):
+        super().__init__()
+        feats = vgg16_features()
+        for s, (a, b) in enumerate(LPIPS_SLICES):
+            sl = nn.Sequential()
+            for i in range(a, b):
+                sl.add_module(str(i), feats[i])
+            setattr(self, f"slice{s + 1}", sl)
+
+    def forward(self, x):
+        outs = []
+        for s in range(len(LPIPS_SLICES)):
+            x = getattr(self, f"slice{s + 1}")(x)
+            outs.append(x)
+        return outs
+
+
+class NetLinLayer(nn.Module):
+    """Dropout, then a 1x1 conv to one channel without bias (model.1)."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.model = nn.Sequential(nn.Dropout(), nn.Conv2d(c, 1, 1, 1, 0, bias=False))
+
+
+def _unit_channels(x, eps=1e-10):
+    return x / (torch.sqrt(torch.sum(x ** 2, dim=1, keepdim=True)) + eps)
+
+
+class LPIPS(nn.Module):
+    """Frozen perceptual distance: per-slice channel-normalised feature
+    differences, weighted by lin<k>, averaged over space, summed. -> [B,1,1,1]."""
+
+    def __init__(self):
+        super().__init__()
+        self.scaling_layer = ScalingLayer()
+        self.net = VGG16Slices()
+        for k, c in enumerate(LPIPS_CHANNELS):
+            setattr(self, f"lin{k}", NetLinLayer(c))
+        for p in self.parameters():
+            p.requires_grad = False
+
+    def forward(self, x, y):
+        fx, fy = self.net(self.scaling_layer(x)), self.net(self.scaling_layer(y))
+        val = 0
+        for k in range(len(LPIPS_CHANNELS)):
+            d = (_unit_channels(fx[k]) - _unit_channels(fy[k])) ** 2
+            val = val + getattr(self, f"lin{k}").model(d).mean([2, 3], keepdim=True)
+        return val
+
+
+class ActNorm(nn.Module):
+    """Per-channel affine, initialised from the first training batch."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.loc = nn.Parameter(torch.zeros(1, c, 1, 1))
+        self.scale = nn.Parameter(torch.ones(1, c, 1, 1))
+        self.register_buffer("initialized", torch.tensor(0, dtype=torch.uint8))
+
+    def forward(self, x):
+        if self.training and self.initialized.item() == 0:
+            with torch.no_grad():
+                flat = x.permute(1, 0, 2, 3).reshape(x.shape[1], -1)
+                self.loc.copy_(-flat.mean(1)[None, :, None, None])
+                self.scale.copy_(1 / (flat.std(1)[None, :, None, None] + 1e-6))
+                self.initialized.fill_(1)
+        return self.scale * (x + self.loc)
+
+
+class NLayerDiscriminator(nn.Module):
+    """PatchGAN: main.0 conv s2 + LReLU; n_layers-1 more s2 blocks and one
+    s1 block of conv (bias only with ActNorm), norm, LReLU; a final conv to
+    one channel. Convs N(0, 0.02); BatchNorm weight N(1, 0.02), bias 0."""
+
+    def __init__(self, input_nc=3, ndf=64, n_layers=3, use_actnorm=False):
+        super().__init__()
+        norm = ActNorm if use_actnorm else nn.BatchNorm2d
+        seq = [nn.Conv2d(input_nc, ndf, 4, 2, 1), nn.LeakyReLU(0.2, True)]
+        mult = 1
+        for n in range(1, n_layers + 1):
+            prev, mult = mult, min(2 ** n, 8)
+            stride = 2 if n < n_layers else 1
+            seq += [nn.Conv2d(ndf * prev, ndf * mult, 4, stride, 1, bias=use_actnorm),
+                    norm(ndf * mult), nn.LeakyReLU(0.2, True)]
+        seq.append(nn.Conv2d(ndf * mult, 1, 4, 1, 1))
+        self.main = nn.Sequential(*seq)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.normal_(m.weight, 0.0, 0.02)
+            elif isinstance(m, nn.BatchNorm2d):
+                nn.init.normal_(m.weight, 1.0, 0.02)
+                nn.init.zeros_(m.bias)
+
+    def forward(self, x):
+        return self.main(x)
+
+
+class VQLPIPSWithDiscriminator(nn.Module):
+    """taming's VQGAN objective. forward(optimizer_idx=0) is the generator
+    loss (L1 + perceptual, adaptive-weight hinge GAN term, codebook loss),
+    optimizer_idx=1 the discriminator's hinge loss on detached inputs, real
+    and fake in separate calls. Only hinge and an unconditional D."""
+
+    def __init__(self, disc_start, codebook_weight=1.0, pixelloss_weight=1.0, disc_num_layers=3,
+                 disc_in_channels=3, disc_factor=1.0, disc_weight=1.0, perceptual_weight=1.0,
+                 use_actnorm=False, disc_conditional=False, disc_ndf=64, disc_loss="hinge"):
+        super().__init__()
+        if disc_conditional or disc_loss != "hinge":
+            raise ValueError("taming_torch: only an unconditional discriminator with the hinge loss")
+        self.codebook_weight = codebook_weight
+        self.perceptual_loss = LPIPS().eval()
+        self.perceptual_weight = perceptual_weight
+        self.discriminator = NLayerDiscriminator(disc_in_channels, disc_ndf, disc_num_layers, use_actnorm)
+        self.disc_start, self.disc_factor, self.disc_weight = disc_start, disc_factor, disc_weight
+
+    def adaptive_weight(self, nll_loss, g_loss, last_layer):
+        nll_grad = torch.autograd.grad(nll_loss, last_layer, retain_graph=True)[0]
+        g_grad = torch.autograd.grad(g_loss, last_layer, retain_graph=True)[0]
+        w = torch.norm(nll_grad) / (torch.norm(g_grad) + 1e-4)
+        return torch.clamp(w, 0.0, 1e4).detach() * self.disc_weight
+
+    def forward(self, codebook_loss, inputs, reconstructions, optimizer_idx, global_step, last_layer):
+        disc_factor = self.disc_factor if global_step >= self.disc_start else 0.0
+        if optimizer_idx == 0:
+            rec = (inputs - reconstructions).abs()
+            if self.perceptual_weight > 0:
+                rec = rec + self.perceptual_weight * self.perceptual_loss(inputs, reconstructions)
+            nll = rec.mean()
+            g_loss = -self.discriminator(reconstructions).mean()
+            d_weight = self.adaptive_weight(nll, g_loss, last_layer)
+            return nll + d_weight * disc_factor * g_loss + self.codebook_weight * codebook_loss.mean()
+        real = self.discriminator(inputs.detach())
+        fake = self.discriminator(reconstructions.detach())
+        return disc_factor * 0.5 * (F.relu(1.0 - real).mean() + F.relu(1.0 + fake).mean())
 
 
 # ---------------------------------------------------------------------------
@@ -337,6 +540,20 @@ class GPT(nn.Module):
             x, present = blk(x, None if past is None else past[i])
             presents.append(present)
         return self.head(self.ln_f(x)), None, torch.stack(presents)
+
+
+def gpt_param_groups(gpt, weight_decay=0.01):
+    """minGPT's optimizer groups as taming's Net2NetTransformer makes them:
+    Linear weights decay; biases, LayerNorm and embedding weights and pos_emb
+    do not; each group sorted by name."""
+    decay, no_decay = set(), set()
+    for mn, m in gpt.named_modules():
+        for pn, _ in m.named_parameters(recurse=False):
+            name = f"{mn}.{pn}" if mn else pn
+            (decay if pn == "weight" and isinstance(m, nn.Linear) else no_decay).add(name)
+    params = dict(gpt.named_parameters())
+    return [{"params": [params[n] for n in sorted(decay)], "weight_decay": weight_decay},
+            {"params": [params[n] for n in sorted(no_decay)], "weight_decay": 0.0}]
 
 
 # ---------------------------------------------------------------------------

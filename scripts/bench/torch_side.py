@@ -8,6 +8,7 @@ Prints exactly one JSON line on stdout:
    "threads": N, "extra": {...}}
 Model construction and inputs are outside the timed region; each workload is
 run once as a warm-up (sliding_window: one position), then R timed runs.
+The training workloads (train_vqgan, train_gpt) time one optimisation step.
 """
 import argparse
 import json
@@ -17,11 +18,13 @@ import sys
 import time
 
 import torch
+import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import taming_torch as tt  # noqa: E402
 
-WORKLOADS = ("encode256", "decode256", "gpt_sample", "sliding_window")
+WORKLOADS = ("encode256", "decode256", "gpt_sample", "sliding_window", "train_vqgan", "train_gpt")
+TRAINING = ("train_vqgan", "train_gpt")
 
 # taming's f16 ImageNet VQGAN config
 F16 = dict(ch=128, out_ch=3, ch_mult=[1, 1, 2, 2, 4], num_res_blocks=2, attn_resolutions=[16],
@@ -31,6 +34,13 @@ N_EMBED, EMBED_DIM = 1024, 256
 GPT_CFG = dict(vocab_size=1024, block_size=512, n_layer=12, n_head=8, n_embd=512)
 TOP_K, TEMPERATURE = 100, 1.0
 GRID = 32  # sliding_window latent grid (32x32), window 16
+# train_vqgan: a small VQGAN (f8) on 64x64 crops with LPIPS and a 3-layer discriminator
+TRAIN_VQ = dict(ch=64, out_ch=3, ch_mult=[1, 2, 2, 4], num_res_blocks=1, attn_resolutions=[8],
+                in_channels=3, resolution=64, z_channels=64, double_z=False, dropout=0.0)
+TRAIN_VQ_CODES, TRAIN_VQ_DIM, TRAIN_BATCH, BASE_LR = 512, 64, 4, 4.5e-6
+# train_gpt: the 12/8/512 GPT over 256 image tokens after one cond token
+TRAIN_GPT = dict(vocab_size=1024, block_size=256, n_layer=12, n_head=8, n_embd=512)
+TRAIN_GPT_LR = 1e-4
 
 
 CPU_RUNS = []  # process CPU seconds (user+sys) of each timed run, for extra
@@ -104,6 +114,72 @@ def bench_sliding_window(args):
                   "per_position": per_position, "extrapolated_total": per_position * total}
 
 
+def count(params):
+    return sum(p.numel() for p in params)
+
+
+def bench_train_vqgan(args):
+    """One step of taming's Lightning loop (PL 1.0.8): generator pass and
+    opt_ae step, then a fresh autoencoder forward, the discriminator pass and
+    opt_disc step. toggle_optimizer makes only the stepping optimizer's
+    parameters require grad in each pass. BatchNorm trains; LPIPS runs in
+    eval mode (no lin dropout), as the training references do."""
+    loss = tt.VQLPIPSWithDiscriminator(disc_start=0, codebook_weight=1.0, disc_num_layers=3, disc_factor=1.0,
+                                       disc_weight=1.0, perceptual_weight=1.0, disc_ndf=64)
+    vq = tt.VQModel(TRAIN_VQ, TRAIN_VQ_CODES, TRAIN_VQ_DIM, loss=loss).train()
+    loss.perceptual_loss.eval()
+    lr = BASE_LR * TRAIN_BATCH  # main.py: accumulate x gpus x batch x base
+    ae, disc = vq.autoencoder_parameters(), list(loss.discriminator.parameters())
+    opt_ae = torch.optim.Adam(ae, lr=lr, betas=(0.5, 0.9))
+    opt_disc = torch.optim.Adam(disc, lr=lr, betas=(0.5, 0.9))
+    x = torch.rand(TRAIN_BATCH, 3, 64, 64) * 2 - 1
+    last_layer = vq.decoder.conv_out.weight
+
+    def only(params):
+        for p in vq.parameters():
+            p.requires_grad_(False)
+        for p in params:
+            p.requires_grad_(True)
+
+    def step():
+        only(ae)
+        xrec, qloss = vq(x)
+        aeloss = loss(qloss, x, xrec, 0, 0, last_layer)
+        opt_ae.zero_grad()
+        aeloss.backward()
+        opt_ae.step()
+        only(disc)
+        xrec, qloss = vq(x)
+        discloss = loss(qloss, x, xrec, 1, 0, last_layer)
+        opt_disc.zero_grad()
+        discloss.backward()
+        opt_disc.step()
+
+    runs = timed(step, args.repeat)
+    return runs, {"batch": TRAIN_BATCH, "size": 64, "parameters": count(ae) + count(disc),
+                  "images_per_s": TRAIN_BATCH / statistics.median(runs)}
+
+
+def bench_train_gpt(args):
+    """One Net2Net transformer step: cross-entropy of GPT(cat(c, z)[:, :-1])
+    against z over all 256 positions (one cond token), AdamW with minGPT's
+    decay groups."""
+    model = tt.GPT(**TRAIN_GPT).train()
+    opt = torch.optim.AdamW(tt.gpt_param_groups(model, 0.01), lr=TRAIN_GPT_LR, betas=(0.9, 0.95))
+    cz = torch.randint(0, TRAIN_GPT["vocab_size"], (TRAIN_BATCH, 257))
+
+    def step():
+        logits = model(cz[:, :-1])  # logits[:, c_len-1:] with c_len 1 is every position
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), cz[:, 1:].reshape(-1))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    runs = timed(step, args.repeat)
+    return runs, {"batch": TRAIN_BATCH, "tokens": 256, "parameters": count(model.parameters()),
+                  "tokens_per_s": TRAIN_BATCH * 256 / statistics.median(runs)}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--workload", required=True, choices=WORKLOADS)
@@ -120,8 +196,12 @@ def main():
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)  # random weights and inputs
-    with torch.inference_mode():
-        runs, extra = globals()["bench_" + args.workload](args)
+    bench = globals()["bench_" + args.workload]
+    if args.workload in TRAINING:
+        runs, extra = bench(args)
+    else:
+        with torch.inference_mode():
+            runs, extra = bench(args)
     # CPU time per run: a hint when the machine was busy (wall >> cpu / threads)
     extra["cpu_seconds"] = statistics.median(CPU_RUNS)
     print(json.dumps({"workload": args.workload, "side": "pytorch", "seconds": statistics.median(runs),
