@@ -182,17 +182,9 @@ func readTamingSettings(f *ckpt.File, configs []string) (tamingSettings, error) 
 	if len(configs) == 0 {
 		return set, nil
 	}
-	doc := map[string]any{}
-	for _, p := range configs {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return set, fmt.Errorf("model: %w", err)
-		}
-		var one map[string]any
-		if err := yaml.Unmarshal(data, &one); err != nil {
-			return set, fmt.Errorf("model: %s: not a YAML config: %w", p, err)
-		}
-		mergeMaps(doc, one)
+	doc, err := MergeYAML(configs...)
+	if err != nil {
+		return set, err
 	}
 	set.from = strings.Join(configs, ", ")
 	sec, _ := doc["model"].(map[string]any)
