@@ -65,9 +65,9 @@ func (o *optionalInt) Set(s string) error {
 }
 
 func trainFlags(fs *flag.FlagSet, o *train.Options) (threads *int, pw *optionalFloat, ds *optionalInt, pkeep *optionalFloat) {
-	fs.StringVar(&o.Data, "data", "", "folder of training images (PNG, JPEG; searched recursively); for cond, of 8-bit label PNGs")
-	fs.StringVar(&o.Labels, "labels", "", "transformer: folder of 8-bit label PNGs at the images' relative paths (segmentation models)")
-	fs.StringVar(&o.Init, "init", "", "model to start from (log directory, .ckpt or Tessera file); its step is not continued")
+	fs.StringVar(&o.Data, "data", "", "`DIR` of training images (PNG, JPEG; searched recursively); for cond, of 8-bit label PNGs")
+	fs.StringVar(&o.Labels, "labels", "", "transformer: `LABELDIR` of 8-bit label PNGs at the images' relative paths (segmentation models)")
+	fs.StringVar(&o.Init, "init", "", "`MODEL` to start from (log directory, .ckpt or Tessera file); its step is not continued")
 	fs.StringVar(&o.Config, "config", "", "taming YAML `FILE` describing a fresh model")
 	fs.StringVar(&o.FirstStage, "first-stage", "", "transformer from --config: the frozen first stage `MODEL`")
 	fs.StringVar(&o.CondStage, "cond-stage", "", "transformer from --config: the frozen segmentation cond stage `MODEL`")
@@ -98,23 +98,23 @@ func trainFlags(fs *flag.FlagSet, o *train.Options) (threads *int, pw *optionalF
 }
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			newFlags("train", stderr).Usage()
-			return flag.ErrHelp
-		}
-		return usagef("say what to train: tessera train vqgan|cond|transformer [flags]")
-	}
-	opt := train.Options{Kind: args[0]}
-	switch opt.Kind {
-	case train.KindVQGAN, train.KindCond, train.KindTransformer:
-	default:
-		return usagef("unknown kind %q: train vqgan, cond or transformer", opt.Kind)
-	}
+	var opt train.Options
 	fs := newFlags("train", stderr)
 	threads, pw, ds, pkeep := trainFlags(fs, &opt)
-	if err := parseFlags(fs, args[1:]); err != nil {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		opt.Kind, args = args[0], args[1:]
+	}
+	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	switch opt.Kind {
+	case train.KindVQGAN, train.KindCond, train.KindTransformer:
+	case "":
+		if opt.Resume == "" {
+			return usagef("say what to train: tessera train vqgan|cond|transformer [flags]")
+		}
+	default:
+		return usagef("unknown kind %q: train vqgan, cond or transformer", opt.Kind)
 	}
 	if fs.NArg() != 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
