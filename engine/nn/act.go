@@ -1,6 +1,9 @@
 package nn
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Swish is x*sigmoid(x), the VQGAN's nonlinearity.
 func Swish(x float32) float32 {
@@ -55,6 +58,22 @@ func swishAffineGo(dst, src []float32, scale, shift float32) {
 }
 
 // affineGo writes v*scale + shift for each v of src into dst.
+// Add adds src to dst element by element, on one core: the kernel for
+// inner loops that are already split across cores.
+func Add(dst, src []float32) {
+	if len(dst) < len(src) {
+		panic(fmt.Sprintf("nn: add of %d elements into %d", len(src), len(dst)))
+	}
+	addTo(dst, src)
+}
+
+func addGo(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] += v
+	}
+}
+
 func affineGo(dst, src []float32, scale, shift float32) {
 	dst = dst[:len(src)]
 	for i, v := range src {

@@ -18,6 +18,9 @@ func affineAVX2(dst, src *float32, n int, scale, shift float32)
 func geluAVX2(xs *float32, n int)
 
 //go:noescape
+func addAVX2(dst, src *float32, n int)
+
+//go:noescape
 func rowMaxAVX2(row *float32, n int) float32
 
 //go:noescape
@@ -32,6 +35,14 @@ func swishAffine(dst, src []float32, scale, shift float32) {
 		return
 	}
 	swishAffineAVX2(&dst[:len(src)][0], &src[0], len(src), scale, shift)
+}
+
+func addTo(dst, src []float32) {
+	if !actAVX2 || len(src) == 0 {
+		addGo(dst, src)
+		return
+	}
+	addAVX2(&dst[:len(src)][0], &src[0], len(src))
 }
 
 func affine(dst, src []float32, scale, shift float32) {

@@ -146,6 +146,36 @@ affinedone:
 	VZEROUPPER
 	RET
 
+// func addAVX2(dst, src *float32, n int): dst[i] += src[i].
+TEXT ·addAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	SUBQ $8, CX
+	JB   addtail
+
+addloop:
+	VMOVUPS (SI), Y0
+	VADDPS (DI), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JAE  addloop
+
+addtail:
+	ADDQ $8, CX
+	JZ   adddone
+	TAILMASK(Y13)
+	VMASKMOVPS (SI), Y13, Y0
+	VMASKMOVPS (DI), Y13, Y1
+	VADDPS Y1, Y0, Y0
+	VMASKMOVPS Y0, Y13, (DI)
+
+adddone:
+	VZEROUPPER
+	RET
+
 // GELU replaces Y0 = v with 0.5·v·(1 + erf(v/√2)), erf as in Erf32, using
 // Y1..Y8 and Y15 = 1. exp(-x²) only needs the lower clamp (its argument is
 // never positive); a NaN v propagates through the final product.

@@ -11,3 +11,5 @@ func geluSlice(xs []float32) { geluGo(xs) }
 func rowMax(row []float32) float32 { return rowMaxGo(row) }
 
 func expSubSum(row []float32, m float32) float32 { return expSubSumGo(row, m) }
+
+func addTo(dst, src []float32) { addGo(dst, src) }

@@ -279,3 +279,26 @@ func BenchmarkActivations(b *testing.B) {
 		})
 	}
 }
+
+func TestAddMatchesLoop(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 8, 9, 31, 100} {
+		dst, src := make([]float32, n+3), make([]float32, n)
+		want := make([]float32, n+3)
+		for i := range src {
+			src[i] = float32(i) * 0.5
+		}
+		for i := range dst {
+			dst[i] = float32(3 * i)
+			want[i] = dst[i]
+		}
+		for i, v := range src {
+			want[i] += v
+		}
+		Add(dst, src)
+		for i := range want {
+			if dst[i] != want[i] {
+				t.Fatalf("n=%d: dst[%d] = %v, want %v", n, i, dst[i], want[i])
+			}
+		}
+	}
+}

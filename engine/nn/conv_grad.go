@@ -17,14 +17,30 @@ import (
 func (c *Conv2d) BackwardData(dy *tensor.Dense, h, w int) *tensor.Dense {
 	n, _, oh, ow := Dims4(dy)
 	dx := FromSlice(make([]float32, n*c.In*h*w), n, c.In, h, w)
+	switch {
+	case c.pointwise():
+		src, dst, plane := Data(dy), Data(dx), oh*ow
+		for b := 0; b < n; b++ {
+			blas.Sgemm(true, false, c.In, plane, c.Out, 1, c.Weight, c.In, src[b*c.Out*plane:], plane, 0, dst[b*c.In*plane:], plane)
+		}
+	case c.Stride == 1 && !c.Pad.Circular:
+		// The data gradient of a stride-1 convolution is itself a
+		// convolution, whose im2col gathers with straight copies and whose
+		// product sums over Out*KH*KW rather than Out.
+		c.Transposed().AddTo(dx, dy, nil)
+	default:
+		c.scatterData(dy, dx)
+	}
+	return dx
+}
+
+// scatterData computes the data gradient as W^T dy, column by column, each
+// column added back onto the input pixels it was read from.
+func (c *Conv2d) scatterData(dy, dx *tensor.Dense) {
+	n, _, oh, ow := Dims4(dy)
+	_, _, h, w := Dims4(dx)
 	src, dst := Data(dy), Data(dx)
 	plane, k := oh*ow, c.In*c.KH*c.KW
-	if c.pointwise() {
-		for b := 0; b < n; b++ {
-			blas.Sgemm(true, false, c.In, plane, c.Out, 1, c.Weight, k, src[b*c.Out*plane:], plane, 0, dst[b*c.In*plane:], plane)
-		}
-		return dx
-	}
 	rows := max(1, min(oh, colBudget/(k*ow)))
 	col := make([]float32, k*rows*ow)
 	for b := 0; b < n; b++ {
@@ -37,7 +53,6 @@ func (c *Conv2d) BackwardData(dy *tensor.Dense, h, w int) *tensor.Dense {
 			c.col2im(col[:k*cols], out, h, w, r0, r1, ow)
 		}
 	}
-	return dx
 }
 
 // BackwardParams adds d(loss)/dW ([Out, In, KH, KW]) and, when db is not
@@ -80,6 +95,27 @@ func (c *Conv2d) BackwardParams(x, dy *tensor.Dense, dw, db []float32) {
 	}
 }
 
+// Transposed returns the convolution whose forward pass is c's data
+// gradient, for stride 1 without circular padding: the kernel flipped in
+// both directions, input and output channels swapped, and each border
+// padded by the kernel's extent less c's padding there.
+func (c *Conv2d) Transposed() *Conv2d {
+	taps := c.KH * c.KW
+	w := make([]float32, len(c.Weight))
+	for o := 0; o < c.Out; o++ {
+		for i := 0; i < c.In; i++ {
+			src := c.Weight[(o*c.In+i)*taps : (o*c.In+i+1)*taps]
+			dst := w[(i*c.Out+o)*taps : (i*c.Out+o+1)*taps]
+			for t, v := range src {
+				dst[taps-1-t] = v
+			}
+		}
+	}
+	p := c.Pad
+	pad := Padding{Top: c.KH - 1 - p.Top, Bottom: c.KH - 1 - p.Bottom, Left: c.KW - 1 - p.Left, Right: c.KW - 1 - p.Right}
+	return &Conv2d{Weight: w, Out: c.In, In: c.Out, KH: c.KH, KW: c.KW, Stride: 1, Pad: pad, NoWinograd: c.NoWinograd}
+}
+
 func (c *Conv2d) pointwise() bool {
 	return c.KH == 1 && c.KW == 1 && c.Stride == 1 && c.Pad == (Padding{})
 }
@@ -119,10 +155,7 @@ func (c *Conv2d) scatterRow(dst, row []float32, kw, w int) {
 		// The taps that land inside the row are one contiguous run.
 		lo, hi := max(0, -off), min(len(row), w-off)
 		if lo < hi {
-			d, r := dst[lo+off:hi+off], row[lo:hi]
-			for i := range r {
-				d[i] += r[i]
-			}
+			Add(dst[lo+off:hi+off], row[lo:hi])
 		}
 		return
 	}

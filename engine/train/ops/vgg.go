@@ -39,26 +39,9 @@ func NewVGGSlice(pool bool, convs ...*nn.Conv2d) (*VGGSlice, error) {
 		case i > 0 && c.In != convs[i-1].Out:
 			return nil, fmt.Errorf("ops: VGG conv %d takes %d channels, conv %d gives %d", i, c.In, i-1, convs[i-1].Out)
 		}
-		s.back = append(s.back, transposed(c))
+		s.back = append(s.back, c.Transposed())
 	}
 	return s, nil
-}
-
-// transposed returns the convolution whose forward pass is c's data
-// gradient (valid for stride 1 and symmetric padding).
-func transposed(c *nn.Conv2d) *nn.Conv2d {
-	taps := c.KH * c.KW
-	w := make([]float32, len(c.Weight))
-	for o := 0; o < c.Out; o++ {
-		for i := 0; i < c.In; i++ {
-			src := c.Weight[(o*c.In+i)*taps : (o*c.In+i+1)*taps]
-			dst := w[(i*c.Out+o)*taps : (i*c.Out+o+1)*taps]
-			for t, v := range src {
-				dst[taps-1-t] = v
-			}
-		}
-	}
-	return &nn.Conv2d{Weight: w, Out: c.In, In: c.Out, KH: c.KH, KW: c.KW, Stride: 1, Pad: c.Pad, NoWinograd: c.NoWinograd}
 }
 
 // VGG adds the slice s applied to x [N, C, H, W] to the graph.

@@ -107,22 +107,6 @@ func TestMaxPoolTies(t *testing.T) {
 	})
 }
 
-// TestTransposedConv: the flipped, transposed convolution the slice's
-// backward runs (Winograd for 32 or more channels) is nn's data gradient.
-func TestTransposedConv(t *testing.T) {
-	r := rand.New(rand.NewSource(43))
-	for _, widths := range [][]int{{3, 5}, {40, 3}, {36, 33}} {
-		c := vggConvs(r, widths...)[0]
-		dy := randn(r, 2, c.Out, 9, 7)
-		want := c.BackwardData(dy, 9, 7)
-		got := vggConv(transposed(c), dy)
-		for i, v := range nn.Data(got) {
-			if d := math.Abs(float64(v - nn.Data(want)[i])); d > 1e-4 {
-				t.Fatalf("%v: dx[%d] = %v, want %v", widths, i, v, nn.Data(want)[i])
-			}
-		}
-	}
-}
 
 func TestNewVGGSliceRejects(t *testing.T) {
 	r := rand.New(rand.NewSource(44))
