@@ -107,7 +107,6 @@ func TestMaxPoolTies(t *testing.T) {
 	})
 }
 
-
 func TestNewVGGSliceRejects(t *testing.T) {
 	r := rand.New(rand.NewSource(44))
 	convs := vggConvs(r, 3, 4, 5)
