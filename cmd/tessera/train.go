@@ -19,7 +19,7 @@ import (
 func init() {
 	register(command{
 		name: "train",
-		args: "vqgan|cond|transformer --data DIR (--init MODEL | --config FILE.yaml) --out DIR [flags]",
+		args: "vqgan|cond|transformer --data DIR (--init MODEL | --config FILE.yaml | --preset NAME) --out DIR [flags]",
 		summary: "train a first stage (vqgan), a segmentation cond stage (cond) or a transformer on a folder of images, " +
 			"or continue a run with --resume DIR",
 		run: runTrain,
@@ -69,6 +69,7 @@ func trainFlags(fs *flag.FlagSet, o *train.Options) (threads *int, pw *optionalF
 	fs.StringVar(&o.Labels, "labels", "", "transformer: `LABELDIR` of 8-bit label PNGs at the images' relative paths (segmentation models)")
 	fs.StringVar(&o.Init, "init", "", "`MODEL` to start from (log directory, .ckpt or Tessera file); its step is not continued")
 	fs.StringVar(&o.Config, "config", "", "taming YAML `FILE` describing a fresh model")
+	fs.StringVar(&o.Preset, "preset", "", "vqgan: a built-in size for a fresh first stage: "+presetNames())
 	fs.StringVar(&o.FirstStage, "first-stage", "", "transformer from --config: the frozen first stage `MODEL`")
 	fs.StringVar(&o.CondStage, "cond-stage", "", "transformer from --config: the frozen segmentation cond stage `MODEL`")
 	fs.StringVar(&o.Out, "out", "", "`DIR` for the model (model.safetensors), log, config snapshot and images/")
@@ -95,6 +96,17 @@ func trainFlags(fs *flag.FlagSet, o *train.Options) (threads *int, pw *optionalF
 	fs.Var(ds, "disc-start", "vqgan: the step the discriminator starts at (default: the config's)")
 	fs.Var(pkeep, "pkeep", "transformer: probability of keeping each input image token (default: the config's, else 1)")
 	return threads, pw, ds, pkeep
+}
+
+func presetNames() string {
+	var b strings.Builder
+	for i, p := range train.Presets {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s (%s)", p.Name, p.Summary)
+	}
+	return b.String()
 }
 
 func runTrain(args []string, stdout, stderr io.Writer) error {

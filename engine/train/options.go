@@ -22,6 +22,7 @@ type Options struct {
 
 	Init       string `json:"init,omitempty"`        // a model to start from (its step is not continued)
 	Config     string `json:"config,omitempty"`      // a taming YAML for a fresh model
+	Preset     string `json:"preset,omitempty"`      // a built-in size for a fresh VQGAN (see Presets)
 	FirstStage string `json:"first_stage,omitempty"` // a transformer's frozen first stage
 	CondStage  string `json:"cond_stage,omitempty"`  // a transformer's frozen cond stage
 	LPIPS      string `json:"lpips,omitempty"`       // where LPIPS's weights come from, if not --init
@@ -76,6 +77,16 @@ func (o *Options) fillDefaults() {
 	}
 }
 
+func countSet(values ...string) int {
+	n := 0
+	for _, v := range values {
+		if v != "" {
+			n++
+		}
+	}
+	return n
+}
+
 func (o *Options) validate() error {
 	switch o.Kind {
 	case KindVQGAN, KindCond, KindTransformer:
@@ -87,10 +98,12 @@ func (o *Options) validate() error {
 		return fmt.Errorf("train: --data is required")
 	case o.Out == "":
 		return fmt.Errorf("train: --out is required")
-	case o.Init != "" && o.Config != "":
-		return fmt.Errorf("train: give --init or --config, not both")
-	case o.Init == "" && o.Config == "":
-		return fmt.Errorf("train: give --init MODEL or --config FILE.yaml")
+	case countSet(o.Init, o.Config, o.Preset) > 1:
+		return fmt.Errorf("train: give one of --init, --config and --preset")
+	case o.Init == "" && o.Config == "" && o.Preset == "":
+		return fmt.Errorf("train: give --init MODEL or --config FILE.yaml (or --preset NAME for a fresh VQGAN)")
+	case o.Preset != "" && o.Kind != KindVQGAN:
+		return fmt.Errorf("train: --preset is for train vqgan; a %s needs --init or --config", o.Kind)
 	case o.Kind == KindTransformer && o.Config != "" && o.FirstStage == "":
 		return fmt.Errorf("train: a transformer from --config needs --first-stage MODEL")
 	case o.Batch < 1 || o.Steps < 1 || o.Accumulate < 1:

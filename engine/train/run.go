@@ -24,6 +24,7 @@ type Progress struct {
 	Elapsed     time.Duration      // since this session of the run started
 	Remaining   time.Duration      // estimated
 	Note        string             // a one-off message: a checkpoint saved, a fresh discriminator, ...
+	Picture     string             // a progress picture written at this step (a PNG path), or ""
 }
 
 // Result says where a run left its model.
@@ -122,7 +123,7 @@ func (r *session) loop(ctx context.Context, report func(Progress)) (*Result, err
 			if err != nil {
 				return nil, err
 			}
-			p.Note = "wrote " + path
+			p.Picture = path
 		}
 		if done%r.opt.SaveEvery == 0 && done < r.opt.Steps {
 			if err := r.save(done); err != nil {

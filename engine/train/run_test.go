@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"tessera/engine/ckpt"
@@ -217,5 +218,20 @@ func TestInterruptSavesAndResumes(t *testing.T) {
 	seen := runSteps(t, Options{Resume: opt.Out, Steps: 5})
 	if last := seen[len(seen)-1]; last.Step != 5 {
 		t.Errorf("resumed run ended at step %d, want 5", last.Step)
+	}
+}
+
+// TestPresetMeasure times two steps of a preset, as the studio's Train view
+// does before a run.
+func TestPresetMeasure(t *testing.T) {
+	tm, err := Measure(context.Background(), Options{Kind: KindVQGAN, Preset: "tiny", Data: writeShapes(t, 4), Batch: 2}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tm.PerStep <= 0 || tm.Parameters < 100_000 {
+		t.Fatalf("timing %+v", tm)
+	}
+	if _, err := Measure(context.Background(), Options{Kind: KindVQGAN, Preset: "huge", Data: t.TempDir()}, 1); err == nil || !strings.Contains(err.Error(), "tiny") {
+		t.Fatalf("an unknown preset gave %v, want the list of presets", err)
 	}
 }

@@ -81,6 +81,9 @@ func prepare(opt Options) (*session, error) {
 
 // initOrigin opens --init, or reads --config for a fresh model.
 func initOrigin(opt Options) (*origin, error) {
+	if opt.Preset != "" {
+		return presetOrigin(opt.Preset)
+	}
 	if opt.Config != "" {
 		spec, err := model.ReadYAML(opt.Config)
 		if err != nil {

@@ -1,0 +1,118 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"tessera/engine/model"
+	"tessera/engine/vqgan"
+)
+
+// Preset is a built-in first-stage size for a VQGAN trained from scratch,
+// chosen for CPUs: --preset NAME instead of a config file.
+type Preset struct {
+	Name, Summary string
+	FirstStage    vqgan.Config
+	Loss          VQGANLoss
+	BaseLR        float64
+}
+
+func presetStage(ch int, mult []int, blocks int, attn []int, res, z, codes int) vqgan.Config {
+	return vqgan.Config{
+		DD: vqgan.DDConfig{Ch: ch, OutCh: 3, ChMult: mult, NumResBlocks: blocks, AttnResolutions: attn,
+			InChannels: 3, Resolution: res, ZChannels: z},
+		NEmbed: codes, EmbedDim: z, Quantizer: vqgan.VectorQuantizer, Beta: 0.25,
+	}
+}
+
+func presetLoss(layers, ndf, start int) VQGANLoss {
+	l := DefaultVQGANLoss()
+	l.DiscLayers, l.DiscNDF, l.DiscStart, l.PerceptualWeight = layers, ndf, start, 0
+	return l
+}
+
+// Presets are the built-in sizes, smallest first. They train without LPIPS
+// (its VGG weights do not ship with Tessera; --lpips adds them) and start
+// the discriminator once the reconstructions have settled.
+var Presets = []Preset{
+	{Name: "tiny", Summary: "f4, 64 codes, 32x32 crops: minutes on a laptop, for trying things out",
+		FirstStage: presetStage(32, []int{1, 1, 2}, 1, nil, 32, 16, 64), Loss: presetLoss(2, 16, 2000), BaseLR: 1e-4},
+	{Name: "small", Summary: "f8, 512 codes, 64x64 crops: a useful model in a few hours on a laptop",
+		FirstStage: presetStage(64, []int{1, 1, 2, 2}, 1, []int{8}, 64, 64, 512), Loss: presetLoss(3, 32, 10000), BaseLR: 4.5e-5},
+	{Name: "base", Summary: "f16, 1024 codes, 128x128 crops: taming's architecture at half width, days on a CPU",
+		FirstStage: presetStage(64, []int{1, 1, 2, 2, 4}, 2, []int{8}, 128, 128, 1024), Loss: presetLoss(3, 64, 30000), BaseLR: 4.5e-6},
+}
+
+// PresetByName finds a preset.
+func PresetByName(name string) (Preset, error) {
+	for _, p := range Presets {
+		if p.Name == name {
+			return p, nil
+		}
+	}
+	names := make([]string, len(Presets))
+	for i, p := range Presets {
+		names[i] = p.Name
+	}
+	return Preset{}, fmt.Errorf("train: no preset %q (there are %v)", name, names)
+}
+
+func presetOrigin(name string) (*origin, error) {
+	p, err := PresetByName(name)
+	if err != nil {
+		return nil, err
+	}
+	recipe := &Recipe{BaseLearningRate: p.BaseLR, LossTarget: targetVQLPIPS, VQGAN: p.Loss, CodebookWeight: 1, PKeep: 1}
+	return &origin{spec: &model.Spec{Kind: model.KindVQGAN, FirstStage: p.FirstStage}, recipe: recipe, name: "preset " + name}, nil
+}
+
+// Timing is what a few timed steps of a run's setup tell.
+type Timing struct {
+	PerStep    time.Duration
+	Parameters int64 // trained parameters
+}
+
+// Measure times steps optimisation steps of the run opt describes, after
+// one untimed step, in a scratch folder that is removed afterwards: what
+// the studio shows as the time per 1000 steps on this machine.
+func Measure(ctx context.Context, opt Options, steps int) (Timing, error) {
+	dir, err := os.MkdirTemp("", "tessera-measure-")
+	if err != nil {
+		return Timing{}, fmt.Errorf("train: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	opt.Out, opt.Log, opt.Resume = dir, "", ""
+	opt.Steps = steps + 1
+	opt.SaveEvery, opt.ImageEvery = opt.Steps+1, opt.Steps+1
+	r, err := prepare(opt)
+	if err != nil {
+		return Timing{}, err
+	}
+	defer r.close()
+	var t Timing
+	for name := range r.st.optimizers() {
+		for _, g := range r.st.trainedGroups(name) {
+			t.Parameters += g.Count()
+		}
+	}
+	var start time.Time
+	for step := 0; step < opt.Steps; step++ {
+		if err := ctx.Err(); err != nil {
+			return Timing{}, err
+		}
+		if step == 1 {
+			start = time.Now()
+		}
+		batch, err := r.load(step)
+		if err != nil {
+			return Timing{}, err
+		}
+		if _, err := r.st.micro(batch, step, 1, true); err != nil {
+			return Timing{}, err
+		}
+	}
+	t.PerStep = time.Since(start) / time.Duration(steps)
+	return t, nil
+}
