@@ -70,6 +70,8 @@ func trainFlags(fs *flag.FlagSet, o *train.Options) (threads *int, pw *optionalF
 	fs.StringVar(&o.Init, "init", "", "`MODEL` to start from (log directory, .ckpt or Tessera file); its step is not continued")
 	fs.StringVar(&o.Config, "config", "", "taming YAML `FILE` describing a fresh model")
 	fs.StringVar(&o.Preset, "preset", "", "vqgan: a built-in size for a fresh first stage: "+presetNames())
+	fs.StringVar(&o.GPTPreset, "gpt-preset", "", "transformer: a built-in size for a fresh GPT over --first-stage: tiny, small or base")
+	fs.StringVar(&o.Condition, "condition", "", "transformer from --gpt-preset: none, class (DIR/<class>/...) or segmentation (--labels, --cond-stage)")
 	fs.StringVar(&o.FirstStage, "first-stage", "", "transformer from --config: the frozen first stage `MODEL`")
 	fs.StringVar(&o.CondStage, "cond-stage", "", "transformer from --config: the frozen segmentation cond stage `MODEL`")
 	fs.StringVar(&o.Out, "out", "", "`DIR` for the model (model.safetensors), log, config snapshot and images/")

@@ -23,6 +23,8 @@ type Options struct {
 	Init       string `json:"init,omitempty"`        // a model to start from (its step is not continued)
 	Config     string `json:"config,omitempty"`      // a taming YAML for a fresh model
 	Preset     string `json:"preset,omitempty"`      // a built-in size for a fresh VQGAN (see Presets)
+	GPTPreset  string `json:"gpt_preset,omitempty"`  // a built-in size for a fresh transformer (see GPTPresets)
+	Condition  string `json:"condition,omitempty"`   // that transformer's conditioning: none, class or segmentation
 	FirstStage string `json:"first_stage,omitempty"` // a transformer's frozen first stage
 	CondStage  string `json:"cond_stage,omitempty"`  // a transformer's frozen cond stage
 	LPIPS      string `json:"lpips,omitempty"`       // where LPIPS's weights come from, if not --init
@@ -98,14 +100,16 @@ func (o *Options) validate() error {
 		return fmt.Errorf("train: --data is required")
 	case o.Out == "":
 		return fmt.Errorf("train: --out is required")
-	case countSet(o.Init, o.Config, o.Preset) > 1:
-		return fmt.Errorf("train: give one of --init, --config and --preset")
-	case o.Init == "" && o.Config == "" && o.Preset == "":
-		return fmt.Errorf("train: give --init MODEL or --config FILE.yaml (or --preset NAME for a fresh VQGAN)")
+	case countSet(o.Init, o.Config, o.Preset, o.GPTPreset) > 1:
+		return fmt.Errorf("train: give one of --init, --config, --preset and --gpt-preset")
+	case countSet(o.Init, o.Config, o.Preset, o.GPTPreset) == 0:
+		return fmt.Errorf("train: give --init MODEL or --config FILE.yaml (or --preset NAME for a fresh VQGAN, --gpt-preset NAME for a fresh transformer)")
 	case o.Preset != "" && o.Kind != KindVQGAN:
 		return fmt.Errorf("train: --preset is for train vqgan; a %s needs --init or --config", o.Kind)
-	case o.Kind == KindTransformer && o.Config != "" && o.FirstStage == "":
-		return fmt.Errorf("train: a transformer from --config needs --first-stage MODEL")
+	case o.GPTPreset != "" && o.Kind != KindTransformer:
+		return fmt.Errorf("train: --gpt-preset is for train transformer")
+	case o.Kind == KindTransformer && (o.Config != "" || o.GPTPreset != "") && o.FirstStage == "":
+		return fmt.Errorf("train: a fresh transformer needs --first-stage MODEL")
 	case o.Batch < 1 || o.Steps < 1 || o.Accumulate < 1:
 		return fmt.Errorf("train: --batch, --steps and --accumulate must be positive (got %d, %d, %d)", o.Batch, o.Steps, o.Accumulate)
 	case o.Size < 0 || o.LR < 0 || o.ClipGrad < 0 || o.RestartDead < 0 || o.SaveEvery < 1 || o.ImageEvery < 1:

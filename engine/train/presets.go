@@ -6,6 +6,8 @@ import (
 	"os"
 	"time"
 
+	"tessera/engine/data"
+	"tessera/engine/gpt"
 	"tessera/engine/model"
 	"tessera/engine/vqgan"
 )
@@ -115,4 +117,116 @@ func Measure(ctx context.Context, opt Options, steps int) (Timing, error) {
 	}
 	t.PerStep = time.Since(start) / time.Duration(steps)
 	return t, nil
+}
+
+// GPTPreset is a built-in transformer size, for a fresh transformer over a
+// trained first stage: --gpt-preset NAME with --first-stage MODEL and
+// --condition.
+type GPTPreset struct {
+	Name, Summary        string
+	Layers, Heads, Width int
+}
+
+// GPTPresets are the built-in transformer sizes, smallest first.
+var GPTPresets = []GPTPreset{
+	{Name: "tiny", Summary: "4 layers, 128 wide", Layers: 4, Heads: 4, Width: 128},
+	{Name: "small", Summary: "8 layers, 256 wide", Layers: 8, Heads: 8, Width: 256},
+	{Name: "base", Summary: "12 layers, 512 wide (taming's smallest)", Layers: 12, Heads: 8, Width: 512},
+}
+
+// Conditions of a transformer made from a preset.
+const (
+	ConditionNone         = "none"
+	ConditionClass        = "class"
+	ConditionSegmentation = "segmentation"
+)
+
+// presetTransformerOrigin describes a fresh Net2NetTransformer from a GPT
+// preset over --first-stage (and --cond-stage), conditioned as
+// --condition says, its window the crop's token grid.
+func presetTransformerOrigin(opt Options) (*origin, error) {
+	var p GPTPreset
+	for _, q := range GPTPresets {
+		if q.Name == opt.GPTPreset {
+			p = q
+		}
+	}
+	if p.Name == "" {
+		return nil, fmt.Errorf("train: no transformer preset %q (tiny, small or base)", opt.GPTPreset)
+	}
+	first, err := stageConfig(opt.FirstStage, false)
+	if err != nil {
+		return nil, err
+	}
+	size := opt.Size
+	if size == 0 {
+		size = first.DD.Resolution
+	}
+	f := first.Factor()
+	if size%f != 0 || size < f {
+		return nil, fmt.Errorf("train: a crop of %d pixels does not fit the first stage's factor %d", size, f)
+	}
+	e := size / f
+	tc := gptConfigOf(p, first.NEmbed, e*e)
+	spec := &model.Spec{Kind: model.KindNet2Net, FirstStage: first, Transformer: &tc}
+	switch opt.Condition {
+	case ConditionNone, "":
+		spec.Cond = &model.CondSpec{Kind: model.CondNone}
+	case ConditionClass:
+		set, err := data.Scan(opt.Data, data.ScanOptions{Classes: true})
+		if err != nil {
+			return nil, err
+		}
+		n := set.NumClasses()
+		spec.Cond = &model.CondSpec{Kind: model.CondClass, Key: "class_label", Classes: n, Names: set.ClassNames}
+		tc.VocabSize = max(tc.VocabSize, n)
+	case ConditionSegmentation:
+		cs, err := stageConfig(opt.CondStage, true)
+		if err != nil {
+			return nil, err
+		}
+		if cs.Factor() != f {
+			return nil, fmt.Errorf("train: the cond stage's factor %d differs from the first stage's %d", cs.Factor(), f)
+		}
+		spec.CondStage = &cs
+		spec.Cond = &model.CondSpec{Kind: model.CondSpatial, Key: "segmentation", Labels: cs.DD.InChannels}
+		tc.BlockSize = 2*e*e - 1
+		tc.VocabSize = max(tc.VocabSize, cs.NEmbed)
+	default:
+		return nil, fmt.Errorf("train: --condition %q: none, class or segmentation", opt.Condition)
+	}
+	spec.Transformer = &tc
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	recipe := &Recipe{BaseLearningRate: 4.5e-6, CodebookWeight: 1, PKeep: 1, VQGAN: DefaultVQGANLoss()}
+	return &origin{spec: spec, recipe: recipe, name: "transformer preset " + p.Name}, nil
+}
+
+func gptConfigOf(p GPTPreset, vocab, block int) gpt.Config {
+	return gpt.Config{VocabSize: vocab, BlockSize: block, NLayer: p.Layers, NHead: p.Heads, NEmbd: p.Width}
+}
+
+// stageConfig reads the first stage (or, for cond, the cond stage) that a
+// model holds.
+func stageConfig(path string, cond bool) (vqgan.Config, error) {
+	part := "--first-stage"
+	if cond {
+		part = "--cond-stage"
+	}
+	if path == "" {
+		return vqgan.Config{}, fmt.Errorf("train: a transformer from a preset needs %s MODEL", part)
+	}
+	ck, err := model.OpenCheckpoint(path, "")
+	if err != nil {
+		return vqgan.Config{}, err
+	}
+	defer ck.Close()
+	if cond && ck.Spec.Kind == model.KindNet2Net {
+		if ck.Spec.CondStage == nil {
+			return vqgan.Config{}, fmt.Errorf("train: %s has no cond stage", path)
+		}
+		return *ck.Spec.CondStage, nil
+	}
+	return ck.Spec.FirstStage, nil
 }

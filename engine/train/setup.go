@@ -84,6 +84,9 @@ func initOrigin(opt Options) (*origin, error) {
 	if opt.Preset != "" {
 		return presetOrigin(opt.Preset)
 	}
+	if opt.GPTPreset != "" {
+		return presetTransformerOrigin(opt)
+	}
 	if opt.Config != "" {
 		spec, err := model.ReadYAML(opt.Config)
 		if err != nil {

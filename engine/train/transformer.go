@@ -244,7 +244,7 @@ func frozenStage(src weights.Source, from, to string, cfg vqgan.Config, got map[
 func (r *session) setupTransformer(o *origin) error {
 	spec := *o.spec
 	if spec.Kind != model.KindNet2Net {
-		if r.opt.Config == "" {
+		if r.opt.Config == "" && r.opt.GPTPreset == "" {
 			return fmt.Errorf("train: %s is a first stage, not a Net2NetTransformer: give --config FILE.yaml (a Net2Net config) with --first-stage %s", o.name, o.name)
 		}
 		return fmt.Errorf("train: %s describes a first stage, not a Net2NetTransformer", o.name)

@@ -104,3 +104,31 @@ func TestTrainSegmentationTransformerFromConfig(t *testing.T) {
 		t.Fatalf("the trained model's conditioning is %+v", m.Spec.Cond)
 	}
 }
+
+// TestTrainTransformerPreset makes a fresh transformer from a size preset
+// over a trained first stage, class-conditioned on the data's folders or
+// unconditional.
+func TestTrainTransformerPreset(t *testing.T) {
+	dir := t.TempDir()
+	copyShapes(t, writeShapes(t, 2), dir, "0")
+	copyShapes(t, writeShapes(t, 2), dir, "1")
+	copyShapes(t, writeShapes(t, 2), dir, "2")
+	for _, cond := range []string{ConditionClass, ConditionNone} {
+		out := t.TempDir()
+		runSteps(t, Options{Kind: KindTransformer, Data: dir, GPTPreset: "tiny", Condition: cond, FirstStage: reftest.Path("vqgan"),
+			Out: out, Size: 16, Batch: 2, Steps: 2})
+		m, err := model.Open(out, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cond == ConditionClass && (m.Spec.Cond.Kind != model.CondClass || m.Spec.Cond.Classes != 3) {
+			t.Errorf("class preset: conditioning %+v", m.Spec.Cond)
+		}
+		if cond == ConditionNone && m.Spec.Cond.Kind != model.CondNone {
+			t.Errorf("unconditional preset: conditioning %+v", m.Spec.Cond)
+		}
+		if got := m.Transformer.Config; got.NLayer != 4 || got.BlockSize != 16 {
+			t.Errorf("%s: transformer %+v, want 4 layers and a block of 4x4 tokens", cond, got)
+		}
+	}
+}
