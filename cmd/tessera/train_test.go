@@ -84,3 +84,20 @@ func TestTrainErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestFineTuneFirstStageWithoutDiscriminator: a Net2Net's first stage has
+// neither an objective nor a discriminator; the run says it starts them
+// fresh and trains.
+func TestFineTuneFirstStageWithoutDiscriminator(t *testing.T) {
+	out := t.TempDir()
+	status, _, stderr := runArgs("train", "vqgan", "--data", tiny("vqgan"), "--init", tiny("cin_transformer"), "--out", out,
+		"--steps", "1", "--batch", "2", "--perceptual-weight", "0")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, stderr)
+	}
+	for _, want := range []string{"no discriminator", "VQLPIPSWithDiscriminator's defaults"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}

@@ -120,8 +120,6 @@ func (r *Recipe) checkVQGANObjective(name string) error {
 	switch r.LossTarget {
 	case targetVQLPIPS, "taming.modules.losses.VQLPIPSWithDiscriminator":
 		return nil
-	case "", targetDummyLoss:
-		return fmt.Errorf("train: %s has no VQGAN training objective (lossconfig %q): give a config whose lossconfig is %s", name, r.LossTarget, targetVQLPIPS)
 	}
 	return fmt.Errorf("train: %s: the objective %s is not one Tessera trains (it trains %s)", name, r.LossTarget, targetVQLPIPS)
 }

@@ -297,10 +297,15 @@ func (r *session) setupVQGAN(o *origin) error {
 	if cfg.Quantizer != vqgan.VectorQuantizer {
 		return fmt.Errorf("train: %s uses the %s quantizer; Tessera trains VectorQuantizer2 only", o.name, cfg.Quantizer)
 	}
-	if err := o.recipe.checkVQGANObjective(o.name); err != nil {
+	loss := o.recipe.VQGAN
+	if o.recipe.LossTarget == "" || o.recipe.LossTarget == targetDummyLoss {
+		// Net2Net first stages and inference-only configs carry no
+		// objective: fine-tune them with taming's.
+		loss = DefaultVQGANLoss()
+		r.notes = append(r.notes, fmt.Sprintf("%s has no VQGAN objective (lossconfig %q): training with VQLPIPSWithDiscriminator's defaults", o.name, o.recipe.LossTarget))
+	} else if err := o.recipe.checkVQGANObjective(o.name); err != nil {
 		return err
 	}
-	loss := o.recipe.VQGAN
 	if r.opt.PerceptualWeight != nil {
 		loss.PerceptualWeight = *r.opt.PerceptualWeight
 	}
