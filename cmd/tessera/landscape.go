@@ -1,0 +1,166 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"image"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"tessera/engine/data/landscape"
+	"tessera/engine/imgio"
+)
+
+func init() {
+	register(command{
+		name: "landscape",
+		args: "[--seed S] [--width W] [--height H] [--scene NAME] --out image.png [--seg-out labels.png]\n" +
+			"       tessera landscape --count N [--seed S] ... --out DIR [--seg-out DIR] [--by-scene]",
+		summary: "draw a procedural landscape and its label map (an 8-bit grey PNG, value = label id), " +
+			"or with --count N pairs into folders",
+		run: runLandscape,
+	})
+}
+
+func runLandscape(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("landscape", stderr)
+	seed := fs.Int64("seed", 1, "random seed `S` (with --count, the first of N)")
+	width := fs.Int("width", 512, fmt.Sprintf("image width in pixels (at most %d)", landscape.MaxSide))
+	height := fs.Int("height", 256, fmt.Sprintf("image height in pixels (at most %d)", landscape.MaxSide))
+	sceneName := fs.String("scene", "random", "scene: "+strings.Join(landscape.Scenes, ", ")+", or random (drawn from each seed)")
+	out := fs.String("out", "", "image PNG `FILE` to write (a folder with --count)")
+	segOut := fs.String("seg-out", "", "label map PNG `FILE` to write (a folder with --count)")
+	count := fs.Int("count", 0, "write `N` pairs, for seeds S, S+1, ..., as image-00000.png, ... in the --out and --seg-out folders")
+	byScene := fs.Bool("by-scene", false, "with --count, put each pair under a folder named after its scene (class folders for tessera train)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	counted := false
+	fs.Visit(func(f *flag.Flag) { counted = counted || f.Name == "count" })
+	scene, err := landscape.ParseScene(*sceneName)
+	if err != nil {
+		return usagef("%v", strings.TrimPrefix(err.Error(), "landscape: "))
+	}
+	switch {
+	case fs.NArg() != 0:
+		return usagef("unexpected arguments %q", fs.Args())
+	case *width < 1 || *height < 1 || *width > landscape.MaxSide || *height > landscape.MaxSide:
+		return usagef("--width and --height must be from 1 to %d, got %dx%d", landscape.MaxSide, *width, *height)
+	case *out == "" && *segOut == "":
+		return usagef("need --out or --seg-out (or both)")
+	case *out != "" && *segOut != "" && filepath.Clean(*out) == filepath.Clean(*segOut):
+		return usagef("--out and --seg-out are both %s; the image and the label map need different places", *out)
+	case counted && *count < 1:
+		return usagef("--count must be at least 1, got %d", *count)
+	case !counted && *byScene:
+		return usagef("--by-scene needs --count")
+	}
+	if !counted {
+		sc, err := writePair(*seed, *width, *height, scene, *out, *segOut)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: %s landscape, seed %d, %dx%d\n", strings.Join(nonEmpty(*out, *segOut), ", "), sc, *seed, *width, *height)
+		return nil
+	}
+	return writePairs(*seed, *count, *width, *height, scene, *out, *segOut, *byScene, stdout)
+}
+
+func nonEmpty(s ...string) []string {
+	var r []string
+	for _, v := range s {
+		if v != "" {
+			r = append(r, v)
+		}
+	}
+	return r
+}
+
+// writePair draws one landscape and writes its image and label map where
+// asked ("" skips one); it returns the scene drawn.
+func writePair(seed int64, w, h int, scene landscape.Scene, out, segOut string) (landscape.Scene, error) {
+	if scene == landscape.Random {
+		scene = landscape.RandomScene(seed)
+	}
+	img, labels, err := landscape.Generate(seed, w, h, scene)
+	if err != nil {
+		return scene, err
+	}
+	meta := map[string]string{"Software": "Tessera landscape", "Seed": strconv.FormatInt(seed, 10), "Scene": scene.String()}
+	if out != "" {
+		if err := imgio.SavePNG(out, img, meta); err != nil {
+			return scene, err
+		}
+	}
+	if segOut != "" {
+		grey := &image.Gray{Pix: labels, Stride: w, Rect: image.Rect(0, 0, w, h)}
+		names := make([]string, len(landscape.Labels))
+		for i, n := range landscape.Labels {
+			names[i] = fmt.Sprintf("%d %s", i, n)
+		}
+		meta["Labels"] = strings.Join(names, ", ")
+		if err := imgio.SavePNG(segOut, grey, meta); err != nil {
+			return scene, err
+		}
+	}
+	return scene, nil
+}
+
+// writePairs writes n pairs, for seeds from seed up, into the folders out
+// and segOut, on every core; the files do not depend on the order of work.
+func writePairs(seed int64, n, w, h int, scene landscape.Scene, out, segOut string, byScene bool, stdout io.Writer) error {
+	place := func(dir string, s landscape.Scene, i int) (string, error) {
+		if dir == "" {
+			return "", nil
+		}
+		if byScene {
+			dir = filepath.Join(dir, s.String())
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
+		return filepath.Join(dir, fmt.Sprintf("image-%05d.png", i)), nil
+	}
+	jobs := make(chan int)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				s := scene
+				if s == landscape.Random {
+					s = landscape.RandomScene(seed + int64(i))
+				}
+				img, err := place(out, s, i)
+				var seg string
+				if err == nil {
+					seg, err = place(segOut, s, i)
+				}
+				if err == nil {
+					_, err = writePair(seed+int64(i), w, h, s, img, seg)
+				}
+				errs[i] = err
+			}
+		}()
+	}
+	for i := range n {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "%d landscapes (seeds %d to %d, %dx%d) written to %s\n", n, seed, seed+int64(n)-1, w, h,
+		strings.Join(nonEmpty(out, segOut), " and "))
+	return nil
+}
