@@ -22,6 +22,14 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
+// Name describes the implementation in use, for status bars and reports.
+func Name() string {
+	if own := ownKernels(); own != "" {
+		return libraryName() + "; products on " + own
+	}
+	return libraryName()
+}
+
 // minSplitFlops is the size below which a product runs on one core: smaller
 // ones finish before extra goroutines would pay for themselves.
 const minSplitFlops = 1 << 21
@@ -31,7 +39,7 @@ const minSplitFlops = 1 << 21
 func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	workers := runtime.GOMAXPROCS(0)
 	if workers == 1 || 2*m*n*k < minSplitFlops {
-		sgemmSerial(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		serialGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	var wg sync.WaitGroup
@@ -46,7 +54,7 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sgemmSerial(transA, transB, m, w, k, alpha, a, lda, b[bOff:], ldb, beta, c[j:], ldc)
+				serialGemm(transA, transB, m, w, k, alpha, a, lda, b[bOff:], ldb, beta, c[j:], ldc)
 			}()
 		}
 	} else {
@@ -60,7 +68,7 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sgemmSerial(transA, transB, h, n, k, alpha, a[aOff:], lda, b, ldb, beta, c[i*ldc:], ldc)
+				serialGemm(transA, transB, h, n, k, alpha, a[aOff:], lda, b, ldb, beta, c[i*ldc:], ldc)
 			}()
 		}
 	}

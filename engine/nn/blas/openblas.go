@@ -40,7 +40,7 @@ func sgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, l
 		C.float(beta), (*C.float)(unsafe.Pointer(&c[0])), C.blasint(ldc))
 }
 
-// Name describes the implementation in use, for status bars and reports.
-func Name() string {
+// libraryName names the library behind sgemmSerial.
+func libraryName() string {
 	return "OpenBLAS " + strings.TrimSpace(C.GoString(C.openblas_get_config()))
 }

@@ -20,5 +20,5 @@ func sgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, l
 	impl.Sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// Name describes the implementation in use, for status bars and reports.
-func Name() string { return "pure Go (gonum)" }
+// libraryName names the library behind sgemmSerial.
+func libraryName() string { return "pure Go (gonum)" }

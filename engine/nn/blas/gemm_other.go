@@ -1,0 +1,9 @@
+//go:build !amd64 || purego
+
+package blas
+
+func serialGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemmSerial(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+func ownKernels() string { return "" }

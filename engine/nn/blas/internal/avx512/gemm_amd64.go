@@ -1,0 +1,160 @@
+//go:build !purego
+
+package avx512
+
+import (
+	"sync"
+
+	"golang.org/x/sys/cpu"
+)
+
+// Available tells whether this CPU (and its operating system) runs the
+// AVX-512 instructions Gemm needs.
+var Available = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
+
+//go:noescape
+func kernel8x32(kc int, a, b, c *float32, ldc int, alpha, beta float32, accumulate, rows, mask0, mask1 int)
+
+// Blocking of the packed product, after BLIS: a kc x 32 panel of B (32 KiB)
+// stays in L1 while the 8-row panels of an mc x kc block of A (128 KiB, L2)
+// stream past it; a kc x nc block of B sits in L3.
+const (
+	gemmMR = 8
+	gemmNR = 32
+	gemmKC = 256
+	gemmMC = 128
+	gemmNC = 2048
+)
+
+type gemmBuffers struct{ a, b []float32 }
+
+var gemmPool = sync.Pool{New: func() any {
+	return &gemmBuffers{a: make([]float32, gemmMC*gemmKC), b: make([]float32, gemmNC*gemmKC)}
+}}
+
+// Gemm is blas.Sgemm's product on one core, for operands the caller has
+// checked: C = alpha*op(A)*op(B) + beta*C, with op(A) and op(B) packed block
+// by block into the panels kernel8x32 reads. It needs Available.
+func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if alpha == 0 || k == 0 {
+		scaleC(m, n, beta, c, ldc)
+		return
+	}
+	bufs := gemmPool.Get().(*gemmBuffers)
+	defer gemmPool.Put(bufs)
+	for jc := 0; jc < n; jc += gemmNC {
+		nc := min(gemmNC, n-jc)
+		for pc := 0; pc < k; pc += gemmKC {
+			kc := min(gemmKC, k-pc)
+			packB(bufs.b, transB, b, ldb, pc, kc, jc, nc)
+			// The first block of k applies beta; later ones add to it.
+			bt := beta
+			if pc > 0 {
+				bt = 1
+			}
+			acc := 0
+			if bt != 0 {
+				acc = 1
+			}
+			for ic := 0; ic < m; ic += gemmMC {
+				mc := min(gemmMC, m-ic)
+				packA(bufs.a, transA, a, lda, ic, mc, pc, kc)
+				for jr := 0; jr < nc; jr += gemmNR {
+					nr := min(gemmNR, nc-jr)
+					mask0, mask1 := (1<<min(nr, 16))-1, (1<<max(nr-16, 0))-1
+					bp := &bufs.b[jr*kc]
+					for ir := 0; ir < mc; ir += gemmMR {
+						kernel8x32(kc, &bufs.a[ir*kc], bp, &c[(ic+ir)*ldc+jc+jr], ldc, alpha, bt, acc, min(gemmMR, mc-ir), mask0, mask1)
+					}
+				}
+			}
+		}
+	}
+}
+
+// scaleC is the product without a product term: C = beta*C, and a zero
+// beta clears C whatever it held, as BLAS defines it.
+func scaleC(m, n int, beta float32, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}
+
+//go:noescape
+func copy32(dst, src *float32, stride, rows, mask0, mask1 int)
+
+//go:noescape
+func copy8(dst, src *float32, stride, rows, mask int)
+
+//go:noescape
+func transpose8(dst *float32, dstride int, src *float32, sstride, n int)
+
+// packA copies rows [i0, i0+mc) and columns [p0, p0+kc) of op(A) into
+// 8-row panels, each column of a panel 8 consecutive values; rows past the
+// end are zero.
+func packA(dst []float32, trans bool, a []float32, lda, i0, mc, p0, kc int) {
+	for ir := 0; ir < mc; ir += gemmMR {
+		panel := dst[ir*kc : (ir+gemmMR)*kc]
+		rows := min(gemmMR, mc-ir)
+		if trans {
+			// op(A)[i][p] = a[p*lda+i]: each column of the panel is a run.
+			copy8(&panel[0], &a[p0*lda+i0+ir], lda, kc, 1<<rows-1)
+			continue
+		}
+		src := a[(i0+ir)*lda+p0:]
+		done := 0
+		if rows == gemmMR {
+			done = kc &^ 7
+			transpose8(&panel[0], gemmMR, &src[0], lda, done)
+		} else {
+			clear(panel)
+		}
+		transposeTail(panel, gemmMR, src, lda, rows, done, kc)
+	}
+}
+
+// packB copies rows [p0, p0+kc) and columns [j0, j0+nc) of op(B) into
+// 32-column panels, each row of a panel 32 consecutive values; columns past
+// the end are zero.
+func packB(dst []float32, trans bool, b []float32, ldb, p0, kc, j0, nc int) {
+	for jr := 0; jr < nc; jr += gemmNR {
+		panel := dst[jr*kc : (jr+gemmNR)*kc]
+		cols := min(gemmNR, nc-jr)
+		if !trans {
+			copy32(&panel[0], &b[p0*ldb+j0+jr], ldb, kc, 1<<min(cols, 16)-1, 1<<max(cols-16, 0)-1)
+			continue
+		}
+		// op(B)[p][j] = b[j*ldb+p]: transpose 8 columns at a time.
+		if cols < gemmNR {
+			clear(panel)
+		}
+		g := 0
+		for ; g+8 <= cols; g += 8 {
+			src := b[(j0+jr+g)*ldb+p0:]
+			done := kc &^ 7
+			transpose8(&panel[g], gemmNR, &src[0], ldb, done)
+			transposeTail(panel[g:], gemmNR, src, ldb, 8, done, kc)
+		}
+		if g < cols {
+			transposeTail(panel[g:], gemmNR, b[(j0+jr+g)*ldb+p0:], ldb, cols-g, 0, kc)
+		}
+	}
+}
+
+// transposeTail writes dst[p*dstride+r] = src[r*sstride+p] for the rows r <
+// rows and the columns p in [from, to) that transpose8 left.
+func transposeTail(dst []float32, dstride int, src []float32, sstride, rows, from, to int) {
+	for r := 0; r < rows; r++ {
+		row := src[r*sstride:]
+		for p := from; p < to; p++ {
+			dst[p*dstride+r] = row[p]
+		}
+	}
+}
