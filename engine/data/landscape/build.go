@@ -141,17 +141,17 @@ var (
 	conAlb     = hex(0x2a4a30)
 	leafAlb    = hex(0x41702c)
 	flowerSets = [][3]rgb{
-		{hex(0xf4f0e8), hex(0xf0d040), hex(0x9a6ad0)},
-		{hex(0xe04848), hex(0xf4f0e8), hex(0xf0c030)},
-		{hex(0xe080b8), hex(0x7080e0), hex(0xf4f0e8)},
-		{hex(0xf0d040), hex(0xf09030), hex(0xe04848)},
+		{hex(0xf4f0e8), hex(0xf0d040), hex(0xa070e0)},
+		{hex(0xf0d040), hex(0xf4f0e8), hex(0xe85050)},
+		{hex(0xf090c8), hex(0x8090f0), hex(0xf4f0e8)},
+		{hex(0xf8e060), hex(0xf4f0e8), hex(0xf8e060)},
 	}
 )
 
 func (g *gen) mountains(r *rng, base, height, freq, haze int64, alb, low rgb, snow int64) *ridge {
 	m := &ridge{seed: r.u32(), profile: peaks, base: base, height: height, freq: freq, label: Mountain,
 		alb: alb.jitter(r, fx(1, 20)), low: low.jitter(r, fx(1, 20)), snowLine: snow, snow: snowAlb,
-		rock: rockAlb.jitter(r, fx(1, 20)), relief: fx(2, 5), haze: haze, mist: fx(1, 6), steep: fx(6, 5), texture: fx(1, 10)}
+		rock: alb.scale(fx(4, 5)).mix(rockAlb, fx(1, 3)), relief: fx(2, 5), haze: haze, mist: fx(1, 6), steep: fx(6, 5), texture: fx(1, 10)}
 	return m
 }
 
@@ -203,14 +203,15 @@ func (g *gen) alpine(r *rng, t timeOfDay) {
 	for i := range rows {
 		k := int64(i) * one / 2
 		l := &land{seed: r.u32(), base: g.hz - fx(1, 50) + mul(k, fx(1, 25)), amp: r.between(fx(1, 50), fx(1, 20)),
-			freq: r.between(2*one, 5*one), surface: Grass, alb: hex(0x5f8a3c), alb2: hex(0x7a9a48), band: one,
+			freq: r.between(2*one, 5*one), surface: Grass, alb: hex(0x5f8a3c), alb2: hex(0x7a9a48),
 			forest: conAlb.jitter(r, fx(1, 25)), conifers: one, treeSize: fx(3, 100) + mul(k, fx(3, 100)),
-			haze: fx(1, 4) - mul(k, fx(1, 5)), mist: fx(3, 20)}
+			haze: fx(3, 20) - mul(k, fx(1, 10)), mist: fx(1, 10)}
+		l.band = mul(l.treeSize, r.between(fx(3, 2), 3*one))
 		l.plant(g, r.u32(), planting{size: l.treeSize, spacing: fx(1, 4), conifers: one, density: fx(9, 10), depth: l.treeSize / 2,
 			conAlb: l.forest})
 		g.addLand(l)
 	}
-	fg := &land{seed: r.u32(), freq: r.between(one, 3*one), surface: Grass, alb: hex(0x5e8636).jitter(r, fx(1, 20)),
+	fg := &land{seed: r.u32(), minTop: g.hz + fx(1, 50), freq: r.between(one, 3*one), surface: Grass, alb: hex(0x5e8636).jitter(r, fx(1, 20)),
 		alb2: hex(0x7e9444).jitter(r, fx(1, 20)), treeSize: fx(1, 4)}
 	if r.chance(fx(3, 5)) {
 		fg.flowers, fg.flowerCols = r.between(-fx(1, 4), fx(1, 10)), flowerSets[r.intn(len(flowerSets))]
@@ -248,7 +249,7 @@ func (g *gen) lake(r *rng, t timeOfDay) {
 	shore.plant(g, r.u32(), planting{size: shore.treeSize, spacing: fx(1, 4), conifers: shore.conifers, density: fx(4, 5),
 		cluster: fx(1, 3), depth: shore.treeSize / 3, conAlb: conAlb, leafAlb: leafAlb})
 	g.addLand(shore)
-	fg := &land{seed: r.u32(), base: g.hz + r.between(fx(1, 6), fx(7, 20)), amp: r.between(fx(1, 50), fx(1, 20)),
+	fg := &land{seed: r.u32(), minTop: g.hz + fx(1, 50), base: g.hz + r.between(fx(1, 6), fx(7, 20)), amp: r.between(fx(1, 50), fx(1, 20)),
 		freq: r.between(one, 3*one), tilt: r.between(-fx(1, 6), fx(1, 6)), treeSize: fx(1, 4)}
 	if r.chance(fx(3, 10)) {
 		fg.surface, fg.alb, fg.alb2 = Sand, hex(0xcdb68a).jitter(r, fx(1, 25)), hex(0xbca47a)
@@ -273,12 +274,12 @@ func (g *gen) coast(r *rng, t timeOfDay) {
 		side = -one
 	}
 	if r.chance(half) {
-		hd := &ridge{seed: r.u32(), profile: cliff, side: side, edge: mul(g.W, r.between(fx(1, 4), fx(7, 10))),
+		hd := &ridge{seed: r.u32(), profile: headland, side: side, edge: mul(g.W, r.between(fx(1, 4), fx(7, 10))),
 			base: g.hz + fx(1, 100), height: r.between(fx(1, 25), fx(3, 25)), freq: r.between(2*one, 4*one),
 			label: Mountain, alb: hex(0x788a78), low: hex(0x607060), snowLine: 2 * one, haze: fx(11, 20), steep: one, texture: fx(1, 5)}
 		g.addRidge(hd)
 	}
-	beach := &land{seed: r.u32(), base: g.hz + r.between(fx(3, 20), fx(3, 10)), amp: r.between(fx(1, 100), fx(1, 30)),
+	beach := &land{seed: r.u32(), minTop: g.hz + fx(1, 50), base: g.hz + r.between(fx(3, 20), fx(3, 10)), amp: r.between(fx(1, 100), fx(1, 30)),
 		freq: r.between(one, 2*one), tilt: r.between(-fx(1, 4), fx(1, 4)), surface: Sand,
 		alb: hex(0xe2cc98).jitter(r, fx(1, 25)), alb2: hex(0xd2b482).jitter(r, fx(1, 25)),
 		wet: r.between(fx(1, 60), fx(1, 25)), wetAlb: hex(0xa88e68), treeSize: fx(1, 10)}
@@ -319,12 +320,12 @@ func (g *gen) desert(r *rng, t timeOfDay) {
 		// Rows of crests, each nearer one lower on the screen, larger and clearer.
 		k := int64(i) * one / int64(rows)
 		d := &ridge{seed: r.u32(), profile: dunes, base: g.hz + fx(1, 50) + mul(k, fx(3, 20)),
-			height: r.between(fx(1, 40), fx(1, 20)) + mul(k, fx(1, 20)), freq: r.between(2*one, 4*one) - mul(k, one),
+			height: r.between(fx(1, 40), fx(1, 20)) + mul(k, fx(1, 20)), freq: r.between(one, 2*one) - mul(k, fx(1, 2)),
 			label: Sand, alb: sand, low: sand.mix(hex(0xc08850), fx(2, 5)), snowLine: 2 * one,
-			haze: fx(3, 10) - mul(k, fx(1, 4)), steep: 3 * one, texture: fx(1, 16)}
+			haze: fx(3, 10) - mul(k, fx(1, 4)), steep: 5 * one, texture: fx(1, 16)}
 		g.addRidge(d)
 	}
-	fg := &land{seed: r.u32(), base: g.hz + r.between(fx(1, 6), fx(1, 4)), amp: r.between(fx(1, 50), fx(1, 25)),
+	fg := &land{seed: r.u32(), minTop: g.hz + fx(1, 50), base: g.hz + r.between(fx(1, 6), fx(1, 4)), amp: r.between(fx(1, 50), fx(1, 25)),
 		freq: r.between(one, 2*one), surface: Sand, alb: hex(0xdeae70).jitter(r, fx(1, 25)), alb2: hex(0xcc9a5e), treeSize: fx(1, 10)}
 	fg.plant(g, r.u32(), planting{size: r.between(fx(1, 25), fx(3, 50)), spacing: one, conifers: 0, density: fx(3, 20),
 		cluster: fx(1, 2), depth: fx(1, 5), boulders: fx(1, 10), leafAlb: hex(0x7a8450), rockAlb: hex(0x9a6a50)})
@@ -347,14 +348,15 @@ func (g *gen) forest(r *rng, t timeOfDay) {
 	for i := range rows {
 		k := int64(i) * one / int64(rows-1) // 0 far to one near
 		l := &land{seed: r.u32(), base: g.hz - fx(1, 10) + mul(k, fx(1, 10)), amp: r.between(fx(1, 40), fx(3, 50)),
-			freq: r.between(fx(3, 2), 4*one), surface: Grass, alb: hex(0x5a8838), alb2: hex(0x6a9040), band: one,
+			freq: r.between(fx(3, 2), 4*one), surface: Grass, alb: hex(0x5a8838), alb2: hex(0x6a9040),
 			forest: conAlb.mix(leafAlb, mixed/2).jitter(r, fx(1, 25)), conifers: one - mixed, treeSize: fx(1, 60) + mul(k, fx(1, 25)),
 			haze: fx(3, 5) - mul(k, fx(11, 20)), mist: fx(1, 5)}
+		l.band = mul(l.treeSize, r.between(fx(3, 2), 3*one))
 		l.plant(g, r.u32(), planting{size: l.treeSize, spacing: fx(3, 10), conifers: one - mixed, density: fx(9, 10), depth: l.treeSize / 2,
 			conAlb: conAlb, leafAlb: leafAlb})
 		g.addLand(l)
 	}
-	fg := &land{seed: r.u32(), base: g.hz + r.between(fx(1, 8), fx(3, 10)), amp: r.between(fx(1, 50), fx(1, 20)),
+	fg := &land{seed: r.u32(), minTop: g.hz + fx(1, 50), base: g.hz + r.between(fx(1, 8), fx(3, 10)), amp: r.between(fx(1, 50), fx(1, 20)),
 		freq: r.between(one, 3*one), surface: Grass, alb: hex(0x527a30).jitter(r, fx(1, 20)),
 		alb2: hex(0x6e8c3c).jitter(r, fx(1, 20)), treeSize: fx(1, 3)}
 	if r.chance(fx(3, 10)) {
@@ -395,7 +397,7 @@ func (g *gen) meadow(r *rng, t timeOfDay) {
 			depth: l.treeSize, conAlb: conAlb, leafAlb: leafAlb.jitter(r, fx(1, 20))})
 		g.addLand(l)
 	}
-	fg := &land{seed: r.u32(), base: g.hz + r.between(fx(1, 6), fx(3, 10)), amp: r.between(fx(1, 50), fx(1, 20)),
+	fg := &land{seed: r.u32(), minTop: g.hz + fx(1, 50), base: g.hz + r.between(fx(1, 6), fx(3, 10)), amp: r.between(fx(1, 50), fx(1, 20)),
 		freq: r.between(one, 2*one), surface: Grass, alb: grass, alb2: hex(0x8aa448).jitter(r, fx(1, 20)), treeSize: fx(1, 3)}
 	if r.chance(fx(7, 10)) {
 		fg.flowers, fg.flowerCols = r.between(-fx(1, 5), fx(1, 10)), flowers

@@ -7,7 +7,8 @@ import "sort"
 // a mass of canopy below its top.
 type land struct {
 	seed                  uint32
-	base, amp, freq, tilt int64 // the ground line: base - amp*fbm(freq*X) + tilt*(X - W/2)
+	base, amp, freq, tilt int64 // the ground line: base - amp*fbm(freq*X) + tilt*(X - centre)
+	minTop                int64 // and never above this (a shore stays below the horizon)
 	surface               uint8 // Grass or Sand
 	alb, alb2             rgb   // the ground's two tones
 	flowers               int64 // flower patches' coverage, about -0.3 (few) to 0.3; 0 for none
@@ -23,8 +24,8 @@ type land struct {
 	colStart              []int32 // the objects over column x are colObjs[colStart[x]:colStart[x+1]], nearest first
 	colObjs               []int32
 	ground                []int64 // the ground line per column
-	gslope                []int64 // its slope, smoothed
-	canopy                []int64 // the forest mass's top per column
+	gslope                slopes  // its slope at every scale
+	canopy, floor         []int64 // the forest mass's top and bottom per column
 	tops                  []int64
 }
 
@@ -34,7 +35,8 @@ func (l *land) groundAt(g *gen, X int64) int64 {
 	f := mul(X, l.freq)
 	// The tilt levels off a unit from the centre, so very wide images keep
 	// their shore in view.
-	return l.base - mul(l.amp, fbm1(l.seed, f, octaves(l.freq*2, g.h, 5))) + mul(l.tilt, clamp(X-g.cx, -one, one))
+	y := l.base - mul(l.amp, fbm1(l.seed, f, octaves(l.freq*2, g.h, 5))) + mul(l.tilt, clamp(X-g.cx, -one, one))
+	return max(y, l.minTop)
 }
 
 type objKind uint8
@@ -49,10 +51,11 @@ const (
 type object struct {
 	kind            objKind
 	cx, top, base   int64
-	hw              int64 // half width: at the foot of a conifer, of a boulder
-	tiers           int64 // a conifer's layers of branches
-	clumps          [4]clump
-	trunkTop, trunk int64 // a broadleaf's trunk: top y, half width
+	hw              int64    // half width: at the foot of a conifer, of a boulder
+	tiers           int64    // a conifer's layers of branches
+	crown           clump    // a broadleaf's crown as a whole
+	clumps          [8]clump // and the clumps of leaves it is made of
+	trunkTop, trunk int64    // a broadleaf's trunk: top y, half width
 	alb             rgb
 	seed            uint32
 }
@@ -114,12 +117,16 @@ func (l *land) plant(g *gen, seed uint32, p planting) {
 			o.kind = broadleaf
 			rad := mul(size, r.between(fx(1, 4), fx(1, 3)))
 			cy := o.top + rad
-			o.clumps[0] = clump{X, cy, rad}
+			o.crown = clump{X, cy, rad}
+			o.clumps[0] = clump{X, cy + rad/10, rad * 7 / 10}
 			for i := 1; i < len(o.clumps); i++ {
-				o.clumps[i] = clump{X + mul(rad, r.between(-fx(4, 5), fx(4, 5))), cy + mul(rad, r.between(-fx(1, 5), fx(3, 5))),
-					mul(rad, r.between(fx(1, 2), fx(4, 5)))}
+				o.clumps[i] = clump{X + mul(rad, r.between(-fx(3, 5), fx(3, 5))), cy + mul(rad, r.between(-fx(11, 20), fx(9, 20))),
+					mul(rad, r.between(fx(7, 20), fx(11, 20)))}
 			}
-			o.hw = rad * 9 / 5
+			o.top, o.hw = cy, 0
+			for _, c := range o.clumps {
+				o.top, o.hw = min(o.top, c.y-c.r), max(o.hw, abs(c.x-X)+c.r)
+			}
 			o.trunkTop, o.trunk = cy+rad/2, max(rad/7, g.px/2)
 			if l.band > 0 {
 				// In a forest the crown stands on the canopy, hiding the trunk.
@@ -136,23 +143,16 @@ func (l *land) plant(g *gen, seed uint32, p planting) {
 func (l *land) finish(g *gen) {
 	l.ground = make([]int64, g.w)
 	l.tops = make([]int64, g.w)
-	l.gslope = make([]int64, g.w)
-	for x := range l.ground {
-		l.ground[x] = l.groundAt(g, g.xs[x])
-	}
-	k := max(g.h/40, 1)
-	for x := range l.gslope {
-		a, b := l.ground[max(x-k, 0)], l.ground[min(x+k, g.w-1)]
-		l.gslope[x] = (b - a) * int64(g.h) / int64(2*k)
-	}
+	l.gslope = newSlopes(g, func(X int64) int64 { return l.groundAt(g, X) }, l.ground)
 	copy(l.tops, l.ground)
 	if l.band > 0 {
-		l.canopy = make([]int64, g.w)
+		l.canopy, l.floor = make([]int64, g.w), make([]int64, g.w)
 		f := inv(l.treeSize / 2)
 		for x, X := range g.xs {
 			// Rounded crowns: the noise's crests, squared off.
 			n := one - abs(noise1(l.seed^0xca1, mul(X, f)))
 			l.canopy[x] = l.ground[x] - mul(l.treeSize/2, mul(n, n))
+			l.floor[x] = l.ground[x] + mul(l.band, fx(9, 10)+mul(fbm1(l.seed^0xf1a, mul(X, f/12), 3), fx(1, 5)))
 			l.tops[x] = min(l.tops[x], l.canopy[x])
 		}
 	}
@@ -197,7 +197,7 @@ func (l *land) shade(g *gen, x int, X, Y int64) (rgb, uint8, bool) {
 			return l.hazed(g, c, x, Y), lab, true
 		}
 	}
-	if l.band > 0 && Y >= l.canopy[x] && Y < l.ground[x]+l.band {
+	if l.band > 0 && Y >= l.canopy[x] && Y < l.floor[x] {
 		return l.hazed(g, l.forestMass(g, x, X, Y), x, Y), Tree, true
 	}
 	if Y < l.ground[x] {
@@ -223,16 +223,17 @@ func (l *land) hazed(g *gen, c rgb, x int, Y int64) rgb {
 // the canopy line, each lit on the sun's side, with deep shade between.
 func (l *land) forestMass(g *gen, x int, X, Y int64) rgb {
 	t := Y - l.canopy[x]
-	depth := smooth(0, l.treeSize*3, t)
-	shadow := l.forest.scale(fx(2, 5) - mul(depth, fx(1, 10)))
-	size := l.treeSize * 3 / 5
+	// Darker deeper in, and darkest at the forest's edge, under the crowns.
+	depth := smooth(0, l.treeSize*3, t) + smooth(l.floor[x]-l.treeSize/2, l.floor[x], Y)
+	shadow := l.forest.scale(fx(11, 20) - mul(depth, fx(1, 10)))
+	size := l.treeSize * 4 / 5
 	if size*int64(g.h) < 5*one {
 		// Crowns under five pixels: a texture of their mean look.
 		f := inv(size / 2)
 		n := fbm2(l.seed^0xf0e, mul(X, f), mul(Y, f*3/2), octaves(f, g.h, 3))
 		return l.forest.mix(shadow, half-n/2+depth/4).times(g.light.lambert(mul(g.light.lx, n), fx(3, 5), fx(3, 5)))
 	}
-	rowH, cw := size/2, size/3
+	rowH, cw := size/2, size*2/5
 	row := t / rowH
 	for k := row; k >= row-2 && k >= 0; k-- { // nearer rows first
 		off := mul(int64(hash(l.seed, k, 0x77)>>16), cw)
@@ -255,7 +256,7 @@ func (l *land) forestMass(g *gen, x int, X, Y int64) rgb {
 				}
 				nx, ny = mul(clamp(div(dx, max(wdt, 1)), -one, one), fx(4, 5)), fx(2, 5)
 			} else {
-				rr := cw * 3 / 4
+				rr := cw * 4 / 5
 				cy := top + rr
 				if dy < rr && dx*dx+(Y-cy)*(Y-cy) > rr*rr || abs(dx) > rr {
 					continue
@@ -282,11 +283,12 @@ func (l *land) surfaceAt(g *gen, x int, X, Y int64) (rgb, uint8) {
 	var alb rgb
 	if l.surface == Sand {
 		alb = l.alb.mix(l.alb2, smooth(-fx(2, 5), fx(2, 5), patch))
-		rf := 10 * one
+		// Wind ripples: wavy lines across the view.
+		rf := 16 * one
 		if div(mul(rf, pz), dd) < int64(g.h)*one/4 {
-			ph := mul(v, rf) + mul(u, rf)/5 + patch*3
+			ph := mul(v, rf) + mul(u, rf)/6 + patch/2
 			tri := abs(ph&(one-1) - half)
-			alb = alb.scale(fx(19, 20) + tri/6)
+			alb = alb.scale(fx(24, 25) + tri/8)
 		}
 		if l.wet > 0 && Y-l.ground[x] < l.wet+mul(patch, l.wet/2) {
 			alb = l.wetAlb.mix(g.sky.horizon, fx(1, 6))
@@ -316,7 +318,7 @@ func (l *land) surfaceAt(g *gen, x int, X, Y int64) (rgb, uint8) {
 					}
 				} else {
 					// Dots under a pixel: their share of the colour.
-					alb = alb.mix(fc, mul(dens, fx(1, 4)))
+					alb = alb.mix(fc, mul(dens, fx(7, 20)))
 				}
 				if dens >= half {
 					label = Flowers
@@ -324,7 +326,9 @@ func (l *land) surfaceAt(g *gen, x int, X, Y int64) (rgb, uint8) {
 			}
 		}
 	}
-	gs := mul(l.gslope[x], one-smooth(0, fx(1, 6), Y-l.ground[x]))
+	// A hill's flanks face the way its line slopes, flattening out below.
+	depth := Y - l.ground[x]
+	gs := mul(l.gslope.at(x, depth*int64(g.h)), one-smooth(0, fx(1, 5), depth))
 	nx, ny, nz := normal(gs, one, fx(1, 3))
 	return alb.times(g.light.lambert(nx, ny, nz)), label
 }
@@ -358,20 +362,38 @@ func (o *object) shade(g *gen, X, Y int64) (rgb, uint8, bool) {
 		alb := o.alb.scale(one - mul(tier, fx(1, 4)) + needles/5)
 		return alb.times(g.light.lambert(nx, ny, nz)), Tree, true
 	case broadleaf:
-		for i := len(o.clumps) - 1; i >= 0; i-- {
-			c := o.clumps[i]
+		// The crown is clumps of leaves, and the clumps are clusters: a
+		// cell pattern whose bumps roughen the outline and catch the light.
+		w := o.crown
+		R := max(w.r, 1)
+		cf := inv(R / 5)
+		var f1, vx, vy int64
+		if R*int64(g.h) >= 8*one { // clusters of at least two pixels
+			f1, vx, vy = cells(o.seed, mul(X, cf), mul(Y, cf))
+		} else {
+			f1 = half
+		}
+		inside := one - mul(f1, fx(3, 10))
+		best, bt := -1, int64(-1)
+		for i, c := range o.clumps {
 			cx, cy := X-c.x, Y-c.y
-			// Squares at full precision: small crowns have tiny radii.
-			r2 := c.r * c.r
-			d2 := cx*cx + cy*cy
-			if d2 > r2 || r2 == 0 {
-				continue
+			r2 := c.r * c.r // at full precision: small crowns have tiny radii
+			if d2 := cx*cx + cy*cy; d2 <= mul(r2, inside) && r2 > 0 {
+				if t := one - (d2<<fbits)/r2; t > bt {
+					best, bt = i, t
+				}
 			}
-			lf := inv(c.r / 4)
-			leaves := fbm2(o.seed, mul(X, lf), mul(Y, lf), octaves(lf, g.h, 3))
-			nx, ny := div(cx, c.r)+leaves/2, -div(cy, c.r)+leaves/2
-			nx, ny, nz := normal(nx, ny, sqrtf(max(one-div(d2, r2), fx(1, 20))))
-			alb := o.alb.scale(one + leaves/3 - mul(fx(1, 10), int64(i)*one/4))
+		}
+		if best >= 0 {
+			c := o.clumps[best]
+			gx, gy := clamp(div(X-w.x, R), -one, one), clamp(div(w.y-Y, R), -one, one)
+			nx := div(X-c.x, c.r)/3 + gx + vx
+			ny := div(c.y-Y, c.r)/3 + gy - vy
+			lf := cf * 3
+			leaves := fbm2(o.seed, mul(X, lf), mul(Y, lf), octaves(lf, g.h, 2))
+			nx, ny, nz := normal(nx+leaves, ny+leaves, sqrtf(max(one-mul(gx, gx)-mul(gy, gy), 0))+fx(2, 5))
+			under := smooth(-R/5, R, Y-w.y) // the crown's underside is in its own shade
+			alb := o.alb.scale(one - mul(under, fx(3, 10)) - mul(f1, fx(2, 5)) + leaves/4)
 			return alb.times(g.light.lambert(nx, ny, nz)), Tree, true
 		}
 		if o.trunk > 0 && Y >= o.trunkTop && abs(dx) <= o.trunk {

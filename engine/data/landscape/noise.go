@@ -114,3 +114,23 @@ func ridged2(seed uint32, x, y int64, n int) int64 {
 	}
 	return sum
 }
+
+// cells is cellular noise: the lattice cell of (x, y) and its neighbours
+// each hold a feature point; it returns the squared distance to the
+// nearest (about 0 to 1) and the offset from it to (x, y).
+func cells(seed uint32, x, y int64) (d2, dx, dy int64) {
+	xi, yi := x>>fbits, y>>fbits
+	d2 = 4 * one
+	for j := yi - 1; j <= yi+1; j++ {
+		for i := xi - 1; i <= xi+1; i++ {
+			h := hash(seed, i, j)
+			px := i<<fbits + int64(h&0xffff)
+			py := j<<fbits + int64(h>>16)
+			ox, oy := x-px, y-py
+			if d := mul(ox, ox) + mul(oy, oy); d < d2 {
+				d2, dx, dy = d, ox, oy
+			}
+		}
+	}
+	return d2, dx, dy
+}

@@ -85,8 +85,9 @@ func (g *gen) add(l layer) {
 	g.tops = append(g.tops, l.top())
 }
 
-// at is what the layers below index n (and the sky) show at a pixel.
-func (g *gen) at(n, x int, X, Y int64) (rgb, uint8) {
+// at is what the layers below index n (and the sky) show at a pixel;
+// direct is false for a reflection, which leaves out the sun's disc.
+func (g *gen) at(n, x int, X, Y int64, direct bool) (rgb, uint8) {
 	for i := n - 1; i >= 0; i-- {
 		if Y >= g.tops[i][x] {
 			if c, l, ok := g.layers[i].shade(g, x, X, Y); ok {
@@ -94,7 +95,7 @@ func (g *gen) at(n, x int, X, Y int64) (rgb, uint8) {
 			}
 		}
 	}
-	return g.skyAt(X, Y)
+	return g.skyAt(X, Y, direct)
 }
 
 func (g *gen) render(img *image.NRGBA, labels []uint8) {
@@ -102,7 +103,7 @@ func (g *gen) render(img *image.NRGBA, labels []uint8) {
 		Y := g.unit(y)
 		row := img.Pix[y*img.Stride:]
 		for x := 0; x < g.w; x++ {
-			c, l := g.at(len(g.layers), x, g.xs[x], Y)
+			c, l := g.at(len(g.layers), x, g.xs[x], Y, true)
 			labels[y*g.w+x] = l
 			// A hashed dither breaks up banding in the sky's gradients.
 			d := int64(hash(0xd17e, int64(x), int64(y)) >> (32 - fbits))

@@ -13,31 +13,31 @@ type ridge struct {
 	side    int64 // cliffs and headlands: -one on the left, one on the right
 	edge    int64 // where a cliff or headland ends, in units from its side
 
-	label        uint8 // Mountain, Sand or Rock
-	alb, low     rgb   // albedo at the top and at the foot
-	snowLine     int64 // snow above this fraction of height; one or more for none
-	snow         rgb
-	rockFaces    bool // steep faces are bare rock (label Rock)
-	rock         rgb
-	banded       bool  // sedimentary bands across the face (mesas, cliffs)
-	grassCap     int64 // thickness of grass on gentle tops, 0 for none
-	capAlb       rgb
-	relief       int64 // strength of the spurs and gullies on the faces
-	haze, mist   int64 // haze over all, and mist pooling at the foot
-	steep        int64 // slope gain: how sharply faces turn to the light
-	texture      int64 // strength of the surface texture
-	tops         []int64
-	slope        [][]int64 // slope[l][x]: the silhouette's dy/dx over 2^l pixels either side
-	margin, maxL int
+	label      uint8 // Mountain, Sand or Rock
+	alb, low   rgb   // albedo at the top and at the foot
+	snowLine   int64 // snow above this fraction of height; one or more for none
+	snow       rgb
+	rockFaces  bool // steep faces are bare rock (label Rock)
+	rock       rgb
+	banded     bool  // sedimentary bands across the face (mesas, cliffs)
+	grassCap   int64 // thickness of grass on gentle tops, 0 for none
+	capAlb     rgb
+	relief     int64 // strength of the spurs and gullies on the faces
+	haze, mist int64 // haze over all, and mist pooling at the foot
+	steep      int64 // slope gain: how sharply faces turn to the light
+	texture    int64 // strength of the surface texture
+	tops       []int64
+	slope      slopes
 }
 
 type profile int
 
 const (
-	peaks   profile = iota // ridged multifractal mountains
-	dunes                  // smooth crests
-	plateau                // flat tops and steep walls
-	cliff                  // high on one side, dropping to nothing at edge
+	peaks    profile = iota // ridged multifractal mountains
+	dunes                   // smooth crests
+	plateau                 // flat tops and steep walls
+	cliff                   // high on one side, dropping to nothing at edge
+	headland                // hills on one side, sloping down to nothing at edge
 )
 
 func (r *ridge) top() []int64 { return r.tops }
@@ -53,69 +53,48 @@ func (r *ridge) heightAt(g *gen, X int64) int64 {
 		env := fx(11, 20) + mul(fx(9, 20), smooth(-fx(1, 2), fx(1, 2), fbm1(r.seed^0x51ed, f/4, 2)))
 		s = mul(s, env)
 	case dunes:
-		oct := octaves(r.freq*2, g.h, 2)
-		s = mul(ridged1(r.seed, f, oct), fx(3, 5)) + mul(fbm1(r.seed^0x51ed, f/3, 2), fx(3, 10)) + fx(1, 10)
+		// Crests sharp, flanks long and smooth.
+		c := one - abs(noise1(r.seed, f))
+		s = mul(mul(c, c), fx(3, 5)) + mul(fbm1(r.seed^0x51ed, f/3, 2), fx(3, 10)) + fx(1, 5)
 	case plateau:
 		p := fbm1(r.seed, f, 2)
 		s = mul(smooth(-fx(1, 10), 0, p), fx(3, 5)) + mul(smooth(fx(1, 5), fx(3, 10), p), fx(2, 5))
 		s += mul(fbm1(r.seed^0x7a3, f*8, octaves(r.freq*8, g.h, 3)), fx(1, 30)) * smooth(0, fx(1, 20), s) >> fbits
 	case cliff:
-		from := X - g.x0
-		if r.side > 0 {
-			from = g.x0 + g.W - X
-		}
-		from += mul(fbm1(r.seed^0x2e, f*2, 3), fx(1, 25))
-		s = mul(smooth(r.edge, r.edge-fx(3, 25), from), fx(4, 5)+mul(fbm1(r.seed, f, 3), fx(1, 5)))
+		s = mul(smooth(r.edge, r.edge-fx(3, 25), r.fromSide(g, X)), fx(4, 5)+mul(fbm1(r.seed, f, 3), fx(1, 5)))
 		s += mul(fbm1(r.seed^0x7a3, f*6, octaves(r.freq*6, g.h, 4)), fx(1, 20)) * smooth(0, fx(1, 10), s) >> fbits
+	case headland:
+		env := smooth(r.edge, r.edge-fx(2, 5), r.fromSide(g, X))
+		s = mul(env, fx(2, 5)+mul(ridged1(r.seed, f, octaves(r.freq*2, g.h, 5)), fx(1, 2)))
 	}
 	return mul(clamp(s, 0, one), r.height)
 }
 
-// finish computes the silhouette and its slopes at every scale.
-func (r *ridge) finish(g *gen) {
-	r.maxL = 0
-	for 2<<r.maxL <= g.h/2 {
-		r.maxL++
+// fromSide is how far X is from the side of the view a cliff or headland
+// stands on, with a ragged end.
+func (r *ridge) fromSide(g *gen, X int64) int64 {
+	from := X - g.x0
+	if r.side > 0 {
+		from = g.x0 + g.W - X
 	}
-	r.margin = 1 << r.maxL
-	n := g.w + 2*r.margin
-	ext := make([]int64, n)
-	for i := range ext {
-		h := r.heightAt(g, g.unit(i-r.margin))
-		if h <= 0 {
-			ext[i] = one * 4 // nothing here: below every image
-		} else {
-			ext[i] = r.base - h
-		}
-	}
-	r.tops = make([]int64, g.w)
-	copy(r.tops, ext[r.margin:])
-	r.slope = make([][]int64, r.maxL+1)
-	for l := range r.slope {
-		s := 1 << l
-		sl := make([]int64, g.w)
-		for x := range sl {
-			a, b := ext[x+r.margin-s], ext[x+r.margin+s]
-			a, b = min(a, r.base), min(b, r.base)
-			sl[x] = (b - a) * int64(g.h) / int64(2*s)
-		}
-		r.slope[l] = sl
-	}
+	return from + mul(fbm1(r.seed^0x2e, mul(X, r.freq*2), 3), fx(1, 25))
 }
 
-// slopeAt is the silhouette's slope in column x smoothed over about d
-// pixels.
-func (r *ridge) slopeAt(x int, d int64) int64 {
-	if d < 2*one {
-		return r.slope[0][x]
+// finish computes the silhouette and its slopes at every scale.
+func (r *ridge) finish(g *gen) {
+	r.tops = make([]int64, g.w)
+	r.slope = newSlopes(g, func(X int64) int64 {
+		h := r.heightAt(g, X)
+		if h <= 0 {
+			return r.base
+		}
+		return r.base - h
+	}, r.tops)
+	for x, t := range r.tops {
+		if t >= r.base {
+			r.tops[x] = one * 4 // nothing here: below every image
+		}
 	}
-	l := bitLen(d>>fbits) - 1
-	if l >= r.maxL {
-		return r.slope[r.maxL][x]
-	}
-	lo := int64(1) << l
-	t := (d - lo<<fbits) / lo
-	return mix(r.slope[l][x], r.slope[l+1][x], t)
 }
 
 func (r *ridge) shade(g *gen, x int, X, Y int64) (rgb, uint8, bool) {
@@ -129,11 +108,11 @@ func (r *ridge) shade(g *gen, x int, X, Y int64) (rgb, uint8, bool) {
 	// same at a finer scale (relief); their edges wander, so faces are not
 	// cut straight down.
 	wob := noise2(r.seed^0x3c1, mul(X, r.freq*3), mul(Y, r.freq*3))
-	nx := mul(r.slopeAt(g.column(X+mul(mul(d, wob), fx(3, 5))), dpx*3/4), r.steep)
+	nx := mul(r.slope.at(g.column(X+mul(mul(d, wob), fx(3, 5))), dpx*3/4), r.steep)
 	crease := half
 	if r.relief > 0 {
 		wob2 := noise2(r.seed^0x3c2, mul(X, r.freq*9), mul(Y, r.freq*9))
-		fine := r.slopeAt(g.column(X+mul(mul(d, wob2), fx(2, 5))), dpx/5)
+		fine := r.slope.at(g.column(X+mul(mul(d, wob2), fx(2, 5))), dpx/5)
 		nx = mix(nx, mul(fine, r.steep), r.relief)
 		crease = half + clamp(mul(fine, r.steep)-nx, -half, half)
 	}

@@ -18,8 +18,9 @@ type skyStyle struct {
 	cloudTop             int64 // clouds fade out above this height from the horizon
 }
 
-// skyAt is the sky, with its clouds, at (X, Y).
-func (g *gen) skyAt(X, Y int64) (rgb, uint8) {
+// skyAt is the sky, with its clouds, at (X, Y); disc says whether to draw
+// the sun's disc.
+func (g *gen) skyAt(X, Y int64, disc bool) (rgb, uint8) {
 	s := &g.sky
 	t := clamp(div(Y, g.hz), 0, one)
 	var c rgb
@@ -37,7 +38,7 @@ func (g *gen) skyAt(X, Y int64) (rgb, uint8) {
 		w := div(fx(1, 4), fx(1, 4)+abs(dx)) * 2 / 3
 		c = c.mix(s.band, mul(w, smooth(fx(3, 5), one, t)))
 	}
-	if s.sunR > 0 && d2 < mul(s.sunR, s.sunR) {
+	if disc && s.sunR > 0 && d2 < mul(s.sunR, s.sunR) {
 		c = c.add(s.sunDisc)
 	}
 	dh := g.hz - Y // height above the horizon

@@ -34,7 +34,8 @@ func (w *water) shade(g *gen, x int, X, Y int64) (rgb, uint8, bool) {
 	mx := X + mul(waveX, mul(dd, w.ripple)/3)
 	my = min(my, g.hz-g.px)
 	mcol := g.column(mx)
-	refl, _ := g.at(w.index, mcol, g.xs[mcol], my)
+	// The sun's own mirror image is left to the glitter.
+	refl, _ := g.at(w.index, mcol, g.xs[mcol], my, false)
 	t := smooth(0, fx(1, 2), dd)
 	// More mirror far away (grazing view), more water colour near.
 	fres := mix(fx(9, 10), fx(9, 20), t)
