@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	native "github.com/sqweek/dialog"
 
-	"tessera/ui"
+	"tessera/ui/view"
 )
 
 // modelExtensions are the files a model can be opened from: a taming
@@ -60,12 +60,12 @@ func (s *studio) pick(chooseNatively func() (string, error), fallback func(finis
 		path, err := chooseNatively()
 		switch {
 		case errors.Is(err, native.ErrCancelled):
-			ui.Do(func() { finish("", nil) })
+			view.Do(func() { finish("", nil) })
 		case err != nil:
 			fyne.LogError("native file dialog unavailable, using Fyne's", err)
-			ui.Do(func() { fallback(finish) })
+			view.Do(func() { fallback(finish) })
 		default:
-			ui.Do(func() { finish(path, nil) })
+			view.Do(func() { finish(path, nil) })
 		}
 	}()
 }

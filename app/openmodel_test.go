@@ -15,7 +15,7 @@ import (
 	native "github.com/sqweek/dialog"
 
 	"tessera/engine/session"
-	"tessera/ui"
+	"tessera/ui/view"
 )
 
 type chooser func(title string, exts []string, save bool) (string, error)
@@ -28,8 +28,8 @@ func newTestStudio(t *testing.T, chooseFile chooser) *studio {
 	t.Cleanup(sess.Close)
 	a := test.NewTempApp(t)
 	var s *studio
-	ui.Sync(func() { s = newStudio(a, sess, chooseFile) })
-	t.Cleanup(func() { ui.Sync(s.win.Close) })
+	view.Sync(func() { s = newStudio(a, sess, chooseFile) })
+	t.Cleanup(func() { view.Sync(s.win.Close) })
 	return s
 }
 
@@ -42,7 +42,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		var ok bool
-		ui.Sync(func() { ok = cond() })
+		view.Sync(func() { ok = cond() })
 		if ok {
 			return
 		}
@@ -66,13 +66,13 @@ func showsText(obj fyne.CanvasObject, part string) bool {
 
 // topDialog is the dialog drawn over the window, or nil.
 func topDialog(s *studio) (top fyne.CanvasObject) {
-	ui.Sync(func() { top = s.win.Canvas().Overlays().Top() })
+	view.Sync(func() { top = s.win.Canvas().Overlays().Top() })
 	return top
 }
 
 // tapCancel cancels Fyne's dialog over the window.
 func tapCancel(s *studio) {
-	ui.Sync(func() {
+	view.Sync(func() {
 		for _, o := range test.LaidOutObjects(s.win.Canvas().Overlays().Top()) {
 			if b, ok := o.(*widget.Button); ok && b.Text == "Cancel" {
 				test.Tap(b)
@@ -89,7 +89,7 @@ func TestPickedModelIsLoaded(t *testing.T) {
 		}
 		return model, nil
 	})
-	ui.Sync(s.OpenModel)
+	view.Sync(s.OpenModel)
 	eventually(t, "model in the status bar", func() bool { return showsText(s.win.Content(), "VQGAN, 64 codes, f4") })
 	if s.choosing.Load() {
 		t.Error("still choosing after the dialog closed")
@@ -99,7 +99,7 @@ func TestPickedModelIsLoaded(t *testing.T) {
 func TestCancelledPickChangesNothing(t *testing.T) {
 	answered := make(chan string, 1)
 	s := newTestStudio(t, func(string, []string, bool) (string, error) { return "", native.ErrCancelled })
-	ui.Sync(func() { s.PickFile("Open Image", []string{"png"}, false, func(p string) { answered <- p }) })
+	view.Sync(func() { s.PickFile("Open Image", []string{"png"}, false, func(p string) { answered <- p }) })
 	select {
 	case p := <-answered:
 		if p != "" {
@@ -117,7 +117,7 @@ func TestCancelledPickChangesNothing(t *testing.T) {
 func TestBrokenNativeDialogFallsBackToFyne(t *testing.T) {
 	s := newTestStudio(t, func(string, []string, bool) (string, error) { return "", errors.New("no GTK") })
 	answered := make(chan string, 1)
-	ui.Sync(func() { s.PickFile("Save Grid", []string{"json"}, true, func(p string) { answered <- p }) })
+	view.Sync(func() { s.PickFile("Save Grid", []string{"json"}, true, func(p string) { answered <- p }) })
 	eventually(t, "Fyne's dialog", func() bool { return s.win.Canvas().Overlays().Top() != nil })
 	if !s.choosing.Load() {
 		t.Error("Ctrl+O would open a second dialog over Fyne's")
@@ -139,8 +139,8 @@ func TestOneDialogAtATime(t *testing.T) {
 		<-release
 		return "", native.ErrCancelled
 	})
-	ui.Sync(s.OpenModel)
-	ui.Sync(s.OpenModel) // while the first dialog is still open
+	view.Sync(s.OpenModel)
+	view.Sync(s.OpenModel) // while the first dialog is still open
 	close(release)
 	eventually(t, "dialog goroutine finished", func() bool { return !s.choosing.Load() })
 	if n := calls.Load(); n != 1 {
@@ -158,7 +158,7 @@ func TestPickedFolderIsAnswered(t *testing.T) {
 		return dir, nil
 	}
 	answered := make(chan string, 1)
-	ui.Sync(func() { s.PickFolder("Images", func(p string) { answered <- p }) })
+	view.Sync(func() { s.PickFolder("Images", func(p string) { answered <- p }) })
 	if p := <-answered; p != dir {
 		t.Errorf("folder dialog answered %q, want %q", p, dir)
 	}
@@ -169,7 +169,7 @@ func TestBrokenNativeFolderDialogFallsBackToFyne(t *testing.T) {
 	s := newTestStudio(t, nil)
 	s.chooseFolder = func(string) (string, error) { return "", errors.New("no GTK") }
 	answered := make(chan string, 1)
-	ui.Sync(func() { s.PickFolder("Images", func(p string) { answered <- p }) })
+	view.Sync(func() { s.PickFolder("Images", func(p string) { answered <- p }) })
 	eventually(t, "Fyne's folder dialog", func() bool { return s.win.Canvas().Overlays().Top() != nil })
 	tapCancel(s)
 	if p := <-answered; p != "" {

@@ -7,7 +7,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"tessera/engine/session"
-	"tessera/ui"
+	"tessera/ui/view"
 )
 
 func TestWindowSizeIsKeptBetweenRuns(t *testing.T) {
@@ -16,15 +16,15 @@ func TestWindowSizeIsKeptBetweenRuns(t *testing.T) {
 		sess := session.New()
 		t.Cleanup(sess.Close)
 		var s *studio
-		ui.Sync(func() { s = newStudio(a, sess, nil) })
-		t.Cleanup(func() { ui.Sync(s.win.Close) })
+		view.Sync(func() { s = newStudio(a, sess, nil) })
+		t.Cleanup(func() { view.Sync(s.win.Close) })
 		return s
 	}
 	first := open()
 	if got := first.win.Canvas().Size(); got != defaultWindowSize {
 		t.Errorf("first run opens at %v, want %v", got, defaultWindowSize)
 	}
-	ui.Sync(func() {
+	view.Sync(func() {
 		first.win.Resize(fyne.NewSize(900, 640))
 		first.Quit()
 	})

@@ -7,9 +7,10 @@ import (
 
 	"tessera/engine/session"
 	"tessera/ui"
+	"tessera/ui/view"
 )
 
-// studio is the running studio: its window and view, and the ui.Controller
+// studio is the running studio: its window and view, and the view.Controller
 // the view calls.
 type studio struct {
 	fyne fyne.App
@@ -25,7 +26,7 @@ type studio struct {
 	choosing atomic.Bool
 }
 
-var _ ui.Controller = (*studio)(nil)
+var _ view.Controller = (*studio)(nil)
 
 func newStudio(a fyne.App, sess *session.Session, chooseFile func(string, []string, bool) (string, error)) *studio {
 	s := &studio{fyne: a, chooseFile: chooseFile, chooseFolder: chooseFolderNatively}

@@ -5,6 +5,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"tessera/ui/view"
 )
 
 // Texts of the empty state, shared with the tests.
@@ -15,7 +17,7 @@ const (
 
 // newEmptyState is what a view shows until a model is loaded: what the view
 // is for, and a button that does what Ctrl+O does.
-func newEmptyState(icon fyne.Resource, about string, ctrl Controller) fyne.CanvasObject {
+func newEmptyState(icon fyne.Resource, about string, ctrl view.Controller) fyne.CanvasObject {
 	glyph := container.NewGridWrap(fyne.NewSquareSize(64), widget.NewIcon(icon))
 	heading := widget.NewLabelWithStyle(noModelText, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	purpose := widget.NewLabelWithStyle(about, fyne.TextAlignCenter, fyne.TextStyle{Italic: true})

@@ -13,12 +13,14 @@ import (
 	"tessera/engine/jobs"
 	"tessera/engine/model"
 	"tessera/engine/session"
+	jobsview "tessera/ui/jobs"
+	"tessera/ui/view"
 )
 
 // MainView is the studio window's content: the task views as tabs above a
 // status bar, plus the menu and shortcuts that go with them.
 type MainView struct {
-	env     *Env
+	env     *view.Env
 	tabs    *container.AppTabs
 	views   []*viewTab
 	status  *statusBar
@@ -38,12 +40,12 @@ var about = map[string]string{
 // NewMainView builds the studio's content around a controller and an engine
 // session. It needs a Fyne app (a real one or fyne.io/fyne/v2/test's) but
 // no window.
-func NewMainView(ctrl Controller, s *session.Session) *MainView {
-	v := &MainView{env: &Env{Session: s, Ctrl: ctrl}}
+func NewMainView(ctrl view.Controller, s *session.Session) *MainView {
+	v := &MainView{env: &view.Env{Session: s, Ctrl: ctrl}}
 	v.status = newStatusBar(v.showModelCard, func() { v.show("Jobs") })
 	v.tabs = container.NewAppTabs()
 	for _, vw := range newViews(v.env) {
-		t := newViewTab(vw, ctrl, about[vw.title()])
+		t := newViewTab(vw, ctrl, about[vw.Title()])
 		v.views = append(v.views, t)
 		v.tabs.Append(t.item)
 	}
@@ -51,7 +53,7 @@ func NewMainView(ctrl Controller, s *session.Session) *MainView {
 	v.menu = newMainMenu(v)
 	v.tabs.OnSelected = func(*container.TabItem) { v.menu.refresh(v) }
 	v.content = container.NewBorder(nil, v.status.box, nil, nil, v.tabs)
-	watchJobs(s.Worker, func(jobs.Event) { v.status.showJob(runningJob(s.Worker)) })
+	jobsview.Watch(s.Worker, func(jobs.Event) { v.status.showJob(jobsview.Running(s.Worker)) })
 	return v
 }
 
@@ -75,7 +77,7 @@ func (v *MainView) LoadModel(path string) *jobs.Job {
 	j := v.env.Session.OpenModel(path, "")
 	go func() {
 		<-j.Done()
-		Do(func() { v.modelLoaded(path, j) })
+		view.Do(func() { v.modelLoaded(path, j) })
 	}()
 	return j
 }
@@ -123,7 +125,7 @@ func (v *MainView) modelText() string {
 // show selects the view with the given title.
 func (v *MainView) show(title string) {
 	for _, t := range v.views {
-		if t.v.title() == title {
+		if t.v.Title() == title {
 			v.tabs.Select(t.item)
 		}
 	}

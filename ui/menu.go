@@ -41,10 +41,10 @@ func newMainMenu(v *MainView) *mainMenu {
 	m := &mainMenu{
 		recent: fyne.NewMenuItem(recentText, nil),
 		card:   fyne.NewMenuItem(cardText, v.showModelCard),
-		save:   fyne.NewMenuItem("Save Grid…", func() { v.withActions(editorActions.save) }),
-		export: fyne.NewMenuItem("Export Image…", func() { v.withActions(editorActions.export) }),
-		undo:   fyne.NewMenuItem("Undo", func() { v.undoRedo(undoShortcut, editorActions.undo) }),
-		redo:   fyne.NewMenuItem("Redo", func() { v.undoRedo(redoShortcut, editorActions.redo) }),
+		save:   fyne.NewMenuItem("Save Grid…", func() { v.withActions(editorActions.Save) }),
+		export: fyne.NewMenuItem("Export Image…", func() { v.withActions(editorActions.Export) }),
+		undo:   fyne.NewMenuItem("Undo", func() { v.undoRedo(undoShortcut, editorActions.Undo) }),
+		redo:   fyne.NewMenuItem("Redo", func() { v.undoRedo(redoShortcut, editorActions.Redo) }),
 	}
 	m.reopen = fyne.NewMenuItem(reopenText, func() {
 		setReopenLast(!reopenLast())
@@ -101,10 +101,10 @@ func recentLabel(path string) string { return filepath.Base(path) + " — " + fi
 // them (Fyne's menu bar only runs its items' shortcuts in some drivers).
 func (v *MainView) addShortcuts(c fyne.Canvas) {
 	c.AddShortcut(openModelShortcut, func(fyne.Shortcut) { v.env.Ctrl.OpenModel() })
-	c.AddShortcut(saveShortcut, func(fyne.Shortcut) { v.withActions(editorActions.save) })
-	c.AddShortcut(exportShortcut, func(fyne.Shortcut) { v.withActions(editorActions.export) })
-	c.AddShortcut(undoShortcut, func(fyne.Shortcut) { v.undoRedo(undoShortcut, editorActions.undo) })
-	redo := func(fyne.Shortcut) { v.undoRedo(redoShortcut, editorActions.redo) }
+	c.AddShortcut(saveShortcut, func(fyne.Shortcut) { v.withActions(editorActions.Save) })
+	c.AddShortcut(exportShortcut, func(fyne.Shortcut) { v.withActions(editorActions.Export) })
+	c.AddShortcut(undoShortcut, func(fyne.Shortcut) { v.undoRedo(undoShortcut, editorActions.Undo) })
+	redo := func(fyne.Shortcut) { v.undoRedo(redoShortcut, editorActions.Redo) }
 	c.AddShortcut(redoShortcut, redo)
 	c.AddShortcut(redoShiftShortcut, redo)
 }

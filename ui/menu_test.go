@@ -5,24 +5,25 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"tessera/ui/view"
 )
 
 // actionLog stands in for the Editor's document actions: it wraps the
 // real view in the Editor's tab and notes which actions reach it.
 type actionLog struct {
-	view
+	view.View
 	calls []string
 }
 
-func (a *actionLog) save()   { a.calls = append(a.calls, "save") }
-func (a *actionLog) export() { a.calls = append(a.calls, "export") }
-func (a *actionLog) undo()   { a.calls = append(a.calls, "undo") }
-func (a *actionLog) redo()   { a.calls = append(a.calls, "redo") }
+func (a *actionLog) Save()   { a.calls = append(a.calls, "save") }
+func (a *actionLog) Export() { a.calls = append(a.calls, "export") }
+func (a *actionLog) Undo()   { a.calls = append(a.calls, "undo") }
+func (a *actionLog) Redo()   { a.calls = append(a.calls, "redo") }
 
 // withActionLog puts an actionLog in the Editor's tab.
 func withActionLog(v *MainView) *actionLog {
-	log := &actionLog{view: v.views[1].v}
-	Sync(func() {
+	log := &actionLog{View: v.views[1].v}
+	view.Sync(func() {
 		v.views[1].v = log
 		v.menu.refresh(v)
 	})
@@ -93,7 +94,7 @@ func TestEditMenuFollowsTheSelectedView(t *testing.T) {
 			t.Errorf("%s is disabled on the Editor tab", it.Label)
 		}
 		shortcuts = append(shortcuts, it.Shortcut.ShortcutName())
-		Sync(it.Action)
+		view.Sync(it.Action)
 	}
 	if want := []string{"save", "export", "undo", "redo"}; !slices.Equal(log.calls, want) {
 		t.Errorf("menu items ran %v, want %v", log.calls, want)

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
+	"tessera/ui/internal/uitest"
+	"tessera/ui/view"
 	"testing"
 )
 
@@ -26,8 +28,8 @@ func TestModelCardRows(t *testing.T) {
 			"native grid":  "4x4 tokens (16x16 pixels)",
 			"window":       "4x4 tokens (larger grids use a sliding window)",
 			"parameters":   "1.6 M in all: encoder 305.8 k, codebook 1.0 k, decoder 489.3 k, cond_stage 736.5 k, transformer 30.6 k",
-			"source":       tiny("seg_transformer", "checkpoints", "last.ckpt") + " (torch-zip)",
-			"config":       tiny("seg_transformer", "configs", "model.yaml"),
+			"source":       uitest.Tiny("seg_transformer", "checkpoints", "last.ckpt") + " (torch-zip)",
+			"config":       uitest.Tiny("seg_transformer", "configs", "model.yaml"),
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -57,22 +59,22 @@ func TestModelCardRows(t *testing.T) {
 
 func TestClickingTheModelInTheStatusBarShowsItsCard(t *testing.T) {
 	v, _, w := newTestWindow(t)
-	tap(v.status.model) // no model: nothing to show
-	if top := topOverlay(w); top != nil {
+	uitest.Tap(v.status.model) // no model: nothing to show
+	if top := uitest.TopOverlay(w); top != nil {
 		t.Fatal("a card was shown without a model")
 	}
 	loadModel(t, v, "cin_transformer")
-	tap(v.status.model)
-	if topOverlay(w) == nil || !showsText(w, "class (10 classes)") || !showsText(w, "Model Card") {
-		t.Errorf("the card is not shown; texts %v", visibleTexts(w))
+	uitest.Tap(v.status.model)
+	if uitest.TopOverlay(w) == nil || !uitest.ShowsText(w, "class (10 classes)") || !uitest.ShowsText(w, "Model Card") {
+		t.Errorf("the card is not shown; texts %v", uitest.Texts(w))
 	}
-	tapButton(t, w, "Close")
-	if topOverlay(w) != nil {
+	uitest.TapButton(t, w, "Close")
+	if uitest.TopOverlay(w) != nil {
 		t.Error("the card stays after Close")
 	}
 	// The Model menu shows it too.
-	Sync(menuItems(w, "Model")[cardText].Action)
-	if !showsText(w, "class (10 classes)") {
-		t.Errorf("Model > Model Card shows %v", visibleTexts(w))
+	view.Sync(menuItems(w, "Model")[cardText].Action)
+	if !uitest.ShowsText(w, "class (10 classes)") {
+		t.Errorf("Model > Model Card shows %v", uitest.Texts(w))
 	}
 }

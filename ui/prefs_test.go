@@ -9,12 +9,14 @@ import (
 	"testing"
 
 	"tessera/engine/jobs"
+	"tessera/ui/internal/uitest"
+	"tessera/ui/view"
 )
 
 // recentItems lists the labels of File > Open Recent.
 func recentItems(v *MainView) []string {
 	var out []string
-	Sync(func() {
+	view.Sync(func() {
 		for _, it := range v.menu.recent.ChildMenu.Items {
 			out = append(out, it.Label)
 		}
@@ -39,12 +41,12 @@ func TestRecentModels(t *testing.T) {
 	loadModel(t, v, "vqgan")
 	loadModel(t, v, "cin_transformer")
 	<-loadPath(v, filepath.Join(t.TempDir(), "missing.ckpt")).Done() // fails: not remembered
-	vq, cin := abs(t, tiny("vqgan")), abs(t, tiny("cin_transformer"))
+	vq, cin := abs(t, uitest.Tiny("vqgan")), abs(t, uitest.Tiny("cin_transformer"))
 	if got := recentModels(); !slices.Equal(got, []string{cin, vq}) {
 		t.Fatalf("recent models %v, want %v", got, []string{cin, vq})
 	}
 	want := []string{recentLabel(cin), recentLabel(vq), "", clearText}
-	waitFor(t, func() bool { return len(v.menu.recent.ChildMenu.Items) == 4 })
+	uitest.WaitFor(t, func() bool { return len(v.menu.recent.ChildMenu.Items) == 4 })
 	if got := recentItems(v); !slices.Equal(got, want) {
 		t.Fatalf("File > Open Recent shows %v, want %v", got, want)
 	}
@@ -53,8 +55,8 @@ func TestRecentModels(t *testing.T) {
 	}
 
 	// Choosing a recent model opens it and puts it first.
-	Sync(v.menu.recent.ChildMenu.Items[1].Action)
-	waitFor(t, func() bool {
+	view.Sync(v.menu.recent.ChildMenu.Items[1].Action)
+	uitest.WaitFor(t, func() bool {
 		m, _ := v.env.Session.Model()
 		return m != nil && filepath.Base(filepath.Dir(filepath.Dir(m.WeightsPath))) == "vqgan" && v.menu.recent.ChildMenu.Items[0].Label == recentLabel(vq)
 	})
@@ -62,7 +64,7 @@ func TestRecentModels(t *testing.T) {
 		t.Errorf("after reopening vqgan: %v", got)
 	}
 
-	Sync(v.menu.recent.ChildMenu.Items[3].Action) // Clear Recent
+	view.Sync(v.menu.recent.ChildMenu.Items[3].Action) // Clear Recent
 	if got := recentItems(v); len(recentModels()) != 0 || !slices.Equal(got, []string{noRecentText}) {
 		t.Errorf("after clearing: %v, menu %v", recentModels(), got)
 	}
@@ -87,22 +89,22 @@ func TestReopenLastModelAtStart(t *testing.T) {
 	if reopen.Checked || v.ReopenLastModel() != nil {
 		t.Fatal("the last model is reopened without the preference")
 	}
-	Sync(reopen.Action)
+	view.Sync(reopen.Action)
 	if !reopen.Checked || !reopenLast() {
 		t.Fatal("the menu item does not turn the preference on")
 	}
 	// A new studio window (same preferences) reopens the model.
 	v2, _, _ := newTestWindowOnApp(t)
 	var j *jobs.Job
-	Sync(func() { j = v2.ReopenLastModel() })
+	view.Sync(func() { j = v2.ReopenLastModel() })
 	<-j.Done()
 	// Wait for the whole of modelLoaded, not just the session's model: it
 	// writes the recent models, which must not reach the next test's app.
-	waitFor(t, func() bool { return !strings.HasPrefix(v2.status.model.Text, "Loading") })
+	uitest.WaitFor(t, func() bool { return !strings.HasPrefix(v2.status.model.Text(), "Loading") })
 	if m, _ := v2.env.Session.Model(); m == nil {
 		t.Fatal("the last model was not reopened")
 	}
-	if !showsText(w, "vqgan") {
+	if !uitest.ShowsText(w, "vqgan") {
 		t.Error("the first window lost its model")
 	}
 }
@@ -117,16 +119,16 @@ func TestRecentModelThatIsGoneIsForgotten(t *testing.T) {
 	}
 	rememberModel(corrupt)
 	rememberModel(gone)
-	Sync(func() { v.menu.refresh(v) })
+	view.Sync(func() { v.menu.refresh(v) })
 	for _, p := range []string{gone, corrupt} {
 		var j *jobs.Job
-		Sync(func() { j = v.LoadModel(p) })
+		view.Sync(func() { j = v.LoadModel(p) })
 		<-j.Done()
 	}
 	// The missing file leaves the list; the corrupt one stays, as the file
 	// may be fixed or finish copying. (Only these two are checked: a model
 	// load that an earlier test left running may still add its own.)
-	waitFor(t, func() bool { return !slices.Contains(recentModels(), gone) })
+	uitest.WaitFor(t, func() bool { return !slices.Contains(recentModels(), gone) })
 	if !slices.Contains(recentModels(), corrupt) {
 		t.Errorf("recent models %v lost the corrupt one, %s", recentModels(), corrupt)
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"time"
 	"unicode"
 
 	"fyne.io/fyne/v2"
@@ -14,6 +13,7 @@ import (
 
 	"tessera/engine/jobs"
 	"tessera/engine/nn/blas"
+	"tessera/ui/widgets"
 )
 
 // statusBar sits under the views: the model in use on the left (click it
@@ -35,7 +35,7 @@ func newStatusBar(onModel, onJob func()) *statusBar {
 		jobBar: widget.NewProgressBar(),
 		device: widget.NewLabel(cpuDevice(runtime.GOMAXPROCS(0)) + " · " + blasName(blas.Name())),
 	}
-	s.model.Truncation = fyne.TextTruncateEllipsis // long paths must not widen the window
+	s.model.label.Truncation = fyne.TextTruncateEllipsis // long paths must not widen the window
 	s.jobBar.TextFormatter = func() string { return "" }
 	s.jobBox = container.NewHBox(s.job, container.NewGridWrap(fyne.NewSize(120, s.jobBar.MinSize().Height), s.jobBar))
 	s.jobBox.Hide()
@@ -57,7 +57,7 @@ func (s *statusBar) showJob(j *jobs.Job, queued int) {
 		text += fmt.Sprintf(" %d%%", int(p.Fraction()*100))
 	}
 	if left, ok := j.ETA(); ok && left > 0 { // between sparse reports the estimate runs down to 0
-		text += " · " + clock(left) + " left"
+		text += " · " + widgets.Clock(left) + " left"
 	}
 	if queued > 0 {
 		text += fmt.Sprintf(" (+%d queued)", queued)
@@ -92,48 +92,24 @@ func blasName(full string) string {
 	return strings.Join(out, " ")
 }
 
-// clock writes a duration as m:ss, or h:mm:ss past an hour.
-// span writes a duration for people: "40 µs", "0.8 ms", "54 ms", "1.2 s",
-// "38 s", then clock time.
-func span(d time.Duration) string {
-	ms := float64(d) / float64(time.Millisecond)
-	switch {
-	case d < 100*time.Microsecond:
-		return fmt.Sprintf("%d µs", d.Microseconds())
-	case d < 10*time.Millisecond:
-		return fmt.Sprintf("%.1f ms", ms)
-	case d < time.Second:
-		return fmt.Sprintf("%.0f ms", ms)
-	case d < 10*time.Second:
-		return fmt.Sprintf("%.1f s", d.Seconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%.0f s", d.Seconds())
-	}
-	return clock(d)
-}
-
-func clock(d time.Duration) string {
-	s := int(d.Round(time.Second) / time.Second)
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
-}
-
 // linkLabel is a label that does something when clicked.
 type linkLabel struct {
-	widget.Label
+	widget.BaseWidget
+	label *widget.Label
 	onTap func()
 }
 
 func newLinkLabel(text string, onTap func()) *linkLabel {
-	l := &linkLabel{onTap: onTap}
-	l.Text = text
+	l := &linkLabel{label: widget.NewLabel(text), onTap: onTap}
 	l.ExtendBaseWidget(l)
 	return l
 }
 
-func (l *linkLabel) Tapped(*fyne.PointEvent) { l.onTap() }
+func (l *linkLabel) SetText(s string) { l.label.SetText(s) }
+func (l *linkLabel) Text() string     { return l.label.Text }
+
+func (l *linkLabel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(l.label) }
+func (l *linkLabel) Tapped(*fyne.PointEvent)             { l.onTap() }
 
 // Cursor shows the hand, so the label reads as clickable.
 func (l *linkLabel) Cursor() desktop.Cursor { return desktop.PointerCursor }

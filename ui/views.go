@@ -1,12 +1,21 @@
+// Package ui is the studio's window: the task views (each a package of its
+// own under ui/) as tabs above a status bar, with the menu, the shortcuts,
+// the recent models and the model card. It never imports package app:
+// everything the views need from the studio goes through view.Controller,
+// and engine work goes through a session.Session.
 package ui
 
 import (
-	"sync"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
 	"tessera/engine/model"
+	"tessera/ui/codebook"
+	"tessera/ui/editor"
+	"tessera/ui/hires"
+	jobsview "tessera/ui/jobs"
+	"tessera/ui/sample"
+	"tessera/ui/view"
 )
 
 // editorActions is implemented by a view that edits a document (the Editor:
@@ -18,63 +27,45 @@ import (
 // and export ask for a path (Env.Ctrl.PickFile) and write in the background;
 // undo and redo swap grids and submit any decoding as a job.
 type editorActions interface {
-	save()
-	export()
-	undo()
-	redo()
+	Save()
+	Export()
+	Undo()
+	Redo()
 }
 
 // modelFree is implemented by a view that is useful before any model is
 // loaded (the Jobs view: it shows the model being loaded). Its tab shows
 // the view itself instead of the "No model loaded" empty state.
-type modelFree interface{ modelFree() }
-
-// uiMu serialises the UI updates made through Do with Sync.
-var uiMu sync.Mutex
-
-// Do applies f on the UI goroutine, as fyne.Do does; background goroutines
-// use it to apply job results. Never call it from the UI goroutine itself
-// (a Do'd function or a widget callback): there, just do the work.
-func Do(f func()) { fyne.Do(func() { Sync(f) }) }
-
-// Sync runs f while no Do'd function runs. Fyne's test driver runs fyne.Do
-// inline on the calling goroutine, so tests (here and in package app) read
-// and drive widgets inside Sync to stay race-free; the real driver runs all
-// of them on its one UI goroutine, where the lock is never contended.
-func Sync(f func()) {
-	uiMu.Lock()
-	defer uiMu.Unlock()
-	f()
-}
+type modelFree interface{ ModelFree() }
 
 // viewTab shows a view's empty state until a model is loaded, then the
 // view itself.
 type viewTab struct {
-	v     view
+	v     view.View
 	item  *container.TabItem
 	empty fyne.CanvasObject
 	body  fyne.CanvasObject
 }
 
 // newViews builds the task views in tab order.
-func newViews(env *Env) []view {
-	return []view{
-		newCodebookView(env),
-		newEditorView(env),
-		newSampleView(env),
-		newHiResView(env),
-		newJobsView(env),
+func newViews(env *view.Env) []view.View {
+	return []view.View{
+		codebook.New(env),
+		editor.New(env),
+		sample.New(env),
+		hires.New(env),
+		jobsview.New(env),
 	}
 }
 
-func newViewTab(v view, ctrl Controller, about string) *viewTab {
-	t := &viewTab{v: v, empty: newEmptyState(v.icon(), about, ctrl), body: v.content()}
+func newViewTab(v view.View, ctrl view.Controller, about string) *viewTab {
+	t := &viewTab{v: v, empty: newEmptyState(v.Icon(), about, ctrl), body: v.Content()}
 	if _, ok := v.(modelFree); ok {
 		t.empty.Hide()
 	} else {
 		t.body.Hide()
 	}
-	t.item = container.NewTabItemWithIcon(v.title(), v.icon(), container.NewStack(t.empty, t.body))
+	t.item = container.NewTabItemWithIcon(v.Title(), v.Icon(), container.NewStack(t.empty, t.body))
 	return t
 }
 
@@ -85,5 +76,5 @@ func (t *viewTab) ready() bool { return t.body.Visible() }
 func (t *viewTab) modelChanged(m *model.Model, card *model.Card) {
 	t.empty.Hide()
 	t.body.Show()
-	t.v.modelChanged(m, card)
+	t.v.ModelChanged(m, card)
 }

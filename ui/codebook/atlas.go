@@ -1,4 +1,4 @@
-package ui
+package codebook
 
 import (
 	"image"
@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
-	"tessera/engine/codebook"
+	cbook "tessera/engine/codebook"
 )
 
 // Highlight colours of the codebook explorer.
@@ -29,7 +29,7 @@ type atlasWidget struct {
 	hover, sel *canvas.Rectangle
 	box        *fyne.Container
 
-	layout  codebook.AtlasLayout
+	layout  cbook.AtlasLayout
 	order   []int           // the entry in each cell
 	cellOf  []int           // the cell of each entry
 	onHover func(entry int) // -1 when the mouse leaves the entries
@@ -64,7 +64,7 @@ func (a *atlasWidget) MinSize() fyne.Size {
 }
 
 // set shows a rendered atlas laid out by l with order's entries.
-func (a *atlasWidget) set(img *image.NRGBA, l codebook.AtlasLayout, order []int, selected int) {
+func (a *atlasWidget) set(img *image.NRGBA, l cbook.AtlasLayout, order []int, selected int) {
 	a.layout, a.order = l, order
 	a.cellOf = make([]int, len(order))
 	for cell, e := range order {
@@ -129,8 +129,8 @@ func (a *atlasWidget) Tapped(e *fyne.PointEvent) {
 
 // renderAtlas draws the labelled atlas and marks the dead entries: their
 // patches dimmed and crossed out in red.
-func renderAtlas(patches []*image.NRGBA, order []int, l codebook.AtlasLayout, dead []bool) *image.NRGBA {
-	img := codebook.Atlas(patches, order, l)
+func renderAtlas(patches []*image.NRGBA, order []int, l cbook.AtlasLayout, dead []bool) *image.NRGBA {
+	img := cbook.Atlas(patches, order, l)
 	for cell, e := range order {
 		if e < len(dead) && dead[e] {
 			crossOut(img, l.PatchRect(cell))

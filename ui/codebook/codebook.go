@@ -1,4 +1,8 @@
-package ui
+// Package codebook is the studio's Codebook view: the atlas of every
+// codebook entry decoded as a patch, a map of the code vectors, usage over
+// an image or a folder, and the selected entry's neighbours and
+// occurrences.
+package codebook
 
 import (
 	"context"
@@ -14,9 +18,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"tessera/engine/codebook"
+	cbook "tessera/engine/codebook"
 	"tessera/engine/model"
 	"tessera/engine/session"
+	"tessera/ui/view"
 )
 
 // neighbourCount is how many nearest entries the selection shows.
@@ -26,7 +31,7 @@ const neighbourCount = 8
 // patch, a map of the code vectors, usage over an image or a folder, and
 // the selected entry's neighbours and occurrences.
 type codebookView struct {
-	env *Env
+	env *view.Env
 	// gen counts model changes; results of jobs for an older model are dropped.
 	gen int
 
@@ -61,7 +66,8 @@ type codebookView struct {
 	body      fyne.CanvasObject
 }
 
-func newCodebookView(env *Env) view {
+// New makes the Codebook view.
+func New(env *view.Env) view.View {
 	v := &codebookView{env: env, sortBy: byIndex, selected: -1, hover: -1}
 	v.loadText = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
 	v.loadBar = widget.NewProgressBar()
@@ -117,12 +123,12 @@ func newCodebookView(env *Env) view {
 	return v
 }
 
-func (v *codebookView) title() string              { return "Codebook" }
-func (v *codebookView) icon() fyne.Resource        { return theme.GridIcon() }
-func (v *codebookView) content() fyne.CanvasObject { return v.body }
+func (v *codebookView) Title() string              { return "Codebook" }
+func (v *codebookView) Icon() fyne.Resource        { return theme.GridIcon() }
+func (v *codebookView) Content() fyne.CanvasObject { return v.body }
 
-// modelChanged forgets the old codebook and decodes the new one.
-func (v *codebookView) modelChanged(m *model.Model, card *model.Card) {
+// ModelChanged forgets the old codebook and decodes the new one.
+func (v *codebookView) ModelChanged(m *model.Model, card *model.Card) {
 	v.gen++
 	v.cb, v.card, v.usage, v.selected, v.hover, v.sortBy = nil, card, nil, -1, -1, byIndex
 	v.hoverInfo.SetText("")
@@ -136,7 +142,7 @@ func (v *codebookView) modelChanged(m *model.Model, card *model.Card) {
 			select {
 			case <-j.Done():
 				tick.Stop()
-				Do(func() {
+				view.Do(func() {
 					if v.gen == gen {
 						v.codebookDone(j.Result(), j.Err())
 					}
@@ -144,7 +150,7 @@ func (v *codebookView) modelChanged(m *model.Model, card *model.Card) {
 				return
 			case <-tick.C:
 				p := j.Progress().Fraction()
-				Do(func() { v.loadBar.SetValue(p) })
+				view.Do(func() { v.loadBar.SetValue(p) })
 			}
 		}
 	}()
@@ -202,10 +208,10 @@ func (v *codebookView) redraw() {
 	v.drawn++
 	drawn, gen := v.drawn, v.gen
 	patches, order, dead, sel := v.cb.Patches, v.order, deadEntries(v.usage), v.selected
-	l := codebook.AtlasLayout{Cols: v.cols(), Scale: v.scale, Patch: v.patch()}
+	l := cbook.AtlasLayout{Cols: v.cols(), Scale: v.scale, Patch: v.patch()}
 	go func() {
 		img := renderAtlas(patches, order, l, dead)
-		Do(func() {
+		view.Do(func() {
 			if v.drawn == drawn && v.gen == gen {
 				v.atlas.set(img, l, order, sel)
 			}
@@ -359,7 +365,7 @@ func (v *codebookView) countUsage(what string, count func() (*usageSource, error
 	v.usageInfo.SetText("Counting usage over " + what + "…")
 	go func() {
 		src, err := count()
-		Do(func() {
+		view.Do(func() {
 			if v.gen != gen {
 				return
 			}

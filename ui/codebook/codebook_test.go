@@ -1,4 +1,4 @@
-package ui
+package codebook
 
 import (
 	"fmt"
@@ -14,60 +14,55 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"tessera/engine/codebook"
+	cbook "tessera/engine/codebook"
 	"tessera/engine/imgio"
-	"tessera/engine/jobs"
 	"tessera/engine/session"
 	"tessera/engine/tokens"
+	"tessera/ui/internal/uitest"
+	"tessera/ui/view"
 )
 
 // openCodebook loads the tiny VQGAN and waits for the Codebook view to
 // show its atlas.
-func openCodebook(t *testing.T) (*MainView, *codebookView, *recorder, fyne.Window) {
+func openCodebook(t *testing.T) (*view.Env, *codebookView, *uitest.Recorder, fyne.Window) {
 	t.Helper()
-	v, ctrl, w := newTestWindow(t)
-	cv := v.views[0].v.(*codebookView)
-	loadModel(t, v, "vqgan")
-	waitFor(t, func() bool { return cv.atlas.image.Image != nil })
-	return v, cv, ctrl, w
+	env, ctrl := uitest.Env(t)
+	cv := New(env).(*codebookView)
+	w := uitest.Window(t, env, cv.Content)
+	uitest.OpenModel(t, env, "vqgan", cv)
+	uitest.WaitFor(t, func() bool { return cv.atlas.image.Image != nil })
+	return env, cv, ctrl, w
 }
 
 // changesAtlas runs action on the UI and waits for the atlas it causes.
 func changesAtlas(t *testing.T, cv *codebookView, action func()) {
 	t.Helper()
 	var before image.Image
-	Sync(func() { before = cv.atlas.image.Image })
+	view.Sync(func() { before = cv.atlas.image.Image })
 	action()
-	waitFor(t, func() bool { return cv.atlas.image.Image != before })
+	uitest.WaitFor(t, func() bool { return cv.atlas.image.Image != before })
 }
 
 // cellCentre is where entry's patch is on the canvas.
 func cellCentre(w fyne.Window, cv *codebookView, entry int) fyne.Position {
 	var p fyne.Position
-	Sync(func() {
+	view.Sync(func() {
 		r := cv.atlas.layout.PatchRect(cv.atlas.cellOf[entry])
-		p = canvasPos(w, cv.atlas).Add(fyne.NewPos(float32(r.Min.X+r.Dx()/2), float32(r.Min.Y+r.Dy()/2)))
+		p = uitest.CanvasPos(w, cv.atlas).Add(fyne.NewPos(float32(r.Min.X+r.Dx()/2), float32(r.Min.Y+r.Dy()/2)))
 	})
 	return p
 }
 
-// canvasPos is where o is on w's canvas, as taps and mouse moves see it
-// (the driver's absolute position leaves out the canvas's inset).
-func canvasPos(w fyne.Window, o fyne.CanvasObject) fyne.Position {
-	inset, _ := w.Canvas().InteractiveArea()
-	return fyne.CurrentApp().Driver().AbsolutePositionForObject(o).Add(inset)
-}
-
 // countUsageOf counts usage over an image through the Image… button.
-func countUsageOf(t *testing.T, cv *codebookView, ctrl *recorder, w fyne.Window, path string) {
+func countUsageOf(t *testing.T, cv *codebookView, ctrl *uitest.Recorder, w fyne.Window, path string) {
 	t.Helper()
-	ctrl.answer = path
-	changesAtlas(t, cv, func() { tapButton(t, w, "Image…") })
+	ctrl.SetAnswer(path)
+	changesAtlas(t, cv, func() { uitest.TapButton(t, w, "Image…") })
 }
 
 func TestCodebookDecodesTheNewModel(t *testing.T) {
 	_, cv, _, w := openCodebook(t)
-	Sync(func() {
+	view.Sync(func() {
 		if len(cv.cb.Patches) != 64 || cv.patch() != 4 || cv.scale != 8 {
 			t.Fatalf("%d patches of %d pixels at scale %d", len(cv.cb.Patches), cv.patch(), cv.scale)
 		}
@@ -79,27 +74,27 @@ func TestCodebookDecodesTheNewModel(t *testing.T) {
 			t.Errorf("loading shown %v, %d entries on the map", cv.loading.Visible(), len(cv.cmap.rects))
 		}
 	})
-	if !showsText(w, "Count usage over") {
-		t.Errorf("no hint to count usage; texts: %v", visibleTexts(w))
+	if !uitest.ShowsText(w, "Count usage over") {
+		t.Errorf("no hint to count usage; texts: %v", uitest.Texts(w))
 	}
 }
 
 func TestCodebookHoverAndClick(t *testing.T) {
 	_, cv, _, w := openCodebook(t)
 	at := cellCentre(w, cv, 10)
-	Sync(func() { test.MoveMouse(w.Canvas(), at) })
-	if !showsText(w, "code 10") {
-		t.Errorf("hovering entry 10 shows %v", visibleTexts(w))
+	view.Sync(func() { test.MoveMouse(w.Canvas(), at) })
+	if !uitest.ShowsText(w, "code 10") {
+		t.Errorf("hovering entry 10 shows %v", uitest.Texts(w))
 	}
-	Sync(func() { test.TapCanvas(w.Canvas(), at) })
+	view.Sync(func() { test.TapCanvas(w.Canvas(), at) })
 	var want, got []int
-	Sync(func() {
+	view.Sync(func() {
 		if cv.selected != 10 || !cv.atlas.sel.Visible() || !cv.cmap.sel.Visible() {
 			t.Errorf("selected %d; outlined on atlas %v, map %v", cv.selected, cv.atlas.sel.Visible(), cv.cmap.sel.Visible())
 		}
-		want = codebook.Neighbors(cv.cb.Vectors, cv.cb.Dim, 10, neighbourCount)
+		want = cbook.Neighbors(cv.cb.Vectors, cv.cb.Dim, 10, neighbourCount)
 		for _, o := range cv.nearest.Objects {
-			shown(o, func(o fyne.CanvasObject) {
+			uitest.Shown(o, func(o fyne.CanvasObject) {
 				if l, ok := o.(*widget.Label); ok {
 					var n int
 					fmt.Sscan(l.Text, &n)
@@ -112,14 +107,14 @@ func TestCodebookHoverAndClick(t *testing.T) {
 		t.Fatalf("neighbour tiles %v, want %v", got, want)
 	}
 	// Clicking a neighbour selects it.
-	tap(cv.nearest.Objects[2].(fyne.Tappable))
-	Sync(func() {
+	uitest.Tap(cv.nearest.Objects[2].(fyne.Tappable))
+	view.Sync(func() {
 		if cv.selected != want[2] || cv.selInfo.Text != fmt.Sprintf("code %d", want[2]) {
 			t.Errorf("after clicking neighbour %d: selected %d, %q", want[2], cv.selected, cv.selInfo.Text)
 		}
 	})
-	Sync(func() { test.MoveMouse(w.Canvas(), fyne.NewPos(2000, 2000)) })
-	if showsText(w, "code 10") {
+	view.Sync(func() { test.MoveMouse(w.Canvas(), fyne.NewPos(2000, 2000)) })
+	if uitest.ShowsText(w, "code 10") {
 		t.Error("the hover text stays after the mouse left")
 	}
 }
@@ -127,7 +122,7 @@ func TestCodebookHoverAndClick(t *testing.T) {
 func TestCodebookMapClickSelects(t *testing.T) {
 	_, cv, _, w := openCodebook(t)
 	var at fyne.Position
-	Sync(func() {
+	view.Sync(func() {
 		test.LaidOutObjects(w.Content())
 		r := cv.cmap.rects[33]
 		// The centre of 33's thumbnail might be covered by a later entry;
@@ -135,7 +130,7 @@ func TestCodebookMapClickSelects(t *testing.T) {
 		for y := r.Min.Y; y < r.Max.Y && at == (fyne.Position{}); y++ {
 			for x := r.Min.X; x < r.Max.X; x++ {
 				if topmost(cv.cmap.rects, image.Pt(x, y)) == 33 {
-					at = canvasPos(w, cv.cmap).Add(fyne.NewPos(float32(x), float32(y)))
+					at = uitest.CanvasPos(w, cv.cmap).Add(fyne.NewPos(float32(x), float32(y)))
 					break
 				}
 			}
@@ -157,13 +152,13 @@ func topmost(rects []image.Rectangle, p image.Point) int {
 }
 
 func TestCodebookUsageOfAnImage(t *testing.T) {
-	v, cv, ctrl, w := openCodebook(t)
-	input := tiny("vqgan", "input0.png")
+	env, cv, ctrl, w := openCodebook(t)
+	input := uitest.Tiny("vqgan", "input0.png")
 	countUsageOf(t, cv, ctrl, w, input)
 	// The same count made by the engine's usage job.
-	want := waitJob(t, v.env.Session.Usage([]string{input})).(codebook.Usage)
+	want := uitest.WaitJob(t, env.Session.Usage([]string{input})).(cbook.Usage)
 	var dead []int
-	Sync(func() {
+	view.Sync(func() {
 		got := cv.usage.usage
 		if !slices.Equal(got.Counts, want.Counts) {
 			t.Fatalf("counts %v, want %v", got.Counts, want.Counts)
@@ -174,12 +169,12 @@ func TestCodebookUsageOfAnImage(t *testing.T) {
 		}
 	})
 	line := fmt.Sprintf("input0.png: 64 tokens · perplexity %.1f of 64 · %d dead", want.Perplexity(), len(dead))
-	if !showsText(w, line) {
-		t.Errorf("usage line %q missing; texts %v", line, visibleTexts(w))
+	if !uitest.ShowsText(w, line) {
+		t.Errorf("usage line %q missing; texts %v", line, uitest.Texts(w))
 	}
 	used := want.ByUsage()[0]
 	at := cellCentre(w, cv, used)
-	Sync(func() {
+	view.Sync(func() {
 		// Dead entries are crossed out in red; used ones are not.
 		atlas := cv.atlas.image.Image.(*image.NRGBA)
 		corner := func(e int) color.NRGBA {
@@ -190,19 +185,19 @@ func TestCodebookUsageOfAnImage(t *testing.T) {
 		}
 		test.MoveMouse(w.Canvas(), at)
 	})
-	if hover := fmt.Sprintf("code %d · used %d×", used, want.Counts[used]); !showsText(w, hover) {
+	if hover := fmt.Sprintf("code %d · used %d×", used, want.Counts[used]); !uitest.ShowsText(w, hover) {
 		t.Errorf("hover text %q missing", hover)
 	}
 	deadAt := cellCentre(w, cv, dead[0])
-	Sync(func() { test.MoveMouse(w.Canvas(), deadAt) })
-	if hover := fmt.Sprintf("code %d · unused (dead)", dead[0]); !showsText(w, hover) {
+	view.Sync(func() { test.MoveMouse(w.Canvas(), deadAt) })
+	if hover := fmt.Sprintf("code %d · unused (dead)", dead[0]); !uitest.ShowsText(w, hover) {
 		t.Errorf("hover text %q missing", hover)
 	}
-	Sync(func() { test.TapCanvas(w.Canvas(), at) })
-	if occ := fmt.Sprintf("Occurs %d× in input0.png:", want.Counts[used]); !showsText(w, occ) {
-		t.Errorf("occurrence text %q missing; texts %v", occ, visibleTexts(w))
+	view.Sync(func() { test.TapCanvas(w.Canvas(), at) })
+	if occ := fmt.Sprintf("Occurs %d× in input0.png:", want.Counts[used]); !uitest.ShowsText(w, occ) {
+		t.Errorf("occurrence text %q missing; texts %v", occ, uitest.Texts(w))
 	}
-	Sync(func() {
+	view.Sync(func() {
 		img := cv.occur.Image.(*image.NRGBA)
 		if img.Bounds().Dx() != 32 || !cv.occur.Visible() {
 			t.Errorf("occurrence image %v", img.Bounds())
@@ -210,25 +205,16 @@ func TestCodebookUsageOfAnImage(t *testing.T) {
 	})
 }
 
-func waitJob(t *testing.T, j *jobs.Job) jobs.Result {
-	t.Helper()
-	<-j.Done()
-	if err := j.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return j.Result()
-}
-
 func TestCodebookSorts(t *testing.T) {
 	_, cv, ctrl, w := openCodebook(t)
-	Sync(func() {
+	view.Sync(func() {
 		if !cv.sorts[byUsage].Disabled() {
 			t.Error("sorting by usage is offered before any usage was counted")
 		}
 	})
-	countUsageOf(t, cv, ctrl, w, tiny("vqgan", "input0.png"))
-	changesAtlas(t, cv, func() { tapButton(t, w, byUsage) })
-	Sync(func() {
+	countUsageOf(t, cv, ctrl, w, uitest.Tiny("vqgan", "input0.png"))
+	changesAtlas(t, cv, func() { uitest.TapButton(t, w, byUsage) })
+	view.Sync(func() {
 		counts := cv.usage.usage.Counts
 		for i := 1; i < len(cv.order); i++ {
 			if counts[cv.order[i]] > counts[cv.order[i-1]] {
@@ -240,14 +226,14 @@ func TestCodebookSorts(t *testing.T) {
 			t.Errorf("first cell shows %d, want %d", e, cv.order[0])
 		}
 	})
-	changesAtlas(t, cv, func() { tapButton(t, w, byColour) })
-	Sync(func() {
+	changesAtlas(t, cv, func() { uitest.TapButton(t, w, byColour) })
+	view.Sync(func() {
 		if !slices.Equal(cv.order, colourOrder(cv.cb.Patches)) || slices.IsSorted(cv.order) {
 			t.Errorf("colour order %v", cv.order)
 		}
 	})
-	changesAtlas(t, cv, func() { tapButton(t, w, byIndex) })
-	Sync(func() {
+	changesAtlas(t, cv, func() { uitest.TapButton(t, w, byIndex) })
+	view.Sync(func() {
 		if !slices.IsSorted(cv.order) {
 			t.Errorf("index order %v", cv.order)
 		}
@@ -278,13 +264,13 @@ func TestColourOrder(t *testing.T) {
 func TestCodebookZoom(t *testing.T) {
 	_, cv, _, w := openCodebook(t)
 	var at fyne.Position
-	Sync(func() {
+	view.Sync(func() {
 		test.LaidOutObjects(w.Content())
-		at = canvasPos(w, cv.zoom).Add(fyne.NewPos(cv.zoom.Size().Width-2, cv.zoom.Size().Height/2))
+		at = uitest.CanvasPos(w, cv.zoom).Add(fyne.NewPos(cv.zoom.Size().Width-2, cv.zoom.Size().Height/2))
 	})
 	// Dragging the slider to its right end zooms in as far as it goes.
-	changesAtlas(t, cv, func() { Sync(func() { test.Drag(w.Canvas(), at, 20, 0) }) })
-	Sync(func() {
+	changesAtlas(t, cv, func() { view.Sync(func() { test.Drag(w.Canvas(), at, 20, 0) }) })
+	view.Sync(func() {
 		if cv.scale != int(cv.zoom.Max) || cv.atlas.layout.Scale != cv.scale {
 			t.Fatalf("scale %d, atlas scale %d, slider max %v", cv.scale, cv.atlas.layout.Scale, cv.zoom.Max)
 		}
@@ -294,8 +280,8 @@ func TestCodebookZoom(t *testing.T) {
 		}
 	})
 	before := cv.scale
-	changesAtlas(t, cv, func() { tap(findIconButton(t, w, "content-remove")) })
-	Sync(func() {
+	changesAtlas(t, cv, func() { uitest.Tap(findIconButton(t, w, "content-remove")) })
+	view.Sync(func() {
 		if cv.scale != before-1 || cv.zoomText.Text != fmt.Sprintf("%d×", before-1) {
 			t.Errorf("zoom out: scale %d, label %q", cv.scale, cv.zoomText.Text)
 		}
@@ -307,8 +293,8 @@ func TestCodebookZoom(t *testing.T) {
 func findIconButton(t *testing.T, w fyne.Window, icon string) *widget.Button {
 	t.Helper()
 	var found *widget.Button
-	Sync(func() {
-		shown(w.Content(), func(o fyne.CanvasObject) {
+	view.Sync(func() {
+		uitest.Shown(w.Content(), func(o fyne.CanvasObject) {
 			if b, ok := o.(*widget.Button); ok && b.Icon != nil && strings.Contains(b.Icon.Name(), icon) {
 				found = b
 			}
@@ -324,7 +310,7 @@ func TestCodebookUsageOfAFolder(t *testing.T) {
 	_, cv, ctrl, w := openCodebook(t)
 	dir := t.TempDir()
 	for _, name := range []string{"input0.png", "input1.png"} {
-		data, err := os.ReadFile(tiny("vqgan", name))
+		data, err := os.ReadFile(uitest.Tiny("vqgan", name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -333,44 +319,44 @@ func TestCodebookUsageOfAFolder(t *testing.T) {
 		}
 	}
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not an image"), 0o644)
-	ctrl.answer = dir
-	changesAtlas(t, cv, func() { tapButton(t, w, "Folder…") })
-	if !showsText(w, filepath.Base(dir)+" (2 images): 128 tokens") {
-		t.Errorf("folder usage not shown; texts %v", visibleTexts(w))
+	ctrl.SetAnswer(dir)
+	changesAtlas(t, cv, func() { uitest.TapButton(t, w, "Folder…") })
+	if !uitest.ShowsText(w, filepath.Base(dir)+" (2 images): 128 tokens") {
+		t.Errorf("folder usage not shown; texts %v", uitest.Texts(w))
 	}
 	var most int
-	Sync(func() { most = cv.usage.usage.ByUsage()[0] })
+	view.Sync(func() { most = cv.usage.usage.ByUsage()[0] })
 	at := cellCentre(w, cv, most)
-	Sync(func() { test.TapCanvas(w.Canvas(), at) })
-	if !showsText(w, "pick one image to see where") {
-		t.Errorf("a folder's usage offers occurrences; texts %v", visibleTexts(w))
+	view.Sync(func() { test.TapCanvas(w.Canvas(), at) })
+	if !uitest.ShowsText(w, "pick one image to see where") {
+		t.Errorf("a folder's usage offers occurrences; texts %v", uitest.Texts(w))
 	}
 
-	ctrl.answer = t.TempDir() // no images there
-	tapButton(t, w, "Folder…")
-	waitFor(t, func() bool { return w.Canvas().Overlays().Top() != nil })
-	if !showsText(w, "no PNG or JPEG images in "+ctrl.answer) {
-		t.Errorf("an empty folder gives no error; texts %v", visibleTexts(w))
+	ctrl.SetAnswer(t.TempDir()) // no images there
+	uitest.TapButton(t, w, "Folder…")
+	uitest.WaitFor(t, func() bool { return w.Canvas().Overlays().Top() != nil })
+	if !uitest.ShowsText(w, "no PNG or JPEG images in "+ctrl.Answer) {
+		t.Errorf("an empty folder gives no error; texts %v", uitest.Texts(w))
 	}
 }
 
 func TestCodebookUsageOfTheEditorsGrid(t *testing.T) {
-	v, cv, _, w := openCodebook(t)
-	img, _, err := imgio.Load(tiny("vqgan", "input1.png"), 4)
+	env, cv, _, w := openCodebook(t)
+	img, _, err := imgio.Load(uitest.Tiny("vqgan", "input1.png"), 4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	grid := waitJob(t, v.env.Session.Encode(img)).(*session.Encoded).Grid
-	Sync(func() {
+	grid := uitest.WaitJob(t, env.Session.Encode(img)).(*session.Encoded).Grid
+	view.Sync(func() {
 		// The Editor offers its grid through Env; stand in for it with a real one.
-		v.env.CurrentGrid = func() (tokens.Grid, bool) { return grid, true }
+		env.CurrentGrid = func() (tokens.Grid, bool) { return grid, true }
 		cv.current.Enable()
 	})
-	changesAtlas(t, cv, func() { tapButton(t, w, "Current grid") })
-	if !showsText(w, "the Editor's grid: 64 tokens") {
-		t.Errorf("texts %v", visibleTexts(w))
+	changesAtlas(t, cv, func() { uitest.TapButton(t, w, "Current grid") })
+	if !uitest.ShowsText(w, "the Editor's grid: 64 tokens") {
+		t.Errorf("texts %v", uitest.Texts(w))
 	}
-	Sync(func() {
+	view.Sync(func() {
 		if cv.usage.grid == nil || !cv.usage.grid.Equal(grid) || cv.usage.image.Bounds().Dx() != 32 {
 			t.Errorf("usage source %+v", cv.usage)
 		}
@@ -403,17 +389,17 @@ func TestCodebookAtlasGolden(t *testing.T) {
 			codes = append(codes, slices.Repeat([]int{i}, i%3+1)...)
 		}
 	}
-	u, err := codebook.CountUsage(64, codes)
+	u, err := cbook.CountUsage(64, codes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := codebook.AtlasLayout{Cols: 8, Scale: 6, Patch: 4}
+	l := cbook.AtlasLayout{Cols: 8, Scale: 6, Patch: 4}
 	img := renderAtlas(patches, colourOrder(patches), l, deadEntries(&usageSource{usage: u}))
 	test.AssertImageMatches(t, "codebook_atlas.png", img)
 }
 
 func TestHistogram(t *testing.T) {
-	u := codebook.Usage{Counts: []int{4, 0, 2, 1}, Total: 7}
+	u := cbook.Usage{Counts: []int{4, 0, 2, 1}, Total: 7}
 	img := histogram(u, []int{0, 1, 2, 3}, 2)
 	if img.Bounds().Dx() != 4*128 || img.Bounds().Dy() != 64 {
 		t.Fatalf("histogram %v", img.Bounds())

@@ -1,4 +1,4 @@
-package ui
+package codebook
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"tessera/engine/codebook"
+	cbook "tessera/engine/codebook"
 	"tessera/engine/imgio"
 	"tessera/engine/jobs"
 	"tessera/engine/pipeline"
@@ -22,7 +22,7 @@ import (
 // (so occurrences can be shown on it), or a folder of images.
 type usageSource struct {
 	name  string
-	usage codebook.Usage
+	usage cbook.Usage
 	grid  *tokens.Grid // nil for a folder
 	image *image.NRGBA // the grid's image, nil for a folder
 }
@@ -56,7 +56,7 @@ func usageOfGrid(s *session.Session, name string, g tokens.Grid, vocab int) (*us
 }
 
 func countGrid(name string, g tokens.Grid, img *image.NRGBA, vocab int) (*usageSource, error) {
-	u, err := codebook.CountUsage(vocab, g.Codes)
+	u, err := cbook.CountUsage(vocab, g.Codes)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func usageOfFolder(s *session.Session, dir string) (*usageSource, error) {
 		return nil, err
 	}
 	name := fmt.Sprintf("%s (%d images)", filepath.Base(dir), len(paths))
-	return &usageSource{name: name, usage: res.(codebook.Usage)}, nil
+	return &usageSource{name: name, usage: res.(cbook.Usage)}, nil
 }
 
 // wait blocks until j finishes and returns its outcome.
@@ -114,7 +114,7 @@ func deadEntries(src *usageSource) []bool {
 // histogram draws the usage counts in atlas order as bars, at least 512
 // pixels wide: the selected entry's bar in the selection colour, each dead
 // entry as a red tick on the baseline.
-func histogram(u codebook.Usage, order []int, selected int) *image.NRGBA {
+func histogram(u cbook.Usage, order []int, selected int) *image.NRGBA {
 	const h = 64
 	bw := max(1, 512/max(len(order), 1))
 	img := image.NewNRGBA(image.Rect(0, 0, bw*len(order), h))

@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"tessera/engine/jobs"
 	"tessera/engine/pipeline"
 	"tessera/engine/tokens"
+	"tessera/ui/view"
 )
 
 // decodeDelay lets a stroke finish before the grid is decoded again.
@@ -20,9 +21,9 @@ func (v *editorView) changed() {
 	if v.debounce != nil {
 		v.debounce.Stop()
 	}
-	v.debounce = time.AfterFunc(decodeDelay, func() { Do(v.decode) })
+	v.debounce = time.AfterFunc(decodeDelay, func() { view.Do(v.decode) })
 	v.refreshButtons()
-	v.hovered(v.view.hover, v.view.hovering) // the code under the pointer may have changed
+	v.hovered(v.view.Hover()) // the code under the pointer may have changed
 }
 
 // decode decodes the grid as it is now on the worker, replacing a decode
@@ -37,15 +38,15 @@ func (v *editorView) decode() {
 	gen := v.gen
 	j := v.env.Session.Decode(v.grid, pipeline.DecodeOptions{})
 	v.decoding = j
-	whenDone(j, func(res jobs.Result, err error) {
+	view.WhenDone(j, func(res jobs.Result, err error) {
 		if j != v.decoding {
 			return
 		}
 		v.decoding = nil
 		switch {
-		case gen != v.gen || cancelled(err):
+		case gen != v.gen || view.Cancelled(err):
 		case err != nil:
-			v.status.fail(err)
+			v.status.Fail(err)
 		default:
 			v.show(res.(*image.NRGBA), gen)
 		}
@@ -55,10 +56,10 @@ func (v *editorView) decode() {
 // show displays img, the decoded grid of edit generation gen.
 func (v *editorView) show(img image.Image, gen int) {
 	v.img, v.imgGen = img, gen
-	v.view.setImage(img, v.grid.W, v.grid.H)
+	v.view.SetImage(img, v.grid.W, v.grid.H)
 }
 
-func (v *editorView) undo() {
+func (v *editorView) Undo() {
 	if !v.editable() {
 		return
 	}
@@ -68,7 +69,7 @@ func (v *editorView) undo() {
 	}
 }
 
-func (v *editorView) redo() {
+func (v *editorView) Redo() {
 	if !v.editable() {
 		return
 	}
@@ -102,9 +103,9 @@ func (v *editorView) receive(g tokens.Grid, img image.Image, params map[string]a
 	}
 	v.setDocument(g.Clone(), img, params)
 	v.notes.SetText(describeDocument(name, g, v.card.Factor, nil))
-	v.status.info("Received " + name + ".")
+	v.status.Info("Received " + name + ".")
 	if v.env.Show != nil {
-		v.env.Show(v.title())
+		v.env.Show(v.Title())
 	}
 }
 
@@ -119,5 +120,5 @@ func (v *editorView) cancelJobs() {
 		}
 	}
 	v.loading, v.decoding, v.resampler = nil, nil, nil
-	v.status.idle()
+	v.status.Idle()
 }

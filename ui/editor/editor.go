@@ -1,9 +1,12 @@
-package ui
+// Package editor is the studio's Editor view: an image shown as its token
+// grid, tools that change tokens (eyedropper, brush, copy and stamp, region
+// resampling with the transformer), undo and redo, and the image decoded
+// again after each edit.
+package editor
 
 import (
 	"fmt"
 	"image"
-	"image/color"
 	"path/filepath"
 	"strings"
 	"time"
@@ -18,6 +21,8 @@ import (
 	"tessera/engine/model"
 	"tessera/engine/session"
 	"tessera/engine/tokens"
+	"tessera/ui/view"
+	"tessera/ui/widgets"
 )
 
 // undoSteps is how many edits the Editor can undo.
@@ -27,7 +32,7 @@ const undoSteps = 200
 // tools that change tokens, and the image decoded again after each edit.
 // All fields are used on the UI goroutine only.
 type editorView struct {
-	env  *Env
+	env  *view.Env
 	m    *model.Model
 	card *model.Card
 
@@ -51,7 +56,7 @@ type editorView struct {
 	decoding  *jobs.Job // decoding the edited grid
 	resampler *jobs.Job
 
-	view       *gridView
+	view       *widgets.GridView
 	hint       *widget.Label
 	hoverText  *widget.Label
 	hoverPatch *canvas.Image
@@ -62,7 +67,7 @@ type editorView struct {
 	why        *widget.Label // why Resample is unavailable
 	tools      map[tool]*widget.Button
 	buttons    editorButtons
-	status     *statusLine
+	status     *widgets.StatusLine
 	body       fyne.CanvasObject
 }
 
@@ -71,32 +76,34 @@ type editorButtons struct {
 	grid                                       *widget.Check
 }
 
-func newEditorView(env *Env) view {
-	v := &editorView{env: env, hist: session.NewHistory(undoSteps), status: newStatusLine()}
+// New makes the Editor view. It offers its grid to the other views
+// (Env.CurrentGrid) and opens theirs (Env.SendToEditor).
+func New(env *view.Env) view.View {
+	v := &editorView{env: env, hist: session.NewHistory(undoSteps), status: widgets.NewStatusLine()}
 	env.CurrentGrid = v.currentGrid
 	env.SendToEditor = v.receive
 	v.build()
 	return v
 }
 
-func (v *editorView) title() string              { return "Editor" }
-func (v *editorView) icon() fyne.Resource        { return theme.DocumentCreateIcon() }
-func (v *editorView) content() fyne.CanvasObject { return v.body }
+func (v *editorView) Title() string              { return "Editor" }
+func (v *editorView) Icon() fyne.Resource        { return theme.DocumentCreateIcon() }
+func (v *editorView) Content() fyne.CanvasObject { return v.body }
 
-// modelChanged starts afresh: codes of another codebook mean nothing here.
-func (v *editorView) modelChanged(m *model.Model, card *model.Card) {
+// ModelChanged starts afresh: codes of another codebook mean nothing here.
+func (v *editorView) ModelChanged(m *model.Model, card *model.Card) {
 	v.cancelJobs()
 	v.m, v.card = m, card
 	v.setDocument(tokens.Grid{}, nil, nil)
-	v.status.info(fmt.Sprintf("Editing with %s: codes 0..%d, %d×%d pixels per token.", filepath.Base(m.WeightsPath), card.CodebookSize-1, card.Factor, card.Factor))
+	v.status.Info(fmt.Sprintf("Editing with %s: codes 0..%d, %d×%d pixels per token.", filepath.Base(m.WeightsPath), card.CodebookSize-1, card.Factor, card.Factor))
 }
 
 func (v *editorView) build() {
-	v.view = newGridView()
-	v.view.onTap = v.tapped
-	v.view.onDrag = v.dragged
-	v.view.onDragEnd = v.dragEnded
-	v.view.onHover = v.hovered
+	v.view = widgets.NewGridView()
+	v.view.OnTap = v.tapped
+	v.view.OnDrag = v.dragged
+	v.view.OnDragEnd = v.dragEnded
+	v.view.OnHover = v.hovered
 	v.hint = widget.NewLabelWithStyle("Open an image or a token grid (PNG, JPEG or JSON),\nor send a result here from the Sample view.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 
 	v.hoverText = widget.NewLabel(noHover)
@@ -116,11 +123,11 @@ func (v *editorView) build() {
 
 	b := &v.buttons
 	open := widget.NewButtonWithIcon("Open…", theme.FolderOpenIcon(), v.open)
-	b.save = widget.NewButtonWithIcon("Save grid…", theme.DocumentSaveIcon(), v.save)
-	b.export = widget.NewButtonWithIcon("Export PNG…", theme.FileImageIcon(), v.export)
-	b.undo = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), v.undo)
-	b.redo = widget.NewButtonWithIcon("Redo", theme.ContentRedoIcon(), v.redo)
-	b.grid = widget.NewCheck("Grid", v.view.setGridVisible)
+	b.save = widget.NewButtonWithIcon("Save grid…", theme.DocumentSaveIcon(), v.Save)
+	b.export = widget.NewButtonWithIcon("Export PNG…", theme.FileImageIcon(), v.Export)
+	b.undo = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), v.Undo)
+	b.redo = widget.NewButtonWithIcon("Redo", theme.ContentRedoIcon(), v.Redo)
+	b.grid = widget.NewCheck("Grid", v.view.SetGridVisible)
 	b.grid.SetChecked(true)
 	b.resample = widget.NewButtonWithIcon("Resample region", theme.ViewRefreshIcon(), v.resample)
 	b.resample.Importance = widget.HighImportance
@@ -141,18 +148,11 @@ func (v *editorView) build() {
 		widget.NewSeparator(),
 		v.notes,
 	)
-	sidebar := container.NewStack(atLeast(fyne.NewSize(260, 0)), side)
+	sidebar := container.NewStack(widgets.AtLeast(fyne.NewSize(260, 0)), side)
 	centre := container.NewStack(v.view, container.NewCenter(v.hint))
-	v.body = container.NewBorder(container.NewVBox(top, toolbar), v.status.box, nil, sidebar, centre)
+	v.body = container.NewBorder(container.NewVBox(top, toolbar), v.status.Content(), nil, sidebar, centre)
 	v.selectTool(toolBrush)
 	v.refreshButtons()
-}
-
-// atLeast is an invisible object that makes a stack at least size big.
-func atLeast(size fyne.Size) fyne.CanvasObject {
-	r := canvas.NewRectangle(color.Transparent)
-	r.SetMinSize(size)
-	return r
 }
 
 // patchImage is a small image showing one cell enlarged.
@@ -169,8 +169,8 @@ func (v *editorView) setDocument(g tokens.Grid, img image.Image, params map[stri
 	v.imgGen = v.gen
 	v.hist = session.NewHistory(undoSteps)
 	v.sel, v.clip = image.Rectangle{}, tokens.Grid{}
-	v.view.setSelection(v.sel)
-	v.view.setImage(img, g.W, g.H)
+	v.view.SetSelection(v.sel)
+	v.view.SetImage(img, g.W, g.H)
 	v.hint.Hidden = v.loaded()
 	v.hint.Refresh()
 	v.hoverText.SetText(noHover)
@@ -185,25 +185,14 @@ func (v *editorView) loaded() bool { return v.grid.W > 0 }
 func (v *editorView) refreshButtons() {
 	b := &v.buttons
 	busy := v.resampler != nil
-	enable(b.save, v.loaded() && !busy)
-	enable(b.export, v.loaded() && !busy)
-	enable(b.undo, v.hist.CanUndo() && !busy)
-	enable(b.redo, v.hist.CanRedo() && !busy)
-	enable(b.cancel, busy)
+	widgets.Enable(b.save, v.loaded() && !busy)
+	widgets.Enable(b.export, v.loaded() && !busy)
+	widgets.Enable(b.undo, v.hist.CanUndo() && !busy)
+	widgets.Enable(b.redo, v.hist.CanRedo() && !busy)
+	widgets.Enable(b.cancel, busy)
 	why := v.resampleBlocked()
-	enable(b.resample, why == "" && v.loaded() && !v.sel.Empty() && !busy)
+	widgets.Enable(b.resample, why == "" && v.loaded() && !v.sel.Empty() && !busy)
 	v.why.SetText(why)
-}
-
-func enable(b interface {
-	Enable()
-	Disable()
-}, on bool) {
-	if on {
-		b.Enable()
-	} else {
-		b.Disable()
-	}
 }
 
 // describeDocument is the notes line: where the grid came from and what

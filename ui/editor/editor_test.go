@@ -1,57 +1,61 @@
-package ui
+package editor
 
 import (
 	"image"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 
 	"tessera/engine/imgio"
+	"tessera/engine/pipeline"
+	"tessera/engine/sample"
 	"tessera/engine/tokens"
+	"tessera/ui/internal/uitest"
+	"tessera/ui/view"
 )
 
 // openInEditor opens a file through the Editor's Open button (the recorder
 // answers the file dialog) and returns the grid it shows.
-func openInEditor(t *testing.T, ctrl *recorder, w fyne.Window, e *editorView, path string) tokens.Grid {
+func openInEditor(t *testing.T, ctrl *uitest.Recorder, w fyne.Window, e *editorView, path string) tokens.Grid {
 	t.Helper()
 	var before int
-	Sync(func() { ctrl.answer, before = path, e.gen })
-	tapButton(t, w, "Open…")
-	waitFor(t, func() bool { return e.gen != before })
+	view.Sync(func() { ctrl.Answer, before = path, e.gen })
+	uitest.TapButton(t, w, "Open…")
+	uitest.WaitFor(t, func() bool { return e.gen != before })
 	return editorGrid(t, e)
 }
 
 func TestEditorOpensPaintsUndoesAndRedoes(t *testing.T) {
-	v, ctrl, w := studioWith(t, "vqgan", "Editor")
-	e := viewOf[*editorView](t, v)
-	orig := openInEditor(t, ctrl, w, e, tiny("vqgan", "input0.png"))
+	_, e, ctrl, w := newEditor(t, "vqgan")
+	orig := openInEditor(t, ctrl, w, e, uitest.Tiny("vqgan", "input0.png"))
 	if orig.W != 8 || orig.H != 8 {
 		t.Fatalf("input0.png encodes to %dx%d tokens, want 8x8", orig.W, orig.H)
 	}
-	if !showsText(w, "input0.png: 8×8 tokens, 32×32 pixels.") {
-		t.Errorf("the notes do not describe the image; texts: %v", visibleTexts(w))
+	if !uitest.ShowsText(w, "input0.png: 8×8 tokens, 32×32 pixels.") {
+		t.Errorf("the notes do not describe the image; texts: %v", uitest.Texts(w))
 	}
 	// A first-stage model edits but cannot resample, and says why.
-	if !showsText(w, "Resampling needs a transformer") {
+	if !uitest.ShowsText(w, "Resampling needs a transformer") {
 		t.Error("no reason shown for Resample being unavailable")
 	}
 
 	// Take the code of cell (0,0), then paint row 5 with it.
-	tapButton(t, w, "Eyedropper")
+	uitest.TapButton(t, w, "Eyedropper")
 	tapCell(e.view, image.Pt(0, 0))
 	code := orig.At(0, 0)
-	Sync(func() {
-		if e.code != code || e.codeEntry.Text != itoa(code) {
+	view.Sync(func() {
+		if e.code != code || e.codeEntry.Text != strconv.Itoa(code) {
 			t.Errorf("eyedropper picked %d (entry %q), want %d", e.code, e.codeEntry.Text, code)
 		}
 	})
 	hoverCell(w, e.view, image.Pt(2, 3))
-	if !showsText(w, "cell (2, 3)\ncode "+itoa(orig.At(2, 3))) {
-		t.Errorf("hovering shows no code; texts: %v", visibleTexts(w))
+	if !uitest.ShowsText(w, "cell (2, 3)\ncode "+strconv.Itoa(orig.At(2, 3))) {
+		t.Errorf("hovering shows no code; texts: %v", uitest.Texts(w))
 	}
-	tapButton(t, w, "Brush")
+	uitest.TapButton(t, w, "Brush")
 	dragCells(w, e.view, image.Pt(0, 5), image.Pt(7, 5))
 	painted := editorGrid(t, e)
 	for x := range 8 {
@@ -63,25 +67,24 @@ func TestEditorOpensPaintsUndoesAndRedoes(t *testing.T) {
 		t.Fatal("painting changed cells off the stroke, or nothing at all")
 	}
 
-	tapButton(t, w, "Undo")
+	uitest.TapButton(t, w, "Undo")
 	if g := editorGrid(t, e); !g.Equal(orig) {
 		t.Error("undo did not restore the encoded grid")
 	}
-	tapButton(t, w, "Redo")
+	uitest.TapButton(t, w, "Redo")
 	if g := editorGrid(t, e); !g.Equal(painted) {
 		t.Error("redo did not repaint the stroke")
 	}
 }
 
 func TestEditorSavesLoadsAndExports(t *testing.T) {
-	v, ctrl, w := studioWith(t, "vqgan", "Editor")
-	e := viewOf[*editorView](t, v)
+	_, e, ctrl, w := newEditor(t, "vqgan")
 	dir := t.TempDir()
-	orig := openInEditor(t, ctrl, w, e, tiny("vqgan", "input0.png"))
+	orig := openInEditor(t, ctrl, w, e, uitest.Tiny("vqgan", "input0.png"))
 
 	// Stamp the top-left 2x2 block at (5,5): an edit the image cannot
 	// reproduce when encoded again.
-	tapButton(t, w, "Copy / Stamp")
+	uitest.TapButton(t, w, "Copy / Stamp")
 	dragCells(w, e.view, image.Pt(0, 0), image.Pt(1, 1))
 	tapCell(e.view, image.Pt(5, 5))
 	edited := editorGrid(t, e)
@@ -90,9 +93,9 @@ func TestEditorSavesLoadsAndExports(t *testing.T) {
 	}
 
 	jsonPath := filepath.Join(dir, "grid") // the extension is added
-	Sync(func() { ctrl.answer = jsonPath })
-	tapButton(t, w, "Save grid…")
-	waitFor(t, func() bool { return strings.HasPrefix(e.status.text.Text, "Saved") })
+	ctrl.SetAnswer(jsonPath)
+	uitest.TapButton(t, w, "Save grid…")
+	uitest.WaitFor(t, func() bool { return strings.HasPrefix(e.status.Text(), "Saved") })
 	saved, params, err := tokens.Read(jsonPath + ".json")
 	if err != nil || !saved.Equal(edited) {
 		t.Fatalf("saved grid differs (err %v)", err)
@@ -102,44 +105,43 @@ func TestEditorSavesLoadsAndExports(t *testing.T) {
 	}
 
 	pngPath := filepath.Join(dir, "edited.png")
-	Sync(func() { ctrl.answer = pngPath })
-	tapButton(t, w, "Export PNG…")
-	waitFor(t, func() bool { return strings.HasPrefix(e.status.text.Text, "Exported") })
+	ctrl.SetAnswer(pngPath)
+	uitest.TapButton(t, w, "Export PNG…")
+	uitest.WaitFor(t, func() bool { return strings.HasPrefix(e.status.Text(), "Exported") })
 	if g, _, err := imgio.GridFromPNG(pngPath); err != nil || !g.Equal(edited) {
 		t.Fatalf("the PNG carries another grid (err %v)", err)
 	}
 
 	// Opening the PNG restores the grid; encoding its pixels would not.
-	if g := openInEditor(t, ctrl, w, e, tiny("vqgan", "input0.png")); !g.Equal(orig) {
+	if g := openInEditor(t, ctrl, w, e, uitest.Tiny("vqgan", "input0.png")); !g.Equal(orig) {
 		t.Fatal("reopening input0.png gave another grid")
 	}
 	if g := openInEditor(t, ctrl, w, e, pngPath); !g.Equal(edited) {
 		t.Error("opening the exported PNG did not restore its grid")
 	}
-	if g := openInEditor(t, ctrl, w, e, tiny("vqgan", "input0.png")); !g.Equal(orig) {
+	if g := openInEditor(t, ctrl, w, e, uitest.Tiny("vqgan", "input0.png")); !g.Equal(orig) {
 		t.Fatal("reopening input0.png gave another grid")
 	}
 	if g := openInEditor(t, ctrl, w, e, jsonPath+".json"); !g.Equal(edited) {
 		t.Error("opening the saved JSON did not restore its grid")
 	}
-	if !showsText(w, "grid.json: 8×8 tokens") {
-		t.Errorf("notes after loading JSON: %v", visibleTexts(w))
+	if !uitest.ShowsText(w, "grid.json: 8×8 tokens") {
+		t.Errorf("notes after loading JSON: %v", uitest.Texts(w))
 	}
 }
 
 func TestEditorRefusesAGridOfAnotherCodebook(t *testing.T) {
-	v, ctrl, w := studioWith(t, "vqgan", "Editor")
-	e := viewOf[*editorView](t, v)
+	_, e, ctrl, w := newEditor(t, "vqgan")
 	path := filepath.Join(t.TempDir(), "big.json")
 	g := tokens.New(4, 4)
 	g.Set(3, 2, 999)
 	if err := tokens.Write(path, g, nil); err != nil {
 		t.Fatal(err)
 	}
-	Sync(func() { ctrl.answer = path })
-	tapButton(t, w, "Open…")
-	waitFor(t, func() bool { return strings.Contains(e.status.text.Text, "code 999 at (3,2)") })
-	Sync(func() {
+	ctrl.SetAnswer(path)
+	uitest.TapButton(t, w, "Open…")
+	uitest.WaitFor(t, func() bool { return strings.Contains(e.status.Text(), "code 999 at (3,2)") })
+	view.Sync(func() {
 		if e.loaded() {
 			t.Error("a grid with unknown codes was opened")
 		}
@@ -147,20 +149,24 @@ func TestEditorRefusesAGridOfAnotherCodebook(t *testing.T) {
 }
 
 func TestEditorResamplesARegionWithTheTransformer(t *testing.T) {
-	v, ctrl, w := studioWith(t, "cin_transformer", "Editor")
-	e := viewOf[*editorView](t, v)
-	orig := openInEditor(t, ctrl, w, e, tiny("vqgan", "input1.png"))
+	env, e, ctrl, w := newEditor(t, "cin_transformer")
+	// The Sample view's settings as they start: class 0, seed 0, top-k 100.
+	env.SampleSettings = func() (pipeline.SampleRequest, error) {
+		class := 0
+		return pipeline.SampleRequest{Cond: pipeline.Condition{Class: &class}, Options: sample.Options{Filter: sample.Filter{TopK: 100, TopP: 1, Temperature: 1}, Count: 1}}, nil
+	}
+	orig := openInEditor(t, ctrl, w, e, uitest.Tiny("vqgan", "input1.png"))
 
-	tapButton(t, w, "Region")
+	uitest.TapButton(t, w, "Region")
 	dragCells(w, e.view, image.Pt(2, 2), image.Pt(5, 4))
 	region := image.Rect(2, 2, 6, 5)
-	Sync(func() {
+	view.Sync(func() {
 		if e.sel != region {
 			t.Fatalf("selected %v, want %v", e.sel, region)
 		}
 	})
-	tapButton(t, w, "Resample region")
-	waitFor(t, func() bool { return e.resampler == nil && e.hist.CanUndo() })
+	uitest.TapButton(t, w, "Resample region")
+	uitest.WaitFor(t, func() bool { return e.resampler == nil && e.hist.CanUndo() })
 	out := editorGrid(t, e)
 	if at, same := sameOutside(out, orig, region); !same {
 		t.Errorf("resampling changed cell %v outside the region", at)
@@ -168,28 +174,66 @@ func TestEditorResamplesARegionWithTheTransformer(t *testing.T) {
 	if out.Equal(orig) {
 		t.Error("resampling changed nothing inside the region")
 	}
-	Sync(func() {
+	view.Sync(func() {
 		if e.params["operation"] != "resample" {
 			t.Errorf("parameters after resampling: %v", e.params)
 		}
 	})
-	tapButton(t, w, "Undo")
+	uitest.TapButton(t, w, "Undo")
 	if g := editorGrid(t, e); !g.Equal(orig) {
 		t.Error("undo did not take the resample back")
 	}
 }
 
 func TestEditorShowsNothingToEditUntilOpened(t *testing.T) {
-	_, _, w := studioWith(t, "vqgan", "Editor")
-	if !showsText(w, "Open an image or a token grid") {
-		t.Errorf("no hint in an empty editor: %v", visibleTexts(w))
+	_, _, _, w := newEditor(t, "vqgan")
+	if !uitest.ShowsText(w, "Open an image or a token grid") {
+		t.Errorf("no hint in an empty editor: %v", uitest.Texts(w))
 	}
 	for _, b := range []string{"Save grid…", "Export PNG…", "Undo", "Redo"} {
 		var disabled bool
-		btn := findButton(t, w, b)
-		Sync(func() { disabled = btn.Disabled() })
+		btn := uitest.FindButton(t, w, b)
+		view.Sync(func() { disabled = btn.Disabled() })
 		if !disabled {
 			t.Errorf("%s is enabled with nothing to edit", b)
+		}
+	}
+}
+
+func TestEditorReceivesAGridFromAnotherView(t *testing.T) {
+	env, e, _, w := newEditor(t, "vqgan")
+	var shown []string
+	g := tokens.New(8, 8)
+	g.Set(2, 3, 17)
+	view.Sync(func() {
+		env.Show = func(title string) { shown = append(shown, title) }
+		env.SendToEditor(g, nil, map[string]any{"operation": "sample", "seed": int64(7)})
+	})
+	if got := editorGrid(t, e); !got.Equal(g) {
+		t.Error("the Editor did not take the grid it was sent")
+	}
+	view.Sync(func() {
+		if len(shown) != 1 || shown[0] != "Editor" {
+			t.Errorf("receiving a grid showed %v, want the Editor", shown)
+		}
+		if e.params["seed"] != int64(7) {
+			t.Errorf("the Editor's parameters: %v", e.params)
+		}
+	})
+	if !uitest.ShowsText(w, "sample (seed 7): 8×8 tokens") {
+		t.Errorf("the notes do not say where the grid came from: %v", uitest.Texts(w))
+	}
+}
+
+func TestCellLineHasNoGaps(t *testing.T) {
+	line := cellLine(image.Pt(0, 0), image.Pt(5, -2))
+	if len(line) != 6 || line[0] != image.Pt(0, 0) || line[5] != image.Pt(5, -2) {
+		t.Fatalf("line %v", line)
+	}
+	for i := 1; i < len(line); i++ {
+		d := line[i].Sub(line[i-1])
+		if absInt(d.X) > 1 || absInt(d.Y) > 1 {
+			t.Errorf("gap between %v and %v", line[i-1], line[i])
 		}
 	}
 }

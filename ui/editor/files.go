@@ -1,7 +1,6 @@
-package ui
+package editor
 
 import (
-	"context"
 	"fmt"
 	"image"
 	"maps"
@@ -13,6 +12,8 @@ import (
 	"tessera/engine/pipeline"
 	"tessera/engine/session"
 	"tessera/engine/tokens"
+	"tessera/ui/view"
+	"tessera/ui/widgets"
 )
 
 // opened is what a file gave the Editor: a grid (from JSON or a Tessera
@@ -52,17 +53,17 @@ func (v *editorView) open() {
 			return
 		}
 		name, factor, vocab := filepath.Base(path), v.card.Factor, v.card.CodebookSize
-		v.status.info("Opening " + name + "…")
+		v.status.Info("Opening " + name + "…")
 		go func() {
 			doc, err := readDocument(path, factor)
 			if err == nil && doc.img == nil {
 				err = doc.grid.Validate(vocab)
 			}
 			if err != nil {
-				Do(func() { v.status.fail(err) })
+				view.Do(func() { v.status.Fail(err) })
 				return
 			}
-			Do(func() { v.load(name, doc) })
+			view.Do(func() { v.load(name, doc) })
 		}()
 	})
 }
@@ -78,16 +79,16 @@ func (v *editorView) load(name string, doc opened) {
 		j = v.env.Session.Decode(doc.grid, pipeline.DecodeOptions{})
 	}
 	v.loading = j
-	v.status.info("Reading " + name + " into tokens…")
-	follow(v.env.Session.Worker, j, v.status.progress, func(res jobs.Result, err error) {
+	v.status.Info("Reading " + name + " into tokens…")
+	view.Follow(v.env.Session.Worker, j, v.status.Progress, func(res jobs.Result, err error) {
 		if j != v.loading {
 			return
 		}
 		v.loading = nil
-		v.status.idle()
+		v.status.Idle()
 		if err != nil {
-			if !cancelled(err) {
-				v.status.fail(err)
+			if !view.Cancelled(err) {
+				v.status.Fail(err)
 			}
 			return
 		}
@@ -101,16 +102,8 @@ func (v *editorView) load(name string, doc opened) {
 		}
 		v.setDocument(g, img, params)
 		v.notes.SetText(describeDocument(name, g, v.card.Factor, notes))
-		v.status.info(fmt.Sprintf("Opened %s.", name))
+		v.status.Info(fmt.Sprintf("Opened %s.", name))
 	})
-}
-
-// withExt adds ext when the user typed a name without it.
-func withExt(path, ext string) string {
-	if strings.EqualFold(filepath.Ext(path), ext) {
-		return path
-	}
-	return path + ext
 }
 
 // docParams are the parameters saved with the grid.
@@ -125,7 +118,7 @@ func (v *editorView) docParams() map[string]any {
 	return p
 }
 
-func (v *editorView) save() {
+func (v *editorView) Save() {
 	if !v.loaded() {
 		return
 	}
@@ -134,14 +127,14 @@ func (v *editorView) save() {
 		if path == "" {
 			return
 		}
-		path = withExt(path, ".json")
-		writeOnWorker(v.env.Session, v.status, "save "+filepath.Base(path), func() error { return tokens.Write(path, g, params) }, "Saved the grid to "+path+".")
+		path = widgets.WithExt(path, ".json")
+		widgets.WriteOnWorker(v.env.Session, v.status, "save "+filepath.Base(path), func() error { return tokens.Write(path, g, params) }, "Saved the grid to "+path+".")
 	})
 }
 
 // export writes a PNG that carries the grid. An image not yet decoded from
 // the latest edits is decoded first, so image and grid agree.
-func (v *editorView) export() {
+func (v *editorView) Export() {
 	if !v.loaded() {
 		return
 	}
@@ -151,35 +144,20 @@ func (v *editorView) export() {
 		if path == "" {
 			return
 		}
-		path = withExt(path, ".png")
+		path = widgets.WithExt(path, ".png")
 		write := func(img image.Image) {
-			writeOnWorker(v.env.Session, v.status, "export "+filepath.Base(path), func() error { return imgio.SaveWithGrid(path, img, g, params) }, "Exported "+path+" with its token grid.")
+			widgets.WriteOnWorker(v.env.Session, v.status, "export "+filepath.Base(path), func() error { return imgio.SaveWithGrid(path, img, g, params) }, "Exported "+path+" with its token grid.")
 		}
 		if fresh {
 			write(img)
 			return
 		}
-		whenDone(v.env.Session.Decode(g, pipeline.DecodeOptions{}), func(res jobs.Result, err error) {
+		view.WhenDone(v.env.Session.Decode(g, pipeline.DecodeOptions{}), func(res jobs.Result, err error) {
 			if err != nil {
-				v.status.fail(err)
+				v.status.Fail(err)
 				return
 			}
 			write(res.(*image.NRGBA))
 		})
-	})
-}
-
-// writeOnWorker writes a file on the worker, after the jobs before it, and
-// says in st how it went.
-func writeOnWorker(s *session.Session, st *statusLine, name string, write func() error, done string) {
-	j := s.Worker.Submit(name, func(context.Context, func(jobs.Progress)) (jobs.Result, error) {
-		return nil, write()
-	})
-	whenDone(j, func(_ jobs.Result, err error) {
-		if err != nil {
-			st.fail(err)
-			return
-		}
-		st.info(done)
 	})
 }

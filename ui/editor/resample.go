@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"tessera/engine/pipeline"
 	"tessera/engine/session"
 	"tessera/engine/tokens"
+	"tessera/ui/view"
 )
 
 // resampleBlocked says why Resample is unavailable, or "".
@@ -36,29 +37,29 @@ func (v *editorView) resample() {
 	}
 	req, err := v.env.SampleSettings()
 	if err != nil {
-		v.status.fail(fmt.Errorf("resample: %w", err))
+		v.status.Fail(fmt.Errorf("resample: %w", err))
 		return
 	}
 	r := v.sel
 	mask, err := tokens.MaskFromRect(v.grid.W, v.grid.H, r.Min.X, r.Min.Y, r.Dx(), r.Dy())
 	if err != nil {
-		v.status.fail(err)
+		v.status.Fail(err)
 		return
 	}
 	req.Options.Count = 1
 	req.PreviewEvery = r.Dx() // a new image each row of the region
-	req.PreviewShare = previewShare
+	req.PreviewShare = view.PreviewShare
 	v.cancelJobs()
 	before, shown := v.grid.Clone(), v.img
 	j := v.env.Session.Resample(v.grid, mask, req)
 	v.resampler = j
 	v.refreshButtons()
-	v.status.info(fmt.Sprintf("Resampling %d×%d tokens…", r.Dx(), r.Dy()))
-	follow(v.env.Session.Worker, j, func(p jobs.Progress) {
-		v.status.progress(p)
+	v.status.Info(fmt.Sprintf("Resampling %d×%d tokens…", r.Dx(), r.Dy()))
+	view.Follow(v.env.Session.Worker, j, func(p jobs.Progress) {
+		v.status.Progress(p)
 		if s, ok := p.Preview.(session.Sampled); ok {
 			if img, ok := s.Image.(*image.NRGBA); ok {
-				v.view.setImage(img, v.grid.W, v.grid.H)
+				v.view.SetImage(img, v.grid.W, v.grid.H)
 			}
 		}
 	}, func(res jobs.Result, err error) {
@@ -66,26 +67,26 @@ func (v *editorView) resample() {
 			return
 		}
 		v.resampler = nil
-		v.status.idle()
+		v.status.Idle()
 		out, _ := res.([]pipeline.Result)
 		switch {
-		case cancelled(err):
-			v.view.setImage(shown, v.grid.W, v.grid.H)
-			v.status.info("Resampling cancelled: the grid is unchanged.")
+		case view.Cancelled(err):
+			v.view.SetImage(shown, v.grid.W, v.grid.H)
+			v.status.Info("Resampling cancelled: the grid is unchanged.")
 		case err != nil:
-			v.view.setImage(shown, v.grid.W, v.grid.H)
-			v.status.fail(err)
+			v.view.SetImage(shown, v.grid.W, v.grid.H)
+			v.status.Fail(err)
 		case len(out) == 1 && out[0].Grid.Equal(before):
 			// Draws depend on the seed and the context before each token,
 			// so a region sampled with this seed comes out the same.
-			v.view.setImage(shown, v.grid.W, v.grid.H)
-			v.status.info(fmt.Sprintf("Seed %d drew the same tokens again: change the seed in the Sample view (the dice) for others.", req.Options.Seed))
+			v.view.SetImage(shown, v.grid.W, v.grid.H)
+			v.status.Info(fmt.Sprintf("Seed %d drew the same tokens again: change the seed in the Sample view (the dice) for others.", req.Options.Seed))
 		case len(out) == 1:
 			v.hist.Push(before)
 			v.grid, v.params = out[0].Grid, out[0].Params
 			v.gen++
 			v.show(out[0].Image, v.gen)
-			v.status.info(fmt.Sprintf("Resampled %d×%d tokens (seed %d).", r.Dx(), r.Dy(), req.Options.Seed))
+			v.status.Info(fmt.Sprintf("Resampled %d×%d tokens (seed %d).", r.Dx(), r.Dy(), req.Options.Seed))
 		}
 		v.refreshButtons()
 	})

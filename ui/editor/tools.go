@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"fmt"
@@ -155,7 +155,7 @@ func (v *editorView) typedCode(s string, submitted bool) {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || n < 0 || n >= v.card.CodebookSize {
 		if submitted {
-			v.status.fail(fmt.Errorf("the brush code must be a number in 0..%d", v.card.CodebookSize-1))
+			v.status.Fail(fmt.Errorf("the brush code must be a number in 0..%d", v.card.CodebookSize-1))
 		}
 		return
 	}
@@ -210,7 +210,7 @@ func roundDiv(a, n int) int {
 func (v *editorView) selectCells(a, b image.Point) {
 	v.sel = image.Rectangle{Min: a, Max: b}.Canon()
 	v.sel.Max = v.sel.Max.Add(image.Pt(1, 1))
-	v.view.setSelection(v.sel)
+	v.view.SetSelection(v.sel)
 	v.refreshButtons()
 }
 
@@ -218,25 +218,25 @@ func (v *editorView) copySelection() {
 	r := v.sel
 	clip, err := v.grid.Sub(r.Min.X, r.Min.Y, r.Dx(), r.Dy())
 	if err != nil {
-		v.status.fail(err)
+		v.status.Fail(err)
 		return
 	}
 	v.clip = clip
-	v.status.info(fmt.Sprintf("Copied %d×%d tokens: click where the top-left corner goes to stamp them.", r.Dx(), r.Dy()))
+	v.status.Info(fmt.Sprintf("Copied %d×%d tokens: click where the top-left corner goes to stamp them.", r.Dx(), r.Dy()))
 }
 
 // stamp pastes the copied rectangle at c, moved back inside the grid where
 // it would stick out.
 func (v *editorView) stamp(c image.Point) {
 	if v.clip.W == 0 {
-		v.status.info("Nothing copied yet: drag over a rectangle first.")
+		v.status.Info("Nothing copied yet: drag over a rectangle first.")
 		return
 	}
 	x := min(c.X, v.grid.W-v.clip.W)
 	y := min(c.Y, v.grid.H-v.clip.H)
 	v.beginStroke()
 	if err := v.grid.Paste(v.clip, max(x, 0), max(y, 0)); err != nil {
-		v.status.fail(err)
+		v.status.Fail(err)
 	} else {
 		v.changed()
 	}

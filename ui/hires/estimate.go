@@ -1,4 +1,4 @@
-package ui
+package hires
 
 // windowInputs counts the inputs the transformer is fed to sample a w×h
 // grid with an e×e window, following sample's window run: a window keeps

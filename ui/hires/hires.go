@@ -1,7 +1,12 @@
-package ui
+// Package hires is the studio's Hi-Res view: images grown past the
+// model's window with the sliding window, at a target size in tokens or
+// pixels, with the condition painted at full size, a time estimate, a
+// preview row by row, cancel and export.
+package hires
 
 import (
 	"image"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -14,6 +19,8 @@ import (
 	"tessera/engine/jobs"
 	"tessera/engine/model"
 	"tessera/engine/pipeline"
+	"tessera/ui/view"
+	"tessera/ui/widgets"
 )
 
 // hiResView grows images past the model's window: a target size, the
@@ -21,11 +28,11 @@ import (
 // estimate, a row-by-row preview and the result (partial when cancelled).
 // UI goroutine only.
 type hiResView struct {
-	env  *Env
+	env  *view.Env
 	m    *model.Model
 	card *model.Card
 
-	cond     *condPicker
+	cond     *widgets.CondPicker
 	width    *widget.Entry
 	height   *widget.Entry
 	unit     *widget.RadioGroup
@@ -56,7 +63,7 @@ type hiResView struct {
 	cancel  *widget.Button
 	export  *widget.Button
 	edit    *widget.Button
-	status  *statusLine
+	status  *widgets.StatusLine
 	body    fyne.CanvasObject
 }
 
@@ -65,18 +72,19 @@ const (
 	unitPixels = "pixels"
 )
 
-func newHiResView(env *Env) view {
-	v := &hiResView{env: env, status: newStatusLine()}
-	v.cond = newCondPicker(env, v.status, fyne.NewSquareSize(256))
-	v.cond.onMapSize = v.mapSized
+// New makes the Hi-Res view.
+func New(env *view.Env) view.View {
+	v := &hiResView{env: env, status: widgets.NewStatusLine()}
+	v.cond = widgets.NewCondPicker(env, v.status, fyne.NewSquareSize(256))
+	v.cond.OnMapSize = v.mapSized
 	v.build()
 	v.watchCost()
 	return v
 }
 
-func (v *hiResView) title() string              { return "Hi-Res" }
-func (v *hiResView) icon() fyne.Resource        { return theme.ViewFullScreenIcon() }
-func (v *hiResView) content() fyne.CanvasObject { return v.body }
+func (v *hiResView) Title() string              { return "Hi-Res" }
+func (v *hiResView) Icon() fyne.Resource        { return theme.ViewFullScreenIcon() }
+func (v *hiResView) Content() fyne.CanvasObject { return v.body }
 
 func (v *hiResView) build() {
 	v.width, v.height = widget.NewEntry(), widget.NewEntry()
@@ -88,7 +96,7 @@ func (v *hiResView) build() {
 	v.sizeText = widget.NewLabel("")
 	v.stride = widget.NewSelect(nil, func(string) { v.updateEstimate() })
 	v.tile = widget.NewCheck("Tile seamlessly (two passes)", func(bool) { v.updateEstimate() })
-	v.estimate = wrapped("", widget.MediumImportance)
+	v.estimate = widgets.Wrapped("", widget.MediumImportance)
 	v.measure = widget.NewButtonWithIcon("Measure speed", theme.HistoryIcon(), func() { v.calibrate(nil) })
 
 	v.start = widget.NewButtonWithIcon("Sample", theme.MediaPlayIcon(), v.begin)
@@ -103,9 +111,6 @@ func (v *hiResView) build() {
 	v.preview = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
 	v.preview.SetMinSize(fyne.NewSquareSize(200))
 
-	heading := func(s string) *widget.Label {
-		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
 	size := container.NewVBox(
 		widget.NewForm(widget.NewFormItem("Width", v.width), widget.NewFormItem("Height", v.height)),
 		v.unit)
@@ -113,17 +118,17 @@ func (v *hiResView) build() {
 	note.Wrapping = fyne.TextWrapWord
 	v.condSlot = container.NewVBox()
 	controls := container.NewVBox(
-		heading("Size"), size, v.sizeText,
+		widgets.Heading("Size"), size, v.sizeText,
 		v.condSlot,
-		heading("Window"),
+		widgets.Heading("Window"),
 		widget.NewForm(widget.NewFormItem("Stride", v.stride)), v.tile, note,
-		heading("Time"), v.estimate, v.measure,
+		widgets.Heading("Time"), v.estimate, v.measure,
 	)
 	// Sample and Cancel stay in sight however long the controls are.
-	run := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, v.start, v.cancel), v.status.box)
+	run := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, v.start, v.cancel), v.status.Content())
 	left := container.NewBorder(nil, run, nil, nil,
-		container.NewVScroll(container.NewStack(atLeast(fyne.NewSize(290, 0)), controls)))
-	v.condHead = heading("Condition")
+		container.NewVScroll(container.NewStack(widgets.AtLeast(fyne.NewSize(290, 0)), controls)))
+	v.condHead = widgets.Heading("Condition")
 	v.condPaneBox = container.NewVBox()
 	v.condPane = container.NewVScroll(v.condPaneBox)
 	v.hint = widget.NewLabelWithStyle("The image appears here row by row as it is sampled.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
@@ -137,7 +142,7 @@ func (v *hiResView) build() {
 	v.refreshButtons()
 }
 
-func (v *hiResView) modelChanged(m *model.Model, card *model.Card) {
+func (v *hiResView) ModelChanged(m *model.Model, card *model.Card) {
 	if v.job != nil {
 		v.job.Cancel()
 		v.job = nil
@@ -147,15 +152,15 @@ func (v *hiResView) modelChanged(m *model.Model, card *model.Card) {
 	win := max(card.Window, 1)
 	strides := []string{"1 (as published)"}
 	for s := 2; s <= win/2; s *= 2 {
-		strides = append(strides, itoa(s))
+		strides = append(strides, strconv.Itoa(s))
 	}
 	v.stride.Options = strides
 	v.stride.SetSelectedIndex(0)
-	v.cond.modelChanged(m, 2*win*v.condFactor(), 2*win*v.condFactor())
+	v.cond.ModelChanged(m, 2*win*v.condFactor(), 2*win*v.condFactor())
 	v.placeCondition()
 	v.unit.SetSelected(unitTokens)
 	v.setSize(2*win, 2*win)
-	v.status.info("")
+	v.status.Info("")
 	v.refreshButtons()
 }
 
@@ -169,8 +174,8 @@ func (v *hiResView) showImage(img image.Image) {
 
 // placeCondition puts the condition's controls where they fit.
 func (v *hiResView) placeCondition() {
-	cond := []fyne.CanvasObject{v.condHead, v.cond.box}
-	if k := v.cond.kind; k == condLabels || k == condImage {
+	cond := []fyne.CanvasObject{v.condHead, v.cond.Content()}
+	if k := v.cond.Kind(); k == widgets.CondLabels || k == widgets.CondImage {
 		v.condSlot.Objects, v.condPaneBox.Objects = nil, cond
 		v.rightSlot.Objects = []fyne.CanvasObject{container.NewHSplit(v.condPane, v.resultPane)}
 	} else {
@@ -186,9 +191,9 @@ func (v *hiResView) placeCondition() {
 func (v *hiResView) refreshButtons() {
 	running := v.job != nil
 	canSample := v.m != nil && v.m.Transformer != nil
-	enable(v.start, canSample && !running)
-	enable(v.measure, canSample && !running)
-	enable(v.cancel, running)
-	enable(v.export, v.result != nil && !running)
-	enable(v.edit, v.result != nil && !running)
+	widgets.Enable(v.start, canSample && !running)
+	widgets.Enable(v.measure, canSample && !running)
+	widgets.Enable(v.cancel, running)
+	widgets.Enable(v.export, v.result != nil && !running)
+	widgets.Enable(v.edit, v.result != nil && !running)
 }

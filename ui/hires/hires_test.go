@@ -1,48 +1,70 @@
-package ui
+package hires
 
 import (
+	"image"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+
 	"tessera/engine/imgio"
 	"tessera/engine/jobs"
 	"tessera/engine/pipeline"
+	"tessera/engine/sample"
+	"tessera/engine/tokens"
+	"tessera/ui/internal/uitest"
+	"tessera/ui/view"
 )
+
+// newHiRes shows a Hi-Res view with the named tiny model loaded in a test
+// window, the Sample view's settings as they start standing in for that
+// view (class 0, seed 0, top-k 100).
+func newHiRes(t *testing.T, modelName string) (*view.Env, *hiResView, *uitest.Recorder, fyne.Window) {
+	t.Helper()
+	env, ctrl := uitest.Env(t)
+	env.SampleSettings = func() (pipeline.SampleRequest, error) {
+		class := 0
+		return pipeline.SampleRequest{Cond: pipeline.Condition{Class: &class}, Options: sample.Options{Filter: sample.Filter{TopK: 100, TopP: 1, Temperature: 1}, Count: 1}}, nil
+	}
+	h := New(env).(*hiResView)
+	w := uitest.Window(t, env, h.Content)
+	uitest.OpenModel(t, env, modelName, h)
+	return env, h, ctrl, w
+}
 
 // setHiResSize types a size into the Hi-Res view's entries.
 func setHiResSize(h *hiResView, w, ht string) {
-	Sync(func() {
+	view.Sync(func() {
 		h.width.SetText(w)
 		h.height.SetText(ht)
 	})
 }
 
 func TestHiResEstimatesSamplesAndExports(t *testing.T) {
-	v, ctrl, w := studioWith(t, "cin_transformer", "Hi-Res")
-	h := viewOf[*hiResView](t, v)
+	env, h, ctrl, w := newHiRes(t, "cin_transformer")
 	setHiResSize(h, "12", "12")
-	if !showsText(w, "= 12×12 tokens, 48×48 pixels") {
-		t.Errorf("size not shown: %v", visibleTexts(w))
+	if !uitest.ShowsText(w, "= 12×12 tokens, 48×48 pixels") {
+		t.Errorf("size not shown: %v", uitest.Texts(w))
 	}
-	if !showsText(w, "144 tokens to sample. Sampling speed is not measured yet") {
-		t.Errorf("no word on the missing measurement: %v", visibleTexts(w))
+	if !uitest.ShowsText(w, "144 tokens to sample. Sampling speed is not measured yet") {
+		t.Errorf("no word on the missing measurement: %v", uitest.Texts(w))
 	}
 	setHiResSize(h, "7", "12")
-	if !showsText(w, "at least the model's window: 8×8 tokens (32×32 pixels)") {
-		t.Errorf("a size below the window is not refused: %v", visibleTexts(w))
+	if !uitest.ShowsText(w, "at least the model's window: 8×8 tokens (32×32 pixels)") {
+		t.Errorf("a size below the window is not refused: %v", uitest.Texts(w))
 	}
 	setHiResSize(h, "12", "12")
 
-	tapButton(t, w, "Measure speed")
-	waitFor(t, func() bool { return strings.Contains(h.estimate.Text, "for 144 tokens") })
-	if !showsText(w, "per token as measured, ") {
-		t.Errorf("estimate after measuring: %v", visibleTexts(w))
+	uitest.TapButton(t, w, "Measure speed")
+	uitest.WaitFor(t, func() bool { return strings.Contains(h.estimate.Text, "for 144 tokens") })
+	if !uitest.ShowsText(w, "per token as measured, ") {
+		t.Errorf("estimate after measuring: %v", uitest.Texts(w))
 	}
 
-	tapButton(t, w, "Sample")
+	uitest.TapButton(t, w, "Sample")
 	var r *pipeline.Result
-	waitFor(t, func() bool { r = h.result; return h.job == nil && r != nil })
+	uitest.WaitFor(t, func() bool { r = h.result; return h.job == nil && r != nil })
 	grid := r.Grid
 	if grid.W != 12 || grid.H != 12 || r.Image.Bounds().Dx() != 48 {
 		t.Fatalf("sampled %dx%d tokens, image %v", grid.W, grid.H, r.Image.Bounds())
@@ -51,53 +73,59 @@ func TestHiResEstimatesSamplesAndExports(t *testing.T) {
 		t.Errorf("parameters %v", r.Params)
 	}
 	// Later estimates use the speed of this run.
-	if !showsText(w, "About ") || !showsText(w, "for 144 tokens, at the speed of the last run here.") {
-		t.Errorf("estimate after a run: %v", visibleTexts(w))
+	if !uitest.ShowsText(w, "About ") || !uitest.ShowsText(w, "for 144 tokens, at the speed of the last run here.") {
+		t.Errorf("estimate after a run: %v", uitest.Texts(w))
 	}
 
 	// The size follows the unit.
-	Sync(func() { h.unit.SetSelected(unitPixels) })
-	Sync(func() {
+	view.Sync(func() { h.unit.SetSelected(unitPixels) })
+	view.Sync(func() {
 		if h.width.Text != "48" || h.height.Text != "48" {
 			t.Errorf("in pixels the size reads %s×%s", h.width.Text, h.height.Text)
 		}
 	})
 
 	path := filepath.Join(t.TempDir(), "big.png")
-	Sync(func() { ctrl.answer = path })
-	tapButton(t, w, "Export PNG…")
-	waitFor(t, func() bool { return strings.HasPrefix(h.status.text.Text, "Exported") })
+	ctrl.SetAnswer(path)
+	uitest.TapButton(t, w, "Export PNG…")
+	uitest.WaitFor(t, func() bool { return strings.HasPrefix(h.status.Text(), "Exported") })
 	if g, _, err := imgio.GridFromPNG(path); err != nil || !g.Equal(grid) {
 		t.Errorf("the exported PNG carries another grid (err %v)", err)
 	}
 
-	tapButton(t, w, "Open in Editor")
-	if g := editorGrid(t, viewOf[*editorView](t, v)); !g.Equal(grid) {
-		t.Error("the Editor did not receive the hi-res grid")
-	}
+	var sent tokens.Grid
+	view.Sync(func() {
+		env.SendToEditor = func(g tokens.Grid, _ image.Image, _ map[string]any) { sent = g }
+	})
+	uitest.TapButton(t, w, "Open in Editor")
+	view.Sync(func() {
+		if !sent.Equal(grid) {
+			t.Error("the Editor was not sent the hi-res grid")
+		}
+	})
 }
 
 func TestHiResCancelKeepsThePartialImage(t *testing.T) {
-	v, _, w := studioWith(t, "cin_transformer", "Hi-Res")
-	h := viewOf[*hiResView](t, v)
+	_, h, _, w := newHiRes(t, "cin_transformer")
 	setHiResSize(h, "40", "40")
 	// Nothing is measured yet: Sample measures first, then samples.
-	tapButton(t, w, "Sample")
+	uitest.TapButton(t, w, "Sample")
 	var run *jobs.Job
-	waitFor(t, func() bool {
+	uitest.WaitFor(t, func() bool {
 		run = h.job
-		return run != nil && strings.HasPrefix(h.status.text.Text, "Sampling 40×40")
+		return run != nil && strings.HasPrefix(h.status.Text(), "Sampling 40×40")
 	})
-	// The image grows row by row.
-	waitFor(t, func() bool { return h.preview.Image != nil || run.State().Finished() })
-	tapButton(t, w, "Cancel")
+	// Cancel once the first row is drawn (previews may be skipped on a
+	// loaded machine: they are kept to a share of the run).
+	uitest.WaitFor(t, func() bool { return run.Progress().Done >= 40 || run.State().Finished() })
+	uitest.TapButton(t, w, "Cancel")
 	var r *pipeline.Result
-	waitFor(t, func() bool { r = h.result; return h.job == nil })
+	uitest.WaitFor(t, func() bool { r = h.result; return h.job == nil })
 	if run.State() != jobs.Cancelled {
 		t.Fatalf("the run ended %v", run.State())
 	}
-	if !showsText(w, "the partial image is kept") {
-		t.Errorf("status after cancelling: %v", visibleTexts(w))
+	if !uitest.ShowsText(w, "the partial image is kept") {
+		t.Errorf("status after cancelling: %v", uitest.Texts(w))
 	}
 	if r == nil || r.Grid.W != 40 || r.Image.Bounds().Dx() != 160 {
 		t.Fatal("no partial result of the full size")

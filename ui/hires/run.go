@@ -1,4 +1,4 @@
-package ui
+package hires
 
 import (
 	"errors"
@@ -13,6 +13,8 @@ import (
 	"tessera/engine/pipeline"
 	"tessera/engine/sample"
 	"tessera/engine/session"
+	"tessera/ui/view"
+	"tessera/ui/widgets"
 )
 
 // watchCost shows the estimate again whenever a job finishes, since any
@@ -22,7 +24,7 @@ func (v *hiResView) watchCost() {
 	go func() {
 		for ev := range events {
 			if ev.Kind == jobs.Finished {
-				Do(v.updateEstimate)
+				view.Do(v.updateEstimate)
 			}
 		}
 	}()
@@ -54,7 +56,7 @@ func (v *hiResView) updateEstimate() {
 	inputs := v.inputs(w, h, strideOf(v.stride.Selected), v.tile.Checked)
 	if v.perInput > 0 {
 		total := v.perInput * time.Duration(inputs)
-		v.estimate.SetText(fmt.Sprintf("About %s for %d tokens, at the speed of the last run here.", span(total), n))
+		v.estimate.SetText(fmt.Sprintf("About %s for %d tokens, at the speed of the last run here.", widgets.Span(total), n))
 		v.measure.Hide()
 		return
 	}
@@ -71,7 +73,7 @@ func (v *hiResView) updateEstimate() {
 	win := v.card.Window
 	slower := float64(inputs) / float64(n) / (float64(v.inputs(win, win, 1, false)) / float64(win*win))
 	total := time.Duration(float64(per) * float64(n) * slower)
-	v.estimate.SetText(fmt.Sprintf("About %s for %d tokens: %s per token as measured, %.1f× that with the sliding window.", span(total), n, span(per), slower))
+	v.estimate.SetText(fmt.Sprintf("About %s for %d tokens: %s per token as measured, %.1f× that with the sliding window.", widgets.Span(total), n, widgets.Span(per), slower))
 }
 
 // inputs is windowInputs for this model.
@@ -91,22 +93,22 @@ func (v *hiResView) calibrate(then func()) {
 	v.job = j
 	v.refreshButtons()
 	win := v.card.Window
-	v.status.info(fmt.Sprintf("Measuring the sampling speed: sampling the native %d×%d grid once…", win, win))
-	follow(v.env.Session.Worker, j, v.status.progress, func(_ jobs.Result, err error) {
+	v.status.Info(fmt.Sprintf("Measuring the sampling speed: sampling the native %d×%d grid once…", win, win))
+	view.Follow(v.env.Session.Worker, j, v.status.Progress, func(_ jobs.Result, err error) {
 		if j != v.job {
 			return
 		}
 		v.job = nil
-		v.status.idle()
+		v.status.Idle()
 		v.refreshButtons()
 		if err != nil {
-			if !cancelled(err) {
-				v.status.fail(err)
+			if !view.Cancelled(err) {
+				v.status.Fail(err)
 			}
 			return
 		}
 		v.updateEstimate()
-		v.status.info("Measured the sampling speed. " + v.estimate.Text)
+		v.status.Info("Measured the sampling speed. " + v.estimate.Text)
 		if then != nil {
 			then()
 		}
@@ -115,14 +117,14 @@ func (v *hiResView) calibrate(then func()) {
 
 // calibrationCond is a neutral condition of the model's native size.
 func calibrationCond(m *model.Model, card *model.Card) pipeline.Condition {
-	switch condKindOf(m) {
-	case condClass:
+	switch widgets.CondKindOf(m) {
+	case widgets.CondClass:
 		c := 0
 		return pipeline.Condition{Class: &c}
-	case condLabels:
+	case widgets.CondLabels:
 		n := card.Window * m.CondStage.Config.Factor()
 		return pipeline.Condition{Labels: &pipeline.LabelMap{W: n, H: n, Labels: make([]int, n*n)}}
-	case condImage:
+	case widgets.CondImage:
 		n := card.Window * m.CondStage.Config.Factor()
 		img := image.NewNRGBA(image.Rect(0, 0, n, n))
 		draw.Draw(img, img.Rect, image.NewUniform(color.Gray{Y: 128}), image.Point{}, draw.Src)
@@ -148,7 +150,7 @@ func (v *hiResView) request() (pipeline.SampleRequest, error) {
 	if err != nil {
 		return pipeline.SampleRequest{}, err
 	}
-	cond, err := v.cond.condition()
+	cond, err := v.cond.Condition()
 	if err != nil {
 		return pipeline.SampleRequest{}, err
 	}
@@ -156,7 +158,7 @@ func (v *hiResView) request() (pipeline.SampleRequest, error) {
 	// there): only its options matter here.
 	var req pipeline.SampleRequest
 	if v.env.SampleSettings != nil {
-		if req, err = v.env.SampleSettings(); err != nil && !errors.As(err, new(condError)) {
+		if req, err = v.env.SampleSettings(); err != nil && !errors.As(err, new(view.CondError)) {
 			return pipeline.SampleRequest{}, err
 		}
 	}
@@ -166,7 +168,7 @@ func (v *hiResView) request() (pipeline.SampleRequest, error) {
 	req.Options.Stride = strideOf(v.stride.Selected)
 	req.Options.Tile, req.Decode.Tile = tile, tile
 	req.PreviewEvery = w // a preview each row, unless decoding costs more than a fifth of the run
-	req.PreviewShare = previewShare
+	req.PreviewShare = view.PreviewShare
 	return req, nil
 }
 
@@ -180,20 +182,20 @@ func strideOf(s string) int {
 func (v *hiResView) run() {
 	req, err := v.request()
 	if err != nil {
-		v.status.fail(err)
+		v.status.Fail(err)
 		return
 	}
 	j := v.env.Session.Sample(req)
 	v.job, v.result = j, nil
 	v.refreshButtons()
-	v.status.info(fmt.Sprintf("Sampling %d×%d tokens row by row…", req.W, req.H))
+	v.status.Info(fmt.Sprintf("Sampling %d×%d tokens row by row…", req.W, req.H))
 	var last jobs.Progress
-	follow(v.env.Session.Worker, j, func(p jobs.Progress) {
+	view.Follow(v.env.Session.Worker, j, func(p jobs.Progress) {
 		if j != v.job {
 			return
 		}
 		last = p
-		v.status.progress(p)
+		v.status.Progress(p)
 		if s, ok := p.Preview.(session.Sampled); ok {
 			if img, ok := s.Image.(*image.NRGBA); ok {
 				v.showImage(img)
@@ -204,21 +206,21 @@ func (v *hiResView) run() {
 			return
 		}
 		v.job = nil
-		v.status.idle()
+		v.status.Idle()
 		out, _ := res.([]pipeline.Result)
 		if len(out) > 0 {
 			v.result = &out[0]
 			v.showImage(out[0].Image)
 		}
 		switch {
-		case cancelled(err) && v.result != nil:
-			v.status.info(fmt.Sprintf("Cancelled after %d of %d tokens: the partial image is kept (tokens not sampled are code 0).", last.Done, last.Total))
-		case cancelled(err):
-			v.status.info("Cancelled.")
+		case view.Cancelled(err) && v.result != nil:
+			v.status.Info(fmt.Sprintf("Cancelled after %d of %d tokens: the partial image is kept (tokens not sampled are code 0).", last.Done, last.Total))
+		case view.Cancelled(err):
+			v.status.Info("Cancelled.")
 		case err != nil:
-			v.status.fail(err)
+			v.status.Fail(err)
 		default:
-			v.status.info(fmt.Sprintf("Sampled %d×%d tokens in %s.", req.W, req.H, took(j.Elapsed())))
+			v.status.Info(fmt.Sprintf("Sampled %d×%d tokens in %s.", req.W, req.H, widgets.Took(j.Elapsed())))
 			// The next estimate uses this run's speed: it includes the
 			// previews and the decoding the user waits for too.
 			v.perInput = j.Elapsed() / time.Duration(v.inputs(req.W, req.H, req.Options.Stride, req.Options.Tile))
@@ -230,7 +232,7 @@ func (v *hiResView) run() {
 
 func (v *hiResView) exportResult() {
 	if v.result != nil {
-		exportResult(v.env, v.status, *v.result)
+		widgets.ExportResult(v.env, v.status, *v.result)
 	}
 }
 

@@ -1,13 +1,12 @@
-package ui
+package hires
 
 import (
 	"fmt"
-	"fyne.io/fyne/v2/widget"
 	"strconv"
 	"strings"
-)
 
-func itoa(n int) string { return strconv.Itoa(n) }
+	"fyne.io/fyne/v2/widget"
+)
 
 // condFactor is the cond stage's pixels per token (1 without one).
 func (v *hiResView) condFactor() int {
@@ -26,8 +25,8 @@ func (v *hiResView) setSize(w, h int) {
 	// Both entries change before the map follows, so it is not scaled to a
 	// size half old, half new.
 	v.settingSize = true
-	v.width.SetText(itoa(w * f))
-	v.height.SetText(itoa(h * f))
+	v.width.SetText(strconv.Itoa(w * f))
+	v.height.SetText(strconv.Itoa(h * f))
 	v.settingSize = false
 	v.sizeChanged()
 }
@@ -76,8 +75,10 @@ func (v *hiResView) sizeChanged() {
 	f, cf := v.card.Factor, v.condFactor()
 	v.sizeText.Importance = widget.MediumImportance
 	v.sizeText.SetText(fmt.Sprintf("= %d×%d tokens, %d×%d pixels", w, h, w*f, h*f))
-	if p := v.cond.painter; v.cond.kind == condLabels && (p.w/cf != w || p.h/cf != h) {
-		p.resize(w*cf, h*cf)
+	if p := v.cond.Painter(); p != nil {
+		if pw, ph := p.MapSize(); pw/cf != w || ph/cf != h {
+			p.ScaleTo(w*cf, h*cf)
+		}
 	}
 	v.updateEstimate()
 }

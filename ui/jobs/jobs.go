@@ -1,4 +1,7 @@
-package ui
+// Package jobs is the studio's Jobs view: every job of the session's
+// workers, newest first, with progress, times, Cancel and errors; and the
+// watching of a worker's events that the status bar shares.
+package jobs
 
 import (
 	"context"
@@ -10,16 +13,18 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"tessera/engine/jobs"
+	engjobs "tessera/engine/jobs"
 	"tessera/engine/model"
+	"tessera/ui/view"
+	"tessera/ui/widgets"
 )
 
 // jobsView is the Jobs tab: every job of the session's worker, newest
 // first, with its progress, times, a Cancel button while it can still be
 // stopped and the error of a failed one.
 type jobsView struct {
-	env   *Env
-	rows  map[*jobs.Job]*jobRow
+	env   *view.Env
+	rows  map[*engjobs.Job]*jobRow
 	list  *fyne.Container
 	none  *widget.Label
 	clear *widget.Button
@@ -28,28 +33,32 @@ type jobsView struct {
 
 const noJobsText = "No jobs yet: opening a model, decoding and sampling run here."
 
-func newJobsView(env *Env) view {
-	v := &jobsView{env: env, rows: map[*jobs.Job]*jobRow{}, list: container.NewVBox(), none: widget.NewLabel(noJobsText)}
+// New makes the Jobs view.
+func New(env *view.Env) view.View {
+	v := &jobsView{env: env, rows: map[*engjobs.Job]*jobRow{}, list: container.NewVBox(), none: widget.NewLabel(noJobsText)}
 	v.clear = widget.NewButtonWithIcon("Clear finished", theme.DeleteIcon(), v.clearFinished)
 	v.body = container.NewBorder(container.NewHBox(v.clear), nil, nil, nil,
 		container.NewStack(container.NewCenter(v.none), container.NewVScroll(v.list)))
 	v.sync()
-	watchJobs(env.Session.Worker, func(ev jobs.Event) { v.update(ev) })
+	Watch(env.Session.Worker, func(ev engjobs.Event) { v.update(ev) })
 	return v
 }
 
-func (v *jobsView) title() string                          { return "Jobs" }
-func (v *jobsView) icon() fyne.Resource                    { return theme.ListIcon() }
-func (v *jobsView) content() fyne.CanvasObject             { return v.body }
-func (v *jobsView) modelFree()                             {}
-func (v *jobsView) modelChanged(*model.Model, *model.Card) {}
+func (v *jobsView) Title() string                          { return "Jobs" }
+func (v *jobsView) Icon() fyne.Resource                    { return theme.ListIcon() }
+func (v *jobsView) Content() fyne.CanvasObject             { return v.body }
+func (v *jobsView) ModelChanged(*model.Model, *model.Card) {}
+
+// ModelFree: the view is useful before a model is loaded (it shows the
+// loading).
+func (v *jobsView) ModelFree() {}
 
 // update applies a worker event; the zero event is the once-a-second tick
 // that moves the clocks of running jobs.
-func (v *jobsView) update(ev jobs.Event) {
+func (v *jobsView) update(ev engjobs.Event) {
 	if ev.Job == nil {
 		for j, r := range v.rows {
-			if j.State() == jobs.Running {
+			if j.State() == engjobs.Running {
 				r.update()
 			}
 		}
@@ -65,7 +74,7 @@ func (v *jobsView) update(ev jobs.Event) {
 // sync lists the worker's jobs, keeping the rows it already has.
 func (v *jobsView) sync() {
 	all := v.env.Session.Worker.Jobs()
-	keep := map[*jobs.Job]*jobRow{}
+	keep := map[*engjobs.Job]*jobRow{}
 	objs := make([]fyne.CanvasObject, 0, len(all))
 	for i := len(all) - 1; i >= 0; i-- {
 		j := all[i]
@@ -91,7 +100,7 @@ func (v *jobsView) clearFinished() {
 
 // jobRow shows one job.
 type jobRow struct {
-	job                *jobs.Job
+	job                *engjobs.Job
 	name, state, times *widget.Label
 	bar                *widget.ProgressBar
 	cancel             *widget.Button
@@ -99,7 +108,7 @@ type jobRow struct {
 	box                fyne.CanvasObject
 }
 
-func newJobRow(j *jobs.Job) *jobRow {
+func newJobRow(j *engjobs.Job) *jobRow {
 	r := &jobRow{
 		job:     j,
 		name:    widget.NewLabelWithStyle(j.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
@@ -135,35 +144,35 @@ func (r *jobRow) update() {
 	j := r.job
 	s, p := j.State(), j.Progress()
 	state := s.String()
-	if s == jobs.Running && p.Message != "" {
+	if s == engjobs.Running && p.Message != "" {
 		state += " · " + p.Message
 	}
-	if s == jobs.Cancelled && j.Result() != nil {
+	if s == engjobs.Cancelled && j.Result() != nil {
 		state += " · result kept"
 	}
 	r.state.SetText(state)
 	switch {
-	case s == jobs.Done:
+	case s == engjobs.Done:
 		r.bar.SetValue(1)
-	case s == jobs.Running || p.Total > 0:
+	case s == engjobs.Running || p.Total > 0:
 		r.bar.SetValue(p.Fraction())
 	}
 	times := ""
 	switch el := j.Elapsed(); {
-	case s == jobs.Running:
-		times = clock(el) + " elapsed"
+	case s == engjobs.Running:
+		times = widgets.Clock(el) + " elapsed"
 	case el > 0:
-		times = "took " + took(el)
+		times = "took " + widgets.Took(el)
 	}
 	if left, ok := j.ETA(); ok && left > 0 { // between sparse reports the estimate runs down to 0
-		times += " · " + clock(left) + " left"
+		times += " · " + widgets.Clock(left) + " left"
 	}
 	r.times.SetText(times)
 	if s.Finished() {
 		r.cancel.Hide()
 	}
 	err := j.Err()
-	if s == jobs.Failed && err != nil && !errors.Is(err, context.Canceled) {
+	if s == engjobs.Failed && err != nil && !errors.Is(err, context.Canceled) {
 		r.problem.SetText(err.Error())
 		r.problem.Show()
 	} else {
@@ -171,19 +180,10 @@ func (r *jobRow) update() {
 	}
 }
 
-// took writes how long a finished job ran: tenths of a second for short
-// ones (most jobs take under a second), m:ss for the others.
-func took(d time.Duration) string {
-	if d < 100*time.Millisecond {
-		return "under 0.1 s"
-	}
-	return span(d)
-}
-
-// watchJobs calls update on the UI goroutine with every event of w, and
-// with the zero event once a second (clocks move without events), until w
+// Watch calls update on the UI goroutine with every event of w, and with
+// the zero event once a second (clocks move without events), until w
 // closes.
-func watchJobs(w *jobs.Worker, update func(jobs.Event)) {
+func Watch(w *engjobs.Worker, update func(engjobs.Event)) {
 	events, _ := w.Subscribe()
 	go func() {
 		tick := time.NewTicker(time.Second)
@@ -194,21 +194,21 @@ func watchJobs(w *jobs.Worker, update func(jobs.Event)) {
 				if !ok {
 					return
 				}
-				Do(func() { update(ev) })
+				view.Do(func() { update(ev) })
 			case <-tick.C:
-				Do(func() { update(jobs.Event{}) })
+				view.Do(func() { update(engjobs.Event{}) })
 			}
 		}
 	}()
 }
 
-// runningJob returns the job running on w and how many wait behind it.
-func runningJob(w *jobs.Worker) (running *jobs.Job, queued int) {
+// Running returns the job running on w and how many wait behind it.
+func Running(w *engjobs.Worker) (running *engjobs.Job, queued int) {
 	for _, j := range w.Jobs() {
 		switch j.State() {
-		case jobs.Running:
+		case engjobs.Running:
 			running = j
-		case jobs.Queued:
+		case engjobs.Queued:
 			queued++
 		}
 	}

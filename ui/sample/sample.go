@@ -1,4 +1,7 @@
-package ui
+// Package sample is the studio's Sample view: the controls of the
+// model's conditioning, the sampling settings (top-k, top-p, temperature,
+// seed, count), a preview while it samples and a gallery of the results.
+package sample
 
 import (
 	"fmt"
@@ -14,45 +17,45 @@ import (
 	"tessera/engine/model"
 	"tessera/engine/pipeline"
 	"tessera/engine/session"
+	"tessera/ui/view"
+	"tessera/ui/widgets"
 )
-
-// previewShare is the share of a sampling run the studio lets previews take:
-// on large grids a decode can cost more than sampling the row it shows.
-const previewShare = 0.2
 
 // sampleView samples new token grids with the transformer: the model's
 // conditioning, the sampling settings, a preview while it runs and a
 // gallery of the results. UI goroutine only.
 type sampleView struct {
-	env  *Env
+	env  *view.Env
 	m    *model.Model
 	card *model.Card
 
-	cond     *condPicker
+	cond     *widgets.CondPicker
 	settings *samplerSettings
-	gallery  *gallery
+	gallery  *widgets.Gallery
 	job      *jobs.Job
 
 	preview     *canvas.Image
 	previewText *widget.Label
 	start       *widget.Button
 	cancel      *widget.Button
-	status      *statusLine
+	status      *widgets.StatusLine
 	body        fyne.CanvasObject
 }
 
-func newSampleView(env *Env) view {
-	v := &sampleView{env: env, status: newStatusLine(), settings: newSamplerSettings()}
-	v.cond = newCondPicker(env, v.status, fyne.NewSquareSize(200))
-	v.gallery = newGallery(env, v.status)
+// New makes the Sample view; it offers its settings to the other views
+// (Env.SampleSettings).
+func New(env *view.Env) view.View {
+	v := &sampleView{env: env, status: widgets.NewStatusLine(), settings: newSamplerSettings()}
+	v.cond = widgets.NewCondPicker(env, v.status, fyne.NewSquareSize(200))
+	v.gallery = widgets.NewGallery(env, v.status)
 	env.SampleSettings = v.request
 	v.build()
 	return v
 }
 
-func (v *sampleView) title() string              { return "Sample" }
-func (v *sampleView) icon() fyne.Resource        { return theme.MediaPlayIcon() }
-func (v *sampleView) content() fyne.CanvasObject { return v.body }
+func (v *sampleView) Title() string              { return "Sample" }
+func (v *sampleView) Icon() fyne.Resource        { return theme.MediaPlayIcon() }
+func (v *sampleView) Content() fyne.CanvasObject { return v.body }
 
 func (v *sampleView) build() {
 	v.start = widget.NewButtonWithIcon("Sample", theme.MediaPlayIcon(), v.sample)
@@ -68,38 +71,35 @@ func (v *sampleView) build() {
 	v.previewText = widget.NewLabel("Results appear here as they are sampled.")
 	v.previewText.Wrapping = fyne.TextWrapWord
 
-	heading := func(s string) *widget.Label {
-		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
 	controls := container.NewVBox(
-		heading("Condition"), v.cond.box,
+		widgets.Heading("Condition"), v.cond.Content(),
 		widget.NewSeparator(),
-		heading("Sampling"), v.settings.form,
+		widgets.Heading("Sampling"), v.settings.form,
 	)
 	// Sample and Cancel stay in sight however long the controls are.
-	run := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, v.start, v.cancel), v.status.box)
+	run := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, v.start, v.cancel), v.status.Content())
 	left := container.NewBorder(nil, run, nil, nil,
-		container.NewVScroll(container.NewStack(atLeast(fyne.NewSize(300, 0)), controls)))
+		container.NewVScroll(container.NewStack(widgets.AtLeast(fyne.NewSize(300, 0)), controls)))
 	top := container.NewBorder(nil, widget.NewSeparator(), container.NewPadded(v.preview), nil, v.previewText)
-	clear := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.gallery.clear)
+	clear := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.gallery.Clear)
 	right := container.NewBorder(
-		container.NewVBox(top, container.NewBorder(nil, nil, heading("Results"), clear)),
-		nil, nil, nil, v.gallery.body)
+		container.NewVBox(top, container.NewBorder(nil, nil, widgets.Heading("Results"), clear)),
+		nil, nil, nil, v.gallery.Content())
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.33
 	v.body = split
 }
 
-// modelChanged follows a new model; the gallery is cleared, since its
+// ModelChanged follows a new model; the gallery is cleared, since its
 // grids are codes of the old codebook.
-func (v *sampleView) modelChanged(m *model.Model, card *model.Card) {
+func (v *sampleView) ModelChanged(m *model.Model, card *model.Card) {
 	if v.job != nil {
 		v.job.Cancel()
 		v.job = nil
 		v.cancel.Disable()
-		v.status.idle()
+		v.status.Idle()
 	}
-	v.gallery.clear()
+	v.gallery.Clear()
 	v.preview.Image = nil
 	v.preview.Refresh()
 	v.previewText.SetText("Results appear here as they are sampled.")
@@ -108,18 +108,11 @@ func (v *sampleView) modelChanged(m *model.Model, card *model.Card) {
 	if m.CondStage != nil {
 		native *= m.CondStage.Config.Factor()
 	}
-	v.cond.modelChanged(m, native, native)
+	v.cond.ModelChanged(m, native, native)
 	v.settings.setVocab(card.CodebookSize)
-	enable(v.start, m.Transformer != nil)
-	v.status.info("")
+	widgets.Enable(v.start, m.Transformer != nil)
+	v.status.Info("")
 }
-
-// condError is a request's missing or wrong condition; the request still
-// carries the sampling options.
-type condError struct{ err error }
-
-func (e condError) Error() string { return e.err.Error() }
-func (e condError) Unwrap() error { return e.err }
 
 // request is the user's sampling request (also Env.SampleSettings).
 func (v *sampleView) request() (pipeline.SampleRequest, error) {
@@ -130,9 +123,9 @@ func (v *sampleView) request() (pipeline.SampleRequest, error) {
 	if err != nil {
 		return pipeline.SampleRequest{}, err
 	}
-	cond, err := v.cond.condition()
+	cond, err := v.cond.Condition()
 	if err != nil {
-		return pipeline.SampleRequest{Options: opt}, condError{err}
+		return pipeline.SampleRequest{Options: opt}, view.CondError{Err: err}
 	}
 	return pipeline.SampleRequest{Cond: cond, Options: opt}, nil
 }
@@ -141,21 +134,21 @@ func (v *sampleView) request() (pipeline.SampleRequest, error) {
 func (v *sampleView) sample() {
 	req, err := v.request()
 	if err != nil {
-		v.status.fail(err)
+		v.status.Fail(err)
 		return
 	}
 	req.PreviewEvery = max(v.card.NativeGrid, 1) // a preview every row of the native grid
-	req.PreviewShare = previewShare
+	req.PreviewShare = view.PreviewShare
 	j := v.env.Session.Sample(req)
 	v.job = j
 	v.start.Disable()
 	v.cancel.Enable()
-	v.status.info(fmt.Sprintf("Sampling %d with seed %d…", req.Options.Count, req.Options.Seed))
-	follow(v.env.Session.Worker, j, func(p jobs.Progress) {
+	v.status.Info(fmt.Sprintf("Sampling %d with seed %d…", req.Options.Count, req.Options.Seed))
+	view.Follow(v.env.Session.Worker, j, func(p jobs.Progress) {
 		if j != v.job {
 			return
 		}
-		v.status.progress(p)
+		v.status.Progress(p)
 		v.previewText.SetText(fmt.Sprintf("%s: %d of %d", p.Message, p.Done, p.Total))
 		if s, ok := p.Preview.(session.Sampled); ok {
 			if img, ok := s.Image.(*image.NRGBA); ok {
@@ -175,24 +168,24 @@ func (v *sampleView) sample() {
 // results are kept and marked so.
 func (v *sampleView) finished(res jobs.Result, err error) {
 	v.job = nil
-	v.status.idle()
+	v.status.Idle()
 	v.start.Enable()
 	v.cancel.Disable()
 	out, _ := res.([]pipeline.Result)
 	if len(out) > 0 {
 		v.preview.Image = out[0].Image
 		v.preview.Refresh()
-		v.gallery.add(out)
+		v.gallery.Add(out)
 	}
 	switch {
-	case cancelled(err):
-		v.status.info(fmt.Sprintf("Cancelled: kept %d partial result(s).", len(out)))
+	case view.Cancelled(err):
+		v.status.Info(fmt.Sprintf("Cancelled: kept %d partial result(s).", len(out)))
 	case err != nil:
-		v.status.fail(err)
+		v.status.Fail(err)
 	default:
-		v.status.info(fmt.Sprintf("Sampled %d result(s).", len(out)))
+		v.status.Info(fmt.Sprintf("Sampled %d result(s).", len(out)))
 	}
 	if len(out) > 0 {
-		v.previewText.SetText("Latest: " + summary(out[0].Params))
+		v.previewText.SetText("Latest: " + widgets.Summary(out[0].Params))
 	}
 }

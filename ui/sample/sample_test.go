@@ -1,28 +1,45 @@
-package ui
+package sample
 
 import (
 	"image"
 	"image/png"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"tessera/engine/pipeline"
+	"tessera/engine/tokens"
+	"tessera/ui/internal/uitest"
+	"tessera/ui/view"
+	"tessera/ui/widgets"
 )
+
+// newSampler shows a Sample view with the named tiny model loaded in a
+// test window.
+func newSampler(t *testing.T, modelName string) (*view.Env, *sampleView, *uitest.Recorder, fyne.Window) {
+	t.Helper()
+	env, ctrl := uitest.Env(t)
+	s := New(env).(*sampleView)
+	w := uitest.Window(t, env, s.Content)
+	uitest.OpenModel(t, env, modelName, s)
+	return env, s, ctrl, w
+}
 
 // sampleOnce taps Sample and waits for the results.
 func sampleOnce(t *testing.T, w fyne.Window, s *sampleView) []pipeline.Result {
 	t.Helper()
 	var before int
-	Sync(func() { before = len(s.gallery.results) })
-	tapButton(t, w, "Sample")
+	view.Sync(func() { before = len(s.gallery.Results()) })
+	uitest.TapButton(t, w, "Sample")
 	var out []pipeline.Result
-	waitFor(t, func() bool {
-		out = s.gallery.results
+	uitest.WaitFor(t, func() bool {
+		out = s.gallery.Results()
 		return s.job == nil && len(out) > before
 	})
 	if t.Failed() {
@@ -32,13 +49,13 @@ func sampleOnce(t *testing.T, w fyne.Window, s *sampleView) []pipeline.Result {
 }
 
 func TestSamplerForAClassModel(t *testing.T) {
-	v, _, w := studioWith(t, "cin_transformer", "Sample")
-	s := viewOf[*sampleView](t, v)
-	Sync(func() {
-		if s.cond.kind != condClass || len(s.cond.class.Options) != 10 || s.cond.class.Options[9] != "9" {
-			t.Fatalf("class picker: kind %d, options %v", s.cond.kind, s.cond.class.Options)
+	env, s, _, w := newSampler(t, "cin_transformer")
+	class := uitest.Find(t, w, func(*widget.Select) bool { return true })
+	view.Sync(func() {
+		if s.cond.Kind() != widgets.CondClass || len(class.Options) != 10 || class.Options[9] != "9" {
+			t.Fatalf("class picker: kind %d, options %v", s.cond.Kind(), class.Options)
 		}
-		s.cond.class.SetSelected("3")
+		class.SetSelected("3")
 		s.settings.seed.SetText("7")
 		s.settings.count.SetValue(2)
 	})
@@ -55,8 +72,8 @@ func TestSamplerForAClassModel(t *testing.T) {
 			t.Errorf("result %d is %dx%d tokens, %v", i, r.Grid.W, r.Grid.H, r.Image.Bounds())
 		}
 	}
-	if !showsText(w, "seed 7 #0 · class 3") {
-		t.Errorf("the gallery does not show the parameters: %v", visibleTexts(w))
+	if !uitest.ShowsText(w, "seed 7 #0 · class 3") {
+		t.Errorf("the gallery does not show the parameters: %v", uitest.Texts(w))
 	}
 	// The same seed gives the same grids.
 	again := sampleOnce(t, w, s)
@@ -66,26 +83,23 @@ func TestSamplerForAClassModel(t *testing.T) {
 		}
 	}
 
-	// The newest result's Edit button opens it in the Editor.
-	tapButton(t, w, "Edit")
-	e := viewOf[*editorView](t, v)
-	if g := editorGrid(t, e); !g.Equal(again[0].Grid) {
-		t.Error("the Editor did not receive the result's grid")
-	}
-	Sync(func() {
-		if sel := v.tabs.Selected(); sel == nil || sel.Text != "Editor" {
-			t.Error("sending to the Editor did not show it")
-		}
-		if e.params["seed"] != int64(7) {
-			t.Errorf("the Editor's parameters: %v", e.params)
+	// The newest result's Edit button sends it to the Editor.
+	var sent tokens.Grid
+	var sentParams map[string]any
+	view.Sync(func() {
+		env.SendToEditor = func(g tokens.Grid, _ image.Image, params map[string]any) { sent, sentParams = g, params }
+	})
+	uitest.TapButton(t, w, "Edit")
+	view.Sync(func() {
+		if !sent.Equal(again[0].Grid) || sentParams["seed"] != int64(7) {
+			t.Errorf("the Editor was sent %v with %v, want the newest result", sent.Codes, sentParams)
 		}
 	})
 }
 
 func TestSamplerDiceAndPreferences(t *testing.T) {
-	v, _, _ := studioWith(t, "cin_transformer", "Sample")
-	s := viewOf[*sampleView](t, v)
-	Sync(func() {
+	_, s, _, _ := newSampler(t, "cin_transformer")
+	view.Sync(func() {
 		s.settings.seed.SetText("7")
 		test.Tap(s.settings.dice)
 		if s.settings.seed.Text == "7" {
@@ -136,19 +150,21 @@ func writeLabels(t *testing.T, w, h, fill, odd, x, y int) string {
 }
 
 func TestSamplerForASegmentationModel(t *testing.T) {
-	v, ctrl, w := studioWith(t, "seg_transformer", "Sample")
-	s := viewOf[*sampleView](t, v)
-	var p *segPainter
-	Sync(func() {
-		p = s.cond.painter
-		if s.cond.kind != condLabels || p == nil || p.w != 16 || p.h != 16 {
-			t.Fatalf("no 16x16 painter for the segmentation model (kind %d)", s.cond.kind)
+	_, s, ctrl, w := newSampler(t, "seg_transformer")
+	var p *widgets.SegPainter
+	view.Sync(func() {
+		p = s.cond.Painter()
+		if p == nil {
+			t.Fatalf("no painter for the segmentation model (kind %d)", s.cond.Kind())
+		}
+		if w, h := p.MapSize(); w != 16 || h != 16 {
+			t.Fatalf("a %dx%d painter for the segmentation model, want 16x16", w, h)
 		}
 	})
 	// The palette offers exactly the model's labels 0..4.
-	texts := visibleTexts(w)
+	texts := uitest.Texts(w)
 	for l := range 5 {
-		if !texts[itoa(l)] {
+		if !texts[strconv.Itoa(l)] {
 			t.Errorf("the legend lacks label %d", l)
 		}
 	}
@@ -157,18 +173,19 @@ func TestSamplerForASegmentationModel(t *testing.T) {
 	}
 
 	// Paint a stroke of label 3 across the map.
-	tapButton(t, w, "3")
-	Sync(func() {
-		at, size := p.area(p.Size())
+	uitest.TapButton(t, w, "3")
+	view.Sync(func() {
+		at, size := p.MapArea()
 		y := at.Y + size.Height*8.5/16 // the middle of row 8
 		// The pointer ends at the right edge, having moved from the left.
-		test.Drag(w.Canvas(), absolute(p, fyne.NewPos(at.X+size.Width-1, y)), size.Width-2, 0)
+		test.Drag(w.Canvas(), uitest.Absolute(p, fyne.NewPos(at.X+size.Width-1, y)), size.Width-2, 0)
 	})
-	Sync(func() {
-		if got := p.labels[8*16+8]; got != 3 {
+	view.Sync(func() {
+		labels := p.LabelMap().Labels
+		if got := labels[8*16+8]; got != 3 {
 			t.Errorf("the stroke left label %d in the middle, want 3", got)
 		}
-		if p.labels[0] != 0 {
+		if labels[0] != 0 {
 			t.Error("the stroke painted the corner")
 		}
 	})
@@ -178,19 +195,19 @@ func TestSamplerForASegmentationModel(t *testing.T) {
 	}
 
 	// A label map with a label the model lacks is refused, naming it.
-	Sync(func() { ctrl.answer = writeLabels(t, 16, 16, 1, 5, 3, 2) })
-	tapButton(t, w, "Load label map…")
+	ctrl.SetAnswer(writeLabels(t, 16, 16, 1, 5, 3, 2))
+	uitest.TapButton(t, w, "Load label map…")
 	want := "labels.png: label 5 at pixel (3, 2) is outside this model's labels 0..4"
-	waitFor(t, func() bool { return s.status.text.Text == want })
-	Sync(func() {
-		if p.w != 16 || p.labels[0] != 0 {
+	uitest.WaitFor(t, func() bool { return s.status.Text() == want })
+	view.Sync(func() {
+		if w, _ := p.MapSize(); w != 16 || p.LabelMap().Labels[0] != 0 {
 			t.Error("the refused map replaced the painted one")
 		}
 	})
 
-	Sync(func() { ctrl.answer = tiny("seg_transformer", "segmentation.png") })
-	tapButton(t, w, "Load label map…")
-	waitFor(t, func() bool { return p.w == 56 && p.h == 40 })
+	ctrl.SetAnswer(uitest.Tiny("seg_transformer", "segmentation.png"))
+	uitest.TapButton(t, w, "Load label map…")
+	uitest.WaitFor(t, func() bool { w, h := p.MapSize(); return w == 56 && h == 40 })
 	res = sampleOnce(t, w, s)
 	if g := res[0].Grid; g.W != 14 || g.H != 10 {
 		t.Errorf("sampled %dx%d tokens from the 56x40 map, want 14x10", g.W, g.H)
@@ -201,31 +218,19 @@ func TestSamplerForASegmentationModel(t *testing.T) {
 }
 
 func TestSamplerForADepthModel(t *testing.T) {
-	v, ctrl, w := studioWith(t, "depth_transformer", "Sample")
-	s := viewOf[*sampleView](t, v)
-	Sync(func() {
-		if s.cond.kind != condImage || s.cond.channels != 1 {
-			t.Fatalf("condition kind %d with %d channels, want an image picker for depth", s.cond.kind, s.cond.channels)
+	_, s, ctrl, w := newSampler(t, "depth_transformer")
+	view.Sync(func() {
+		if s.cond.Kind() != widgets.CondImage {
+			t.Fatalf("condition kind %d, want an image picker for depth", s.cond.Kind())
 		}
 	})
-	if !showsText(w, "No image chosen") {
+	if !uitest.ShowsText(w, "No image chosen") {
 		t.Error("the picker does not say that no image is chosen")
 	}
-	Sync(func() { ctrl.answer = tiny("depth_transformer", "depth.png") })
-	tapButton(t, w, "Choose image…")
-	// The packed float32 depth is shown as the normalised grey map the cond
-	// stage sees: near at the bottom (dark), far at the top (light).
-	var preview *image.Gray
-	waitFor(t, func() bool { preview, _ = s.cond.thumb.Image.(*image.Gray); return preview != nil })
-	if b := preview.Bounds(); b.Dx() != 56 || b.Dy() != 40 {
-		t.Fatalf("preview %v, want 56x40", b)
-	}
-	if top, bottom := preview.GrayAt(0, 0).Y, preview.GrayAt(0, 39).Y; top <= bottom {
-		t.Errorf("preview top %d, bottom %d: the far top should be lighter", top, bottom)
-	}
-	if !showsText(w, "float32 depth") {
-		t.Error("the picker does not say how the depth map was read")
-	}
+	ctrl.SetAnswer(uitest.Tiny("depth_transformer", "depth.png"))
+	uitest.TapButton(t, w, "Choose image…")
+	// (widgets' TestCondPickerShowsDepthAsTheCondStageSeesIt checks the preview.)
+	uitest.WaitForText(t, w, "float32 depth")
 	res := sampleOnce(t, w, s)
 	if g := res[0].Grid; g.W != 14 || g.H != 10 || res[0].Params["condition"] != "depth.png" {
 		t.Errorf("sampled %dx%d tokens with condition %v, want 14x10 from depth.png", g.W, g.H, res[0].Params["condition"])
@@ -233,12 +238,11 @@ func TestSamplerForADepthModel(t *testing.T) {
 }
 
 func TestSamplerWithAFirstStageOnly(t *testing.T) {
-	v, _, w := studioWith(t, "vqgan", "Sample")
-	s := viewOf[*sampleView](t, v)
-	if !showsText(w, "VQGAN first stage only: it cannot sample") {
-		t.Errorf("no reason shown: %v", visibleTexts(w))
+	_, s, _, w := newSampler(t, "vqgan")
+	if !uitest.ShowsText(w, "VQGAN first stage only: it cannot sample") {
+		t.Errorf("no reason shown: %v", uitest.Texts(w))
 	}
-	Sync(func() {
+	view.Sync(func() {
 		if !s.start.Disabled() {
 			t.Error("Sample is enabled for a first stage")
 		}

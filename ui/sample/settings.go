@@ -1,4 +1,4 @@
-package ui
+package sample
 
 import (
 	"fmt"
@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"tessera/engine/sample"
+	"tessera/ui/widgets"
 )
 
 // Preference keys and defaults of the sampler's settings.
@@ -70,7 +71,7 @@ func newSamplerSettings() *samplerSettings {
 	s.count.OnChanged = func(f float64) { p.SetInt(prefCount, int(f)); s.showValues() }
 
 	row := func(l *widget.Label, o fyne.CanvasObject) fyne.CanvasObject {
-		return container.NewBorder(nil, nil, container.NewStack(atLeast(fyne.NewSize(150, 0)), l), nil, o)
+		return container.NewBorder(nil, nil, container.NewStack(widgets.AtLeast(fyne.NewSize(150, 0)), l), nil, o)
 	}
 	s.form = container.NewVBox(
 		row(s.topKText, s.topK),

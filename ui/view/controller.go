@@ -1,7 +1,9 @@
-// Package ui holds the studio's views and widgets. It never imports package
-// app: everything the views need from the studio goes through Controller,
-// and engine work goes through a session.Session.
-package ui
+// Package view is what every view of the studio shares: the Controller
+// that package app implements, the Env each view works in, the View
+// interface the main window shows as tabs, and the rules for touching
+// widgets from other goroutines (Do, Sync) and for following jobs. It
+// depends on no other package of ui, so every view can import it.
+package view
 
 // Controller is what the views ask of the studio beyond engine work: native
 // dialogs and quitting. Package app implements it; calls arrive on the UI

@@ -1,36 +1,38 @@
-package ui
+package view
 
 import (
+	"context"
+	"errors"
 	"time"
 
 	"tessera/engine/jobs"
 	"tessera/engine/session"
 )
 
-// followEvery is how often a running job's progress is shown at most.
-const followEvery = 100 * time.Millisecond
+// FollowEvery is how often a running job's progress is shown at most.
+const FollowEvery = 100 * time.Millisecond
 
-// whenDone calls f on the UI goroutine once j has finished.
-func whenDone(j *jobs.Job, f func(res jobs.Result, err error)) {
+// WhenDone calls f on the UI goroutine once j has finished.
+func WhenDone(j *jobs.Job, f func(res jobs.Result, err error)) {
 	go func() {
 		<-j.Done()
 		Do(func() { f(j.Result(), j.Err()) })
 	}()
 }
 
-// follow is whenDone that also shows progress: onProgress gets the latest
-// progress of j, on the UI goroutine, at most every followEvery while it
-// runs.
+// Follow is WhenDone that also shows progress: onProgress gets the latest
+// progress of j, on the UI goroutine, at most every FollowEvery while it
+// runs. w is the worker j was submitted to.
 //
 // A sampling job decodes a preview image only now and then, and the next
-// token's progress replaces it at once. So follow reads every progress
+// token's progress replaces it at once. So Follow reads every progress
 // event as it comes and keeps the newest image: the progress onProgress
 // gets carries it until a newer one arrives.
-func follow(w *jobs.Worker, j *jobs.Job, onProgress func(jobs.Progress), f func(res jobs.Result, err error)) {
+func Follow(w *jobs.Worker, j *jobs.Job, onProgress func(jobs.Progress), f func(res jobs.Result, err error)) {
 	events, stop := w.Subscribe()
 	go func() {
 		defer stop()
-		tick := time.NewTicker(followEvery)
+		tick := time.NewTicker(FollowEvery)
 		defer tick.Stop()
 		var latest jobs.Progress
 		var image any // the newest preview image
@@ -66,3 +68,6 @@ func follow(w *jobs.Worker, j *jobs.Job, onProgress func(jobs.Progress), f func(
 		}
 	}()
 }
+
+// Cancelled tells a cancellation from a failure.
+func Cancelled(err error) bool { return errors.Is(err, context.Canceled) }

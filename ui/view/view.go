@@ -1,4 +1,4 @@
-package ui
+package view
 
 import (
 	"image"
@@ -26,20 +26,33 @@ type Env struct {
 	// SendToEditor opens a grid, its image and parameters in the Editor.
 	SendToEditor func(g tokens.Grid, img image.Image, params map[string]any)
 	// SampleSettings is the Sample view's request (condition, filters,
-	// seed), or why it cannot make one.
+	// seed), or why it cannot make one. A missing or wrong condition comes
+	// as a CondError, with the request's options still filled in.
 	SampleSettings func() (pipeline.SampleRequest, error)
-	// Show brings the view with the given title to the front (set by
-	// MainView).
+	// Show brings the view with the given title to the front (set by the
+	// main view).
 	Show func(title string)
 }
 
-// view is one task tab of the studio.
-type view interface {
-	// title and icon label the tab.
-	title() string
-	icon() fyne.Resource
-	// content is the view's body once a model is loaded.
-	content() fyne.CanvasObject
-	// modelChanged tells the view a new model is in use (UI goroutine).
-	modelChanged(m *model.Model, card *model.Card)
+// View is one task tab of the studio.
+type View interface {
+	// Title and Icon label the tab.
+	Title() string
+	Icon() fyne.Resource
+	// Content is the view's body once a model is loaded.
+	Content() fyne.CanvasObject
+	// ModelChanged tells the view a new model is in use (UI goroutine).
+	ModelChanged(m *model.Model, card *model.Card)
 }
+
+// CondError is a sampling request's missing or wrong condition; the
+// request still carries the sampling options.
+type CondError struct{ Err error }
+
+func (e CondError) Error() string { return e.Err.Error() }
+func (e CondError) Unwrap() error { return e.Err }
+
+// PreviewShare is the share of a sampling run the studio lets previews
+// take: on large grids a decode can cost more than sampling the row it
+// shows.
+const PreviewShare = 0.2

@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"errors"
@@ -15,77 +15,92 @@ import (
 	"tessera/engine/imgio"
 	"tessera/engine/model"
 	"tessera/engine/pipeline"
+	"tessera/ui/view"
 )
 
-// What a model is conditioned on, as far as the controls go.
-type condKind int
+// CondKind is what a model is conditioned on, as far as the controls go.
+type CondKind int
 
 const (
-	condUnusable condKind = iota // a first stage alone cannot sample
-	condNothing                  // unconditional
-	condClass
-	condLabels // a segmentation label map
-	condImage  // another image-like map (depth, an image)
+	CondUnusable CondKind = iota // a first stage alone cannot sample
+	CondNothing                  // unconditional
+	CondClass
+	CondLabels // a segmentation label map
+	CondImage  // another image-like map (depth, an image)
 )
 
-// condPicker shows the controls for the model's conditioning and turns
+// CondPicker shows the controls for the model's conditioning and turns
 // them into a pipeline.Condition: a class picker, a segmentation painter
 // with its legend, an image picker, or nothing.
-type condPicker struct {
-	env     *Env
-	status  *statusLine
+type CondPicker struct {
+	env     *view.Env
+	status  *StatusLine
 	paintSz fyne.Size // the painter's least size on screen
 
-	kind     condKind
+	kind     CondKind
 	names    []string
 	labels   int // segmentation: labels 0..labels-1
 	factor   int // the cond stage's downsampling factor
 	channels int // the cond stage's input channels: 1 for depth, 3 for an image
 	box      *fyne.Container
 	class    *widget.Select
-	painter  *segPainter
+	painter  *SegPainter
 	mapName  string // the file the label map came from; "" when painted
 	img      image.Image
 	imgName  string
 	thumb    *canvas.Image
 
-	// onMapSize is told when loading a label map or image changes the
+	// OnMapSize is told when loading a label map or image changes the
 	// condition's size (in cond-stage pixels).
-	onMapSize func(w, h int)
+	OnMapSize func(w, h int)
 }
 
-func newCondPicker(env *Env, status *statusLine, paintSize fyne.Size) *condPicker {
-	return &condPicker{env: env, status: status, paintSz: paintSize, box: container.NewVBox()}
+func NewCondPicker(env *view.Env, status *StatusLine, paintSize fyne.Size) *CondPicker {
+	return &CondPicker{env: env, status: status, paintSz: paintSize, box: container.NewVBox()}
 }
 
-// condKindOf classifies a model's conditioning.
-func condKindOf(m *model.Model) condKind {
+// Content is the controls, rebuilt for each model.
+func (c *CondPicker) Content() fyne.CanvasObject { return c.box }
+
+// Kind is the model's conditioning.
+func (c *CondPicker) Kind() CondKind { return c.kind }
+
+// Painter is the label map painter of a segmentation model, else nil.
+func (c *CondPicker) Painter() *SegPainter {
+	if c.kind != CondLabels {
+		return nil
+	}
+	return c.painter
+}
+
+// CondKindOf classifies a model's conditioning.
+func CondKindOf(m *model.Model) CondKind {
 	spec := m.Spec.Cond
 	switch {
 	case m.Transformer == nil:
-		return condUnusable
+		return CondUnusable
 	case spec.Kind == model.CondNone:
-		return condNothing
+		return CondNothing
 	case spec.Kind == model.CondClass:
-		return condClass
+		return CondClass
 	case spec.Kind == model.CondSpatial && spec.Labels > 1 && m.CondStage.Config.DD.InChannels == spec.Labels:
-		return condLabels
+		return CondLabels
 	}
-	return condImage
+	return CondImage
 }
 
-// modelChanged rebuilds the controls for m; a painted map starts as w×h
+// ModelChanged rebuilds the controls for m; a painted map starts as w×h
 // cond-stage pixels of label 0.
-func (c *condPicker) modelChanged(m *model.Model, w, h int) {
-	c.kind = condKindOf(m)
+func (c *CondPicker) ModelChanged(m *model.Model, w, h int) {
+	c.kind = CondKindOf(m)
 	c.img, c.imgName, c.mapName = nil, "", ""
 	var objs []fyne.CanvasObject
 	switch c.kind {
-	case condUnusable:
-		objs = append(objs, wrapped("This model is a VQGAN first stage only: it cannot sample. Open a transformer model (a taming Net2Net checkpoint) to sample.", widget.WarningImportance))
-	case condNothing:
-		objs = append(objs, wrapped("This model is unconditional: there is nothing to choose.", widget.MediumImportance))
-	case condClass:
+	case CondUnusable:
+		objs = append(objs, Wrapped("This model is a VQGAN first stage only: it cannot sample. Open a transformer model (a taming Net2Net checkpoint) to sample.", widget.WarningImportance))
+	case CondNothing:
+		objs = append(objs, Wrapped("This model is unconditional: there is nothing to choose.", widget.MediumImportance))
+	case CondClass:
 		c.names = m.Spec.Cond.Names
 		opts := make([]string, m.Spec.Cond.Classes)
 		for i := range opts {
@@ -94,10 +109,10 @@ func (c *condPicker) modelChanged(m *model.Model, w, h int) {
 		c.class = widget.NewSelect(opts, nil)
 		c.class.SetSelectedIndex(0)
 		objs = append(objs, widget.NewForm(widget.NewFormItem("Class", c.class)))
-	case condLabels:
+	case CondLabels:
 		c.factor = m.CondStage.Config.Factor()
 		objs = c.labelControls(m.Spec.Cond, w, h)
-	case condImage:
+	case CondImage:
 		c.factor, c.channels = m.CondStage.Config.Factor(), m.CondStage.Config.DD.InChannels
 		objs = c.imageControls(m.Spec.Cond.Key)
 	}
@@ -105,17 +120,9 @@ func (c *condPicker) modelChanged(m *model.Model, w, h int) {
 	c.box.Refresh()
 }
 
-// wrapped is a word-wrapped label.
-func wrapped(text string, imp widget.Importance) *widget.Label {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	l.Importance = imp
-	return l
-}
-
-func (c *condPicker) labelControls(spec *model.CondSpec, w, h int) []fyne.CanvasObject {
+func (c *CondPicker) labelControls(spec *model.CondSpec, w, h int) []fyne.CanvasObject {
 	c.labels, c.names = spec.Labels, spec.Names
-	c.painter = newSegPainter(c.paintSz)
+	c.painter = NewSegPainter(c.paintSz)
 	c.painter.n = spec.Labels
 	brush := widget.NewSlider(1, 2)
 	brushText := widget.NewLabel("")
@@ -146,7 +153,7 @@ func (c *condPicker) labelControls(spec *model.CondSpec, w, h int) []fyne.Canvas
 
 // loadLabels reads a label map chosen by the user, refusing labels the
 // model does not know.
-func (c *condPicker) loadLabels() {
+func (c *CondPicker) loadLabels() {
 	n, painter := c.labels, c.painter
 	c.env.Ctrl.PickFile("Load a label map", []string{"png"}, false, func(path string) {
 		if path == "" {
@@ -157,19 +164,19 @@ func (c *condPicker) loadLabels() {
 			if err == nil {
 				err = checkLabels(labels, w, n, path)
 			}
-			Do(func() {
+			view.Do(func() {
 				if painter != c.painter {
 					return // the model changed meanwhile
 				}
 				if err != nil {
-					c.status.fail(err)
+					c.status.Fail(err)
 					return
 				}
 				painter.setLabels(labels, w, h)
 				c.mapName = filepath.Base(path)
-				c.status.info(fmt.Sprintf("Loaded the %d×%d label map %s.", w, h, c.mapName))
-				if c.onMapSize != nil {
-					c.onMapSize(w, h)
+				c.status.Info(fmt.Sprintf("Loaded the %d×%d label map %s.", w, h, c.mapName))
+				if c.OnMapSize != nil {
+					c.OnMapSize(w, h)
 				}
 			})
 		}()
@@ -186,7 +193,7 @@ func checkLabels(labels []int, w, n int, path string) error {
 	return nil
 }
 
-func (c *condPicker) imageControls(key string) []fyne.CanvasObject {
+func (c *CondPicker) imageControls(key string) []fyne.CanvasObject {
 	c.thumb = &canvas.Image{FillMode: canvas.ImageFillContain}
 	c.thumb.SetMinSize(c.paintSz)
 	name := widget.NewLabel("No image chosen")
@@ -203,9 +210,9 @@ func (c *condPicker) imageControls(key string) []fyne.CanvasObject {
 				if err == nil {
 					preview, notes, err = condPreview(img, channels, factor)
 				}
-				Do(func() {
+				view.Do(func() {
 					if err != nil {
-						c.status.fail(fmt.Errorf("%s: %w", filepath.Base(path), err))
+						c.status.Fail(fmt.Errorf("%s: %w", filepath.Base(path), err))
 						return
 					}
 					// The image goes to the sampler as stored; the preview
@@ -214,8 +221,8 @@ func (c *condPicker) imageControls(key string) []fyne.CanvasObject {
 					c.thumb.Image = preview
 					c.thumb.Refresh()
 					name.SetText(withNote(c.imgName, notes))
-					if c.onMapSize != nil {
-						c.onMapSize(preview.Bounds().Dx(), preview.Bounds().Dy())
+					if c.OnMapSize != nil {
+						c.OnMapSize(preview.Bounds().Dx(), preview.Bounds().Dy())
 					}
 				})
 			}()
@@ -231,24 +238,24 @@ func withNote(name string, notes []string) string {
 	return fmt.Sprintf("%s (%s)", name, notes[0])
 }
 
-// condition is the user's choice as a sampling condition.
-func (c *condPicker) condition() (pipeline.Condition, error) {
+// Condition is the user's choice as a sampling condition.
+func (c *CondPicker) Condition() (pipeline.Condition, error) {
 	switch c.kind {
-	case condNothing:
+	case CondNothing:
 		return pipeline.Condition{}, nil
-	case condClass:
+	case CondClass:
 		i := c.class.SelectedIndex()
 		if i < 0 {
 			return pipeline.Condition{}, errors.New("choose a class first")
 		}
 		return pipeline.Condition{Class: &i}, nil
-	case condLabels:
+	case CondLabels:
 		d := c.mapName
 		if d == "" {
 			d = "painted label map"
 		}
-		return pipeline.Condition{Labels: c.painter.labelMap(), Describe: d}, nil
-	case condImage:
+		return pipeline.Condition{Labels: c.painter.LabelMap(), Describe: d}, nil
+	case CondImage:
 		if c.img == nil {
 			return pipeline.Condition{}, errors.New("choose a conditioning image first")
 		}

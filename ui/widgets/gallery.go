@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"fmt"
@@ -13,13 +13,14 @@ import (
 
 	"tessera/engine/imgio"
 	"tessera/engine/pipeline"
+	"tessera/ui/view"
 )
 
-// gallery lists sampled results, newest first, each with the parameters
+// Gallery lists sampled results, newest first, each with the parameters
 // that made it, a way to open it in the Editor and one to export it.
-type gallery struct {
-	env     *Env
-	status  *statusLine
+type Gallery struct {
+	env     *view.Env
+	status  *StatusLine
 	results []pipeline.Result
 	grid    *fyne.Container
 	body    fyne.CanvasObject
@@ -27,15 +28,21 @@ type gallery struct {
 
 const galleryThumb = 168
 
-func newGallery(env *Env, status *statusLine) *gallery {
-	g := &gallery{env: env, status: status}
+func NewGallery(env *view.Env, status *StatusLine) *Gallery {
+	g := &Gallery{env: env, status: status}
 	g.grid = container.NewGridWrap(fyne.NewSize(galleryThumb+16, galleryThumb+100))
 	g.body = container.NewVScroll(g.grid)
 	return g
 }
 
-// add puts results first, in their order.
-func (g *gallery) add(res []pipeline.Result) {
+// Content is the scrolling list of cards.
+func (g *Gallery) Content() fyne.CanvasObject { return g.body }
+
+// Results are the results shown, newest first.
+func (g *Gallery) Results() []pipeline.Result { return g.results }
+
+// Add puts results first, in their order.
+func (g *Gallery) Add(res []pipeline.Result) {
 	cards := make([]fyne.CanvasObject, 0, len(res)+len(g.grid.Objects))
 	for _, r := range res {
 		cards = append(cards, g.card(r))
@@ -45,16 +52,16 @@ func (g *gallery) add(res []pipeline.Result) {
 	g.grid.Refresh()
 }
 
-func (g *gallery) clear() {
+func (g *Gallery) Clear() {
 	g.results = nil
 	g.grid.Objects = nil
 	g.grid.Refresh()
 }
 
-func (g *gallery) card(r pipeline.Result) fyne.CanvasObject {
+func (g *Gallery) card(r pipeline.Result) fyne.CanvasObject {
 	img := &canvas.Image{Image: r.Image, FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
 	img.SetMinSize(fyne.NewSquareSize(galleryThumb))
-	about := widget.NewLabel(summary(r.Params))
+	about := widget.NewLabel(Summary(r.Params))
 	about.Wrapping = fyne.TextWrapWord
 	about.SizeName = theme.SizeNameCaptionText
 	edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() {
@@ -62,26 +69,26 @@ func (g *gallery) card(r pipeline.Result) fyne.CanvasObject {
 			g.env.SendToEditor(r.Grid, r.Image, r.Params)
 		}
 	})
-	export := widget.NewButtonWithIcon("PNG…", theme.FileImageIcon(), func() { exportResult(g.env, g.status, r) })
+	export := widget.NewButtonWithIcon("PNG…", theme.FileImageIcon(), func() { ExportResult(g.env, g.status, r) })
 	return container.NewBorder(img, container.NewGridWithColumns(2, edit, export), nil, nil, about)
 }
 
-// exportResult asks where to save a sampled result and writes it there on
+// ExportResult asks where to save a sampled result and writes it there on
 // the worker, as a PNG carrying its token grid and parameters.
-func exportResult(env *Env, st *statusLine, r pipeline.Result) {
+func ExportResult(env *view.Env, st *StatusLine, r pipeline.Result) {
 	env.Ctrl.PickFile("Export a PNG with its token grid", []string{"png"}, true, func(path string) {
 		if path == "" {
 			return
 		}
-		path = withExt(path, ".png")
-		writeOnWorker(env.Session, st, "export "+filepath.Base(path), func() error {
+		path = WithExt(path, ".png")
+		WriteOnWorker(env.Session, st, "export "+filepath.Base(path), func() error {
 			return imgio.SaveWithGrid(path, r.Image, r.Grid, r.Params)
 		}, "Exported "+path+" with its token grid and parameters.")
 	})
 }
 
-// summary is a result's parameters in a few words.
-func summary(p map[string]any) string {
+// Summary is a result's parameters in a few words.
+func Summary(p map[string]any) string {
 	var lines []string
 	head := fmt.Sprintf("seed %v #%v", p["seed"], p["index"])
 	if c, ok := p["class"]; ok {

@@ -1,4 +1,9 @@
-package ui
+// Package widgets holds the widgets and small helpers that more than one
+// view of the studio uses: the token grid view, the segmentation painter
+// and its legend, the condition picker, the results gallery, plots, a
+// view's status line, and the formatting of times. It builds on package
+// view and on no view.
+package widgets
 
 import (
 	"image"
@@ -8,10 +13,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// gridView shows an image made of W×H token cells, optionally with the cell
+// GridView shows an image made of W×H token cells, optionally with the cell
 // lines drawn over it, and turns pointer events into cell coordinates: taps,
 // drags (for painting and rectangle selection) and hovering.
-type gridView struct {
+type GridView struct {
 	widget.BaseWidget
 
 	img      image.Image
@@ -22,48 +27,52 @@ type gridView struct {
 	hover    image.Point
 	hovering bool
 
-	// Callbacks, all on the UI goroutine. onDrag gets the cell where the
+	// Callbacks, all on the UI goroutine. OnDrag gets the cell where the
 	// drag began, the cell of the previous event and the current cell.
-	onTap     func(c image.Point)
-	onDrag    func(start, prev, cur image.Point)
-	onDragEnd func()
-	onHover   func(c image.Point, in bool)
+	OnTap     func(c image.Point)
+	OnDrag    func(start, prev, cur image.Point)
+	OnDragEnd func()
+	OnHover   func(c image.Point, in bool)
 
 	dragging    bool
 	start, last image.Point
 }
 
 var (
-	_ fyne.Tappable     = (*gridView)(nil)
-	_ fyne.Draggable    = (*gridView)(nil)
-	_ desktop.Hoverable = (*gridView)(nil)
+	_ fyne.Tappable     = (*GridView)(nil)
+	_ fyne.Draggable    = (*GridView)(nil)
+	_ desktop.Hoverable = (*GridView)(nil)
 )
 
-func newGridView() *gridView {
-	g := &gridView{showGrid: true}
+func NewGridView() *GridView {
+	g := &GridView{showGrid: true}
 	g.ExtendBaseWidget(g)
 	return g
 }
 
-// setImage shows img as a cols×rows grid of cells.
-func (g *gridView) setImage(img image.Image, cols, rows int) {
+// SetImage shows img as a cols×rows grid of cells.
+func (g *GridView) SetImage(img image.Image, cols, rows int) {
 	g.img, g.cols, g.rows = img, cols, rows
 	g.Refresh()
 }
 
-func (g *gridView) setGridVisible(on bool) {
+func (g *GridView) SetGridVisible(on bool) {
 	g.showGrid = on
 	g.Refresh()
 }
 
-// setSelection outlines the cells of r (empty: no selection).
-func (g *gridView) setSelection(r image.Rectangle) {
+// SetSelection outlines the cells of r (empty: no selection).
+func (g *GridView) SetSelection(r image.Rectangle) {
 	g.sel = r
 	g.Refresh()
 }
 
+// Hover is the cell last under the pointer, and whether the pointer is
+// on the image now.
+func (g *GridView) Hover() (image.Point, bool) { return g.hover, g.hovering }
+
 // area is where the image is drawn: as large as fits, aspect kept, centred.
-func (g *gridView) area(size fyne.Size) (fyne.Position, fyne.Size) {
+func (g *GridView) area(size fyne.Size) (fyne.Position, fyne.Size) {
 	if g.img == nil || g.cols == 0 || g.rows == 0 {
 		return fyne.Position{}, fyne.Size{}
 	}
@@ -74,8 +83,17 @@ func (g *gridView) area(size fyne.Size) (fyne.Position, fyne.Size) {
 	return fyne.NewPos((size.Width-w)/2, (size.Height-h)/2), fyne.NewSize(w, h)
 }
 
+// CellCentre is where the centre of cell c is drawn, in the widget's
+// coordinates.
+func (g *GridView) CellCentre(c image.Point) fyne.Position {
+	at, size := g.area(g.Size())
+	return fyne.NewPos(
+		at.X+(float32(c.X)+0.5)*size.Width/float32(g.cols),
+		at.Y+(float32(c.Y)+0.5)*size.Height/float32(g.rows))
+}
+
 // cellAt returns the cell under p, and whether p is on the image.
-func (g *gridView) cellAt(p fyne.Position) (image.Point, bool) {
+func (g *GridView) cellAt(p fyne.Position) (image.Point, bool) {
 	at, size := g.area(g.Size())
 	if size.Width == 0 {
 		return image.Point{}, false
@@ -86,16 +104,16 @@ func (g *gridView) cellAt(p fyne.Position) (image.Point, bool) {
 	return image.Pt(min(max(x, 0), g.cols-1), min(max(y, 0), g.rows-1)), in
 }
 
-func (g *gridView) Tapped(e *fyne.PointEvent) {
-	if c, in := g.cellAt(e.Position); in && g.onTap != nil {
-		g.onTap(c)
+func (g *GridView) Tapped(e *fyne.PointEvent) {
+	if c, in := g.cellAt(e.Position); in && g.OnTap != nil {
+		g.OnTap(c)
 	}
 }
 
 // Dragged reports cells clamped to the grid, so a selection can be dragged
 // past the edge. An event's position is where the pointer is now; it moved
 // there by e.Dragged.
-func (g *gridView) Dragged(e *fyne.DragEvent) {
+func (g *GridView) Dragged(e *fyne.DragEvent) {
 	cur, _ := g.cellAt(e.Position)
 	if !g.dragging {
 		from := e.Position.Subtract(fyne.NewPos(e.Dragged.DX, e.Dragged.DY))
@@ -107,43 +125,43 @@ func (g *gridView) Dragged(e *fyne.DragEvent) {
 	}
 	// The pointer moves while it drags, but hovering is not reported then.
 	g.hover, g.hovering = cur, true
-	if g.onDrag != nil {
-		g.onDrag(g.start, g.last, cur)
+	if g.OnDrag != nil {
+		g.OnDrag(g.start, g.last, cur)
 	}
 	g.last = cur
 	g.Refresh()
 }
 
-func (g *gridView) DragEnd() {
+func (g *GridView) DragEnd() {
 	if !g.dragging {
 		return
 	}
 	g.dragging = false
-	if g.onDragEnd != nil {
-		g.onDragEnd()
+	if g.OnDragEnd != nil {
+		g.OnDragEnd()
 	}
 }
 
-func (g *gridView) MouseIn(e *desktop.MouseEvent) { g.MouseMoved(e) }
+func (g *GridView) MouseIn(e *desktop.MouseEvent) { g.MouseMoved(e) }
 
-func (g *gridView) MouseMoved(e *desktop.MouseEvent) {
+func (g *GridView) MouseMoved(e *desktop.MouseEvent) {
 	c, in := g.cellAt(e.Position)
 	if in == g.hovering && c == g.hover {
 		return
 	}
 	g.hover, g.hovering = c, in
 	g.Refresh()
-	if g.onHover != nil {
-		g.onHover(c, in)
+	if g.OnHover != nil {
+		g.OnHover(c, in)
 	}
 }
 
-func (g *gridView) MouseOut() {
+func (g *GridView) MouseOut() {
 	g.hovering = false
 	g.Refresh()
-	if g.onHover != nil {
-		g.onHover(g.hover, false)
+	if g.OnHover != nil {
+		g.OnHover(g.hover, false)
 	}
 }
 
-func (g *gridView) CreateRenderer() fyne.WidgetRenderer { return newGridRenderer(g) }
+func (g *GridView) CreateRenderer() fyne.WidgetRenderer { return newGridRenderer(g) }

@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"image/color"
@@ -16,7 +16,7 @@ var (
 )
 
 type gridRenderer struct {
-	g       *gridView
+	g       *GridView
 	img     *canvas.Image
 	lines   []*canvas.Line // light and dark line per cell edge
 	hover   *canvas.Rectangle
@@ -24,7 +24,7 @@ type gridRenderer struct {
 	objects []fyne.CanvasObject
 }
 
-func newGridRenderer(g *gridView) *gridRenderer {
+func newGridRenderer(g *GridView) *gridRenderer {
 	r := &gridRenderer{
 		g:     g,
 		img:   &canvas.Image{FillMode: canvas.ImageFillStretch, ScaleMode: canvas.ImageScalePixels},

@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"bytes"
@@ -83,7 +83,7 @@ func labelName(l int, names []string) string {
 
 // newLegend is the painter's palette: one button per valid label, in its
 // colour; the chosen label is highlighted.
-func newLegend(p *segPainter, names []string) fyne.CanvasObject {
+func newLegend(p *SegPainter, names []string) fyne.CanvasObject {
 	buttons := make([]*widget.Button, p.n)
 	choose := func(l int) {
 		p.label = l

@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"image"
@@ -12,9 +12,9 @@ import (
 	"tessera/engine/pipeline"
 )
 
-// segPainter is a segmentation label map the user paints: W×H labels shown
+// SegPainter is a segmentation label map the user paints: W×H labels shown
 // in the palette's colours, painted with a round brush of the chosen label.
-type segPainter struct {
+type SegPainter struct {
 	widget.BaseWidget
 
 	w, h    int
@@ -31,18 +31,18 @@ type segPainter struct {
 }
 
 var (
-	_ fyne.Tappable  = (*segPainter)(nil)
-	_ fyne.Draggable = (*segPainter)(nil)
+	_ fyne.Tappable  = (*SegPainter)(nil)
+	_ fyne.Draggable = (*SegPainter)(nil)
 )
 
-func newSegPainter(minSize fyne.Size) *segPainter {
-	p := &segPainter{minSize: minSize, n: 1, radius: 1}
+func NewSegPainter(minSize fyne.Size) *SegPainter {
+	p := &SegPainter{minSize: minSize, n: 1, radius: 1}
 	p.ExtendBaseWidget(p)
 	return p
 }
 
 // setLabels replaces the map; every label must be in 0..n-1.
-func (p *segPainter) setLabels(labels []int, w, h int) {
+func (p *SegPainter) setLabels(labels []int, w, h int) {
 	resized := w != p.w || h != p.h
 	p.w, p.h, p.labels = w, h, slices.Clone(labels)
 	p.img = image.NewNRGBA(image.Rect(0, 0, w, h))
@@ -56,12 +56,12 @@ func (p *segPainter) setLabels(labels []int, w, h int) {
 }
 
 // fill makes a w×h map of one label.
-func (p *segPainter) fill(w, h, label int) {
+func (p *SegPainter) fill(w, h, label int) {
 	p.setLabels(slices.Repeat([]int{label}, w*h), w, h)
 }
 
-// resize scales the map to w×h, nearest neighbour, keeping the drawing.
-func (p *segPainter) resize(w, h int) {
+// ScaleTo scales the map to w×h, nearest neighbour, keeping the drawing.
+func (p *SegPainter) ScaleTo(w, h int) {
 	if w == p.w && h == p.h {
 		return
 	}
@@ -74,13 +74,19 @@ func (p *segPainter) resize(w, h int) {
 	p.setLabels(out, w, h)
 }
 
-// labelMap is a copy of the map for a sampling request.
-func (p *segPainter) labelMap() *pipeline.LabelMap {
+// MapSize is the map's size in pixels.
+func (p *SegPainter) MapSize() (w, h int) { return p.w, p.h }
+
+// MapArea is where the map is drawn in the widget now.
+func (p *SegPainter) MapArea() (fyne.Position, fyne.Size) { return p.area(p.Size()) }
+
+// LabelMap is a copy of the map for a sampling request.
+func (p *SegPainter) LabelMap() *pipeline.LabelMap {
 	return &pipeline.LabelMap{W: p.w, H: p.h, Labels: slices.Clone(p.labels)}
 }
 
 // area is where the map is drawn: as large as fits, aspect kept, centred.
-func (p *segPainter) area(size fyne.Size) (fyne.Position, fyne.Size) {
+func (p *SegPainter) area(size fyne.Size) (fyne.Position, fyne.Size) {
 	if p.w == 0 || p.h == 0 {
 		return fyne.Position{}, fyne.Size{}
 	}
@@ -90,7 +96,7 @@ func (p *segPainter) area(size fyne.Size) (fyne.Position, fyne.Size) {
 }
 
 // pixelAt maps a position in the widget to map coordinates.
-func (p *segPainter) pixelAt(pos fyne.Position) (float32, float32) {
+func (p *SegPainter) pixelAt(pos fyne.Position) (float32, float32) {
 	at, size := p.area(p.Size())
 	if size.Width == 0 {
 		return -1, -1
@@ -98,14 +104,14 @@ func (p *segPainter) pixelAt(pos fyne.Position) (float32, float32) {
 	return (pos.X - at.X) / size.Width * float32(p.w), (pos.Y - at.Y) / size.Height * float32(p.h)
 }
 
-func (p *segPainter) Tapped(e *fyne.PointEvent) {
+func (p *SegPainter) Tapped(e *fyne.PointEvent) {
 	x, y := p.pixelAt(e.Position)
 	p.dab(x, y)
 	p.changed()
 }
 
 // Dragged paints along the pointer's path since the last event.
-func (p *segPainter) Dragged(e *fyne.DragEvent) {
+func (p *SegPainter) Dragged(e *fyne.DragEvent) {
 	x1, y1 := p.pixelAt(e.Position)
 	x0, y0 := p.pixelAt(e.Position.Subtract(fyne.NewPos(e.Dragged.DX, e.Dragged.DY)))
 	step := max(float32(p.radius)/2, 0.5)
@@ -118,7 +124,7 @@ func (p *segPainter) Dragged(e *fyne.DragEvent) {
 	p.Refresh()
 }
 
-func (p *segPainter) DragEnd() {
+func (p *SegPainter) DragEnd() {
 	if p.painting {
 		p.painting = false
 		p.changed()
@@ -128,7 +134,7 @@ func (p *segPainter) DragEnd() {
 func abs32(a float32) float32 { return max(a, -a) }
 
 // dab paints a disc of the brush's radius centred on map point (cx, cy).
-func (p *segPainter) dab(cx, cy float32) {
+func (p *SegPainter) dab(cx, cy float32) {
 	r := p.radius
 	ix, iy := int(cx), int(cy)
 	c := labelColor(p.label)
@@ -147,14 +153,14 @@ func (p *segPainter) dab(cx, cy float32) {
 	}
 }
 
-func (p *segPainter) changed() {
+func (p *SegPainter) changed() {
 	p.Refresh()
 	if p.onChange != nil {
 		p.onChange()
 	}
 }
 
-func (p *segPainter) CreateRenderer() fyne.WidgetRenderer {
+func (p *SegPainter) CreateRenderer() fyne.WidgetRenderer {
 	r := &segRenderer{
 		p:      p,
 		img:    &canvas.Image{FillMode: canvas.ImageFillStretch, ScaleMode: canvas.ImageScalePixels},
@@ -165,7 +171,7 @@ func (p *segPainter) CreateRenderer() fyne.WidgetRenderer {
 }
 
 type segRenderer struct {
-	p      *segPainter
+	p      *SegPainter
 	img    *canvas.Image
 	border *canvas.Rectangle
 }

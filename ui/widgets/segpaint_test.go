@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"testing"
@@ -7,15 +7,18 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"tessera/ui/internal/uitest"
+	"tessera/ui/view"
 )
 
 func TestSegPainterGolden(t *testing.T) {
-	Sync(func() { segPainterGolden(t) }) // see TestGridOverlayGolden
+	view.Sync(func() { SegPainterGolden(t) }) // see TestGridOverlayGolden
 }
 
-func segPainterGolden(t *testing.T) {
+func SegPainterGolden(t *testing.T) {
 	test.NewTempApp(t)
-	p := newSegPainter(fyne.NewSquareSize(160))
+	p := NewSegPainter(fyne.NewSquareSize(160))
 	p.n = 5
 	p.fill(16, 16, 0)
 	p.radius = 2
@@ -38,10 +41,10 @@ func segPainterGolden(t *testing.T) {
 
 	test.Tap(button("1 · grass"))
 	p.radius = 3
-	test.Drag(w.Canvas(), absolute(p, px(15.5, 12.5)), px(15.5, 12.5).X-px(0.5, 12.5).X, 0)
+	test.Drag(w.Canvas(), uitest.Absolute(p, px(15.5, 12.5)), px(15.5, 12.5).X-px(0.5, 12.5).X, 0)
 	test.Tap(button("3 · water"))
 	p.radius = 1
-	test.Drag(w.Canvas(), absolute(p, px(12.5, 9.5)), px(12.5, 9.5).X-px(4.5, 3.5).X, px(12.5, 9.5).Y-px(4.5, 3.5).Y)
+	test.Drag(w.Canvas(), uitest.Absolute(p, px(12.5, 9.5)), px(12.5, 9.5).X-px(4.5, 3.5).X, px(12.5, 9.5).Y-px(4.5, 3.5).Y)
 	test.Tap(button("4 · rock"))
 	test.TapAt(p, px(3.5, 12.5))
 	test.Tap(button("2"))
