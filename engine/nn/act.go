@@ -10,6 +10,25 @@ func Swish(x float32) float32 {
 	return x / (1 + Exp32(-x))
 }
 
+// SwishSlice writes Swish(v) for each v of src into dst, on one core (the
+// kernel for loops already split across cores).
+func SwishSlice(dst, src []float32) {
+	if len(dst) < len(src) {
+		panic(fmt.Sprintf("nn: swish of %d elements into %d", len(src), len(dst)))
+	}
+	swishAffine(dst, src, 1, 0)
+}
+
+// SwishBackward writes into dst the gradient of x*sigmoid(x) at each x
+// given the output gradient g, as autograd forms it through that product:
+// g*s + (g*x)*(1-s)*s with s = sigmoid(x). One core.
+func SwishBackward(dst, x, g []float32) {
+	if len(dst) < len(x) || len(g) < len(x) {
+		panic(fmt.Sprintf("nn: swish gradient of %d elements with %d gradients into %d", len(x), len(g), len(dst)))
+	}
+	swishGrad(dst, x, g)
+}
+
 // GELU applies the erf GELU in place, as torch.nn.GELU() does by default
 // (not the tanh approximation).
 func GELU(xs []float32) {
@@ -57,7 +76,15 @@ func swishAffineGo(dst, src []float32, scale, shift float32) {
 	}
 }
 
-// affineGo writes v*scale + shift for each v of src into dst.
+// swishGradGo is SwishBackward's portable kernel.
+func swishGradGo(dst, x, g []float32) {
+	dst, g = dst[:len(x)], g[:len(x)]
+	for i, v := range x {
+		s := 1 / (1 + Exp32(-v))
+		dst[i] = g[i]*s + g[i]*v*(1-s)*s
+	}
+}
+
 // Add adds src to dst element by element, on one core: the kernel for
 // inner loops that are already split across cores.
 func Add(dst, src []float32) {
@@ -74,6 +101,7 @@ func addGo(dst, src []float32) {
 	}
 }
 
+// affineGo writes v*scale + shift for each v of src into dst.
 func affineGo(dst, src []float32, scale, shift float32) {
 	dst = dst[:len(src)]
 	for i, v := range src {

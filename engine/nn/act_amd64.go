@@ -12,6 +12,9 @@ var actAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 func swishAffineAVX2(dst, src *float32, n int, scale, shift float32)
 
 //go:noescape
+func swishGradAVX2(dst, x, grad *float32, n int)
+
+//go:noescape
 func affineAVX2(dst, src *float32, n int, scale, shift float32)
 
 //go:noescape
@@ -35,6 +38,14 @@ func swishAffine(dst, src []float32, scale, shift float32) {
 		return
 	}
 	swishAffineAVX2(&dst[:len(src)][0], &src[0], len(src), scale, shift)
+}
+
+func swishGrad(dst, x, g []float32) {
+	if !actAVX2 || len(x) == 0 {
+		swishGradGo(dst, x, g)
+		return
+	}
+	swishGradAVX2(&dst[:len(x)][0], &x[0], &g[:len(x)][0], len(x))
 }
 
 func addTo(dst, src []float32) {

@@ -115,6 +115,59 @@ swishdone:
 	VZEROUPPER
 	RET
 
+// SWISHGRAD replaces Y5 = g with the gradient of x*sigmoid(x) at Y0 = x,
+// in autograd's order g*s + ((g*x)*(1-s))*s, using Y1..Y4. exp(-x) is
+// clamped and blended as in SWISH, so s is 0 past x = -88.72.
+#define SWISHGRAD \
+	VXORPS actSign<>(SB), Y0, Y1 \
+	VMAXPS actExpLo<>(SB), Y1, Y1 \
+	EXP(Y1, Y2, Y3) \
+	VCMPPS $1, actNegHi<>(SB), Y0, Y4 \
+	VBLENDVPS Y4, actInf<>(SB), Y1, Y1 \
+	VADDPS actOne<>(SB), Y1, Y1 \
+	VMOVUPS actOne<>(SB), Y2 \
+	VDIVPS Y1, Y2, Y2 \
+	VMULPS Y0, Y5, Y3 \
+	VMOVUPS actOne<>(SB), Y4 \
+	VSUBPS Y2, Y4, Y4 \
+	VMULPS Y4, Y3, Y3 \
+	VMULPS Y2, Y3, Y3 \
+	VMULPS Y2, Y5, Y5 \
+	VADDPS Y3, Y5, Y5
+
+// func swishGradAVX2(dst, x, grad *float32, n int)
+TEXT ·swishGradAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ grad+16(FP), DX
+	MOVQ n+24(FP), CX
+	SUBQ $8, CX
+	JB   sgradtail
+
+sgradloop:
+	VMOVUPS (SI), Y0
+	VMOVUPS (DX), Y5
+	SWISHGRAD
+	VMOVUPS Y5, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JAE  sgradloop
+
+sgradtail:
+	ADDQ $8, CX
+	JZ   sgraddone
+	TAILMASK(Y13)
+	VMASKMOVPS (SI), Y13, Y0
+	VMASKMOVPS (DX), Y13, Y5
+	SWISHGRAD
+	VMASKMOVPS Y5, Y13, (DI)
+
+sgraddone:
+	VZEROUPPER
+	RET
+
 // func affineAVX2(dst, src *float32, n int, scale, shift float32)
 TEXT ·affineAVX2(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), DI

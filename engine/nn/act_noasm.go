@@ -13,3 +13,5 @@ func rowMax(row []float32) float32 { return rowMaxGo(row) }
 func expSubSum(row []float32, m float32) float32 { return expSubSumGo(row, m) }
 
 func addTo(dst, src []float32) { addGo(dst, src) }
+
+func swishGrad(dst, x, g []float32) { swishGradGo(dst, x, g) }

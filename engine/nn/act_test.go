@@ -112,6 +112,27 @@ func TestActKernelsMatchGo(t *testing.T) {
 			}
 		}
 	}
+	r := rand.New(rand.NewSource(8))
+	for _, x := range kernelInputs(6) {
+		g := make([]float32, len(x))
+		for i := range g {
+			g[i] = float32(r.NormFloat64())
+		}
+		want := make([]float32, len(x))
+		swishGradGo(want, x, g)
+		got, intact := guarded(make([]float32, len(x)))
+		SwishBackward(got, x, g)
+		for i, v := range x {
+			// The two terms cancel near x = -1.28, so the bound is on
+			// their size: |g|·(s + |x|·(1-s)·s) <= |g|·(1 + |x|).
+			if !within(got[i], want[i], 4, 3e-7*math.Abs(float64(g[i]))*(1+math.Abs(float64(v)))) {
+				t.Fatalf("swish gradient n=%d: [%d] at x=%v g=%v = %v, want %v", len(x), i, v, g[i], got[i], want[i])
+			}
+		}
+		if !intact() {
+			t.Fatalf("swish gradient n=%d: wrote past the end", len(x))
+		}
+	}
 	for _, src := range kernelInputs(3) {
 		got, intact := guarded(src)
 		want := append([]float32(nil), src...)

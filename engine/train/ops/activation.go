@@ -33,11 +33,7 @@ const elementGrain = 1 << 13
 func (SwishKernel) Forward(in []*tensor.Dense) (*tensor.Dense, error) {
 	out := zerosLike(in[0])
 	x, o := nn.Data(in[0]), nn.Data(out)
-	nn.For(len(x), elementGrain, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			o[i] = nn.Swish(x[i])
-		}
-	})
+	nn.For(len(x), elementGrain, func(lo, hi int) { nn.SwishSlice(o[lo:hi], x[lo:hi]) })
 	return out, nil
 }
 
@@ -45,11 +41,6 @@ func (SwishKernel) Forward(in []*tensor.Dense) (*tensor.Dense, error) {
 func (SwishKernel) Backward(in []*tensor.Dense, _, grad *tensor.Dense) ([]*tensor.Dense, error) {
 	dx := zerosLike(in[0])
 	x, g, d := nn.Data(in[0]), nn.Data(grad), nn.Data(dx)
-	nn.For(len(x), elementGrain, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			s := 1 / (1 + nn.Exp32(-x[i]))
-			d[i] = g[i]*s + g[i]*x[i]*(1-s)*s
-		}
-	})
+	nn.For(len(x), elementGrain, func(lo, hi int) { nn.SwishBackward(d[lo:hi], x[lo:hi], g[lo:hi]) })
 	return []*tensor.Dense{dx}, nil
 }
