@@ -85,6 +85,7 @@ type Job struct {
 	progress          Progress
 	result            Result
 	err               error
+	submitted         time.Time
 	started, finished time.Time
 	// The rate behind ETA is measured from the first report of the current
 	// Total (so start-up work before it does not count) to the latest one.
@@ -119,6 +120,13 @@ func (j *Job) Err() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.err
+}
+
+// Submitted returns when the job was submitted.
+func (j *Job) Submitted() time.Time {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.submitted
 }
 
 // Started returns when the job began running, or the zero time.

@@ -395,6 +395,9 @@ func TestETAAndElapsed(t *testing.T) {
 	}
 	<-acks // running
 	eta(0, false)
+	if !j.Submitted().Equal(c.now()) {
+		t.Fatalf("Submitted() = %v, want %v", j.Submitted(), c.now())
+	}
 	c.advance(3 * time.Second) // start-up work before the first report
 	step(Progress{Done: 10, Total: 110})
 	eta(0, false)

@@ -51,6 +51,7 @@ func (w *Worker) Submit(name string, f Func) *Job {
 	w.nextID++
 	j.ID = w.nextID
 	j.mu.Lock()
+	j.submitted = w.now()
 	defer j.mu.Unlock()
 	if w.closed {
 		j.finishLocked(nil, ErrClosed, Cancelled)

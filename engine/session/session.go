@@ -1,7 +1,8 @@
 // Package session is the engine as the studio uses it: the model in use, the
-// background worker every long operation runs on, and the operations
-// themselves as jobs. It has no GUI code, so the studio's views can be
-// tested against a real session and a real (tiny) model.
+// background worker every long operation runs on (and one for training),
+// and the operations themselves as jobs. It has no GUI code, so the
+// studio's views can be tested against a real session and a real (tiny)
+// model.
 package session
 
 import (
@@ -16,9 +17,12 @@ import (
 	"tessera/engine/tokens"
 )
 
-// Session holds the model in use and runs operations on one worker.
+// Session holds the model in use and runs operations on one worker; a
+// second one runs training, which takes hours and must not hold up the
+// rest.
 type Session struct {
-	Worker *jobs.Worker
+	Worker   *jobs.Worker
+	Training *jobs.Worker
 
 	mu        sync.Mutex
 	model     *model.Model
@@ -27,11 +31,15 @@ type Session struct {
 	cost      tokenCost
 }
 
-// New starts a session with no model and its worker.
-func New() *Session { return &Session{Worker: jobs.NewWorker()} }
+// New starts a session with no model and its workers.
+func New() *Session { return &Session{Worker: jobs.NewWorker(), Training: jobs.NewWorker()} }
 
-// Close cancels what is running and stops the worker.
-func (s *Session) Close() { s.Worker.Close() }
+// Close cancels what is running and stops the workers; a training run
+// saves its checkpoint before Close returns.
+func (s *Session) Close() {
+	s.Training.Close()
+	s.Worker.Close()
+}
 
 // Model returns the model in use and its card, or nils.
 func (s *Session) Model() (*model.Model, *model.Card) {
