@@ -50,6 +50,12 @@ func build(seed int64, w, h int, scene Scene) *gen {
 		default:
 			g.meadow(r, sunset)
 		}
+		// Flowers do not show in the dusk light: none are drawn or labelled.
+		for _, l := range g.layers {
+			if l, ok := l.(*land); ok {
+				l.flowers = 0
+			}
+		}
 	case Forest:
 		g.forest(r, timeOfDay(pick(r, 50, 0, 0, 20, 30)))
 	case Lake:
@@ -74,6 +80,12 @@ func (g *gen) setSky(r *rng, t timeOfDay, clouds int64) {
 		s.stretch = r.between(fx(1, 4), fx(1, 2)) // streaks rather than heaps
 	}
 	s.cloudTop = r.between(fx(1, 4), fx(3, 5))
+	if t != overcast && r.chance(fx(1, 2)) {
+		s.heaps = true
+		for _, k := range []int64{fx(1, 8), fx(3, 10), fx(11, 20)} {
+			s.rows = append(s.rows, mul(g.hz, k+r.between(-fx(1, 20), fx(1, 20))))
+		}
+	}
 	var lx, ly, lz int64
 	side := div(s.sunX-g.cx, max(g.W/2, 1))
 	switch t {

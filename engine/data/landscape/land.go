@@ -294,14 +294,20 @@ func (l *land) surfaceAt(g *gen, x int, X, Y int64) (rgb, uint8) {
 			alb = l.wetAlb.mix(g.sky.horizon, fx(1, 6))
 		}
 	} else {
-		alb = l.alb.mix(l.alb2, smooth(-fx(2, 5), fx(2, 5), patch))
-		// Blades: on the ground plane, streaks running away from the viewer,
-		// which foreshortening stands up into strokes near the bottom.
-		bf := 250 * one
-		blade := fbm2(l.seed^0xb1a, mul(u, bf), mul(v, bf/6), octaves(max(mul(bf, pz), div(mul(bf/6, pz), dd)), g.h, 3))
-		alb = alb.mix(l.alb2, clamp(blade*2, 0, fx(3, 5))).scale(one + mul(blade, fx(3, 10)))
+		alb = l.alb.mix(l.alb2, smooth(-fx(1, 2), fx(1, 2), patch)/2)
+		// Blades: upright strokes on the screen, finer with distance. The
+		// texture is drawn at the two powers of two around the distance's
+		// scale and blended, so strokes stay upright and sizes change
+		// smoothly.
+		fs := max(mul(400*one, pz), one)
+		lv := bitLen(fs>>fbits) - 1
+		fa := int64(1) << lv
+		t := (fs - fa<<fbits) / fa
+		oct := octaves(fa*one, g.h, 3)
+		blade := mix(strokes(l.seed^0xb1a, X*fa, Y*fa/3, oct), strokes(l.seed^0xb1b, X*fa*2, Y*fa*2/3, max(oct-1, 0)), t)
+		alb = alb.mix(l.alb2, clamp(blade*2, 0, fx(1, 2))).scale(one + mul(blade, fx(1, 2)))
 		if l.flowers != 0 {
-			dens := smooth(0, fx(1, 4), fbm2(l.seed^0xf10, u*5, v*10, pf)+l.flowers)
+			dens := smooth(0, fx(2, 5), fbm2(l.seed^0xf10, u*5, v*10, pf)+l.flowers)
 			if dens > 0 {
 				kind := fbm2(l.seed^0xc01, u, v*2, 2)
 				fc := l.flowerCols[0]
@@ -310,15 +316,21 @@ func (l *land) surfaceAt(g *gen, x int, X, Y int64) (rgb, uint8) {
 				} else if kind < -fx(1, 8) {
 					fc = l.flowerCols[2]
 				}
-				df := 400 * one
-				if max(mul(df, pz), div(mul(df/2, pz), dd)) < int64(g.h)*one/3 {
+				// Dots where they are a few pixels wide; where they are
+				// smaller, their share of the colour, with a blend between.
+				df := 200 * one
+				hh := int64(g.h) * one
+				k := smooth(hh/3, hh/6, max(mul(df, pz), div(mul(df/2, pz), dd)))
+				tint := alb.mix(fc, mul(dens, fx(1, 4)))
+				if k > 0 {
 					dot := noise2(l.seed^0xd07, mul(u, df), mul(v, df/2))
 					if dot > fx(2, 5)-mul(dens, fx(1, 4)) {
-						alb = fc.scale(one + dot/2)
+						alb = tint.mix(fc.scale(one+dot/2), k)
+					} else {
+						alb = tint.mix(alb, k)
 					}
 				} else {
-					// Dots under a pixel: their share of the colour.
-					alb = alb.mix(fc, mul(dens, fx(7, 20)))
+					alb = tint
 				}
 				if dens >= half {
 					label = Flowers

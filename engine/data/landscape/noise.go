@@ -70,6 +70,19 @@ func fbm2(seed uint32, x, y int64, n int) int64 {
 	return sum
 }
 
+// strokes is fbm2 without the turn between octaves: streaks stretched
+// along an axis stay along it (blades of grass stay upright).
+func strokes(seed uint32, x, y int64, n int) int64 {
+	var sum int64
+	amp := one
+	for i := 0; i < n; i++ {
+		sum += noise2(seed+uint32(i)*0x632be5ab, x, y) * amp >> fbits
+		x, y = 2*x+0x3c6e, 2*y+0x1a5f
+		amp >>= 1
+	}
+	return sum
+}
+
 // fbm1 is fbm2's one-dimensional counterpart.
 func fbm1(seed uint32, x int64, n int) int64 {
 	var sum int64
