@@ -112,22 +112,6 @@ func ridged1(seed uint32, x int64, n int) int64 {
 	return sum
 }
 
-// ridged2 is ridged1's two-dimensional counterpart: a field of sharp
-// creases, for the spurs and gullies on a mountain's face.
-func ridged2(seed uint32, x, y int64, n int) int64 {
-	var sum int64
-	amp, weight := one, one
-	for i := 0; i < n; i++ {
-		r := clamp(one-abs(noise2(seed+uint32(i)*0x632be5ab, x, y))*3/2, 0, one)
-		r = r * r >> fbits
-		sum += r * amp >> fbits * weight >> fbits
-		weight = clamp(r*2, 0, one)
-		x, y = (8*x+6*y)/5, (8*y-6*x)/5
-		amp = amp * 45 / 100
-	}
-	return sum
-}
-
 // cells is cellular noise: the lattice cell of (x, y) and its neighbours
 // each hold a feature point; it returns the squared distance to the
 // nearest (about 0 to 1) and the offset from it to (x, y).

@@ -98,9 +98,6 @@ func (r *ridge) finish(g *gen) {
 }
 
 func (r *ridge) shade(g *gen, x int, X, Y int64) (rgb, uint8, bool) {
-	if Y >= one*2 {
-		return rgb{}, 0, false
-	}
 	d := Y - r.tops[x]
 	dpx := d * int64(g.h) // depth below the silhouette in pixels, fixed point
 	// Facets: the silhouette's slope smoothed over the depth below it, so
@@ -109,6 +106,8 @@ func (r *ridge) shade(g *gen, x int, X, Y int64) (rgb, uint8, bool) {
 	// cut straight down.
 	wob := noise2(r.seed^0x3c1, mul(X, r.freq*3), mul(Y, r.freq*3))
 	nx := mul(r.slope.at(g.column(X+mul(mul(d, wob), fx(3, 5))), dpx*3/4), r.steep)
+	// crease is where a spur turns from its face, about 0 (a gully, where
+	// snow holds) to one (a crest, where rock shows).
 	crease := half
 	if r.relief > 0 {
 		wob2 := noise2(r.seed^0x3c2, mul(X, r.freq*9), mul(Y, r.freq*9))
