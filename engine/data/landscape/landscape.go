@@ -6,7 +6,7 @@
 // produces the same bytes, since all arithmetic is in integers. Lengths are
 // relative to the image height, so one seed gives the same landscape at any
 // size, with detail added as the size grows, and a wider image shows more
-// of it sideways.
+// of it on both sides.
 package landscape
 
 import (
