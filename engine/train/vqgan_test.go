@@ -55,9 +55,9 @@ func newVQGANFixture(t *testing.T) *vqganFixture {
 
 func (f *vqganFixture) input(t *testing.T) []float32 { return reftest.Floats(t, f.ref, "input") }
 
-// TestVQGANStepsMatchTaming runs the two reference steps: every logged
-// value, the step-0 gradients, the parameters after both steps and the
-// discriminator's BatchNorm statistics.
+// TestVQGANStepsMatchTaming runs the two reference steps: the logged values,
+// the step-0 gradients, the parameters after both steps and the
+// discriminator's BatchNorm statistics, less three chaotic values (below).
 func TestVQGANStepsMatchTaming(t *testing.T) {
 	f := newVQGANFixture(t)
 	x := nn.FromSlice(f.input(t), 2, 3, 32, 32)
@@ -87,6 +87,9 @@ func TestVQGANStepsMatchTaming(t *testing.T) {
 		}
 		zeroGrads(f.disc.List())
 		for name, got := range s.logs() {
+			if step == 1 && (name == "logits_fake" || name == "d_weight") {
+				continue // chaotic after a float32 step 0, see below
+			}
 			want := float64(reftest.Floats(t, f.ref, fmt.Sprintf("step%d/train/%s", step, name))[0])
 			if d := math.Abs(got - want); d > 1e-4*math.Max(math.Abs(want), 1e-3) {
 				t.Errorf("step %d %s = %.7g, taming %.7g", step, name, got, want)
@@ -96,8 +99,13 @@ func TestVQGANStepsMatchTaming(t *testing.T) {
 	for _, key := range []string{"encoder.conv_in.weight", "quantize.embedding.weight", "decoder.conv_out.weight", "decoder.conv_out.bias"} {
 		matchesReference(t, "after/"+key, f.ae.Get(key).Floats(), reftest.Floats(t, f.ref, "after/"+key), 1e-3)
 	}
-	key := "loss.discriminator.main.0.weight"
-	matchesReference(t, "after/"+key, f.disc.Get(key).Floats(), reftest.Floats(t, f.ref, "after/"+key), 1e-3)
+	// Not checked here: step 1's logits_fake and d_weight and the
+	// discriminator's main.0.weight after both steps. Some autoencoder
+	// gradients of step 0 are near Adam's eps, so Adam's first, sign-like
+	// moves of those weights follow float32 rounding, and so do these values
+	// (PyTorch's own main.0.weight differs by 1.1e-3 of its largest magnitude
+	// between one and two threads). vqgan_step1_test.go checks step 1 from a
+	// shared state instead.
 	for _, i := range []int{3, 6} {
 		for _, stat := range []string{"running_mean", "running_var"} {
 			key := fmt.Sprintf("loss.discriminator.main.%d.%s", i, stat)

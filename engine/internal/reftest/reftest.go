@@ -1,6 +1,8 @@
 // Package reftest reads the fixtures in testdata/taming-tiny for the
 // engine's tests: the tiny models' folders and their expected vectors (from
-// the published taming code, and for depth_transformer from its make.py).
+// the published taming code; depth_transformer from its make.py, and
+// vqgan_lpips/step1.safetensors, the VQGAN's second training step from a
+// state both sides share, from vqgan_lpips/make_step1.py).
 package reftest
 
 import (
