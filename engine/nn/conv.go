@@ -48,6 +48,10 @@ type Prologue struct {
 	Swish        bool
 }
 
+// Apply writes the transform of one plane, src of (sample, channel) index
+// bc (sample*channels + channel), into dst.
+func (p *Prologue) Apply(dst, src []float32, bc int) { p.apply(dst, src, bc) }
+
 func (p *Prologue) apply(dst, src []float32, bc int) {
 	if p.Swish {
 		swishAffine(dst, src, p.Scale[bc], p.Shift[bc])
@@ -70,12 +74,22 @@ func (c *Conv2d) Apply(x *tensor.Dense, pro *Prologue) *tensor.Dense {
 
 // AddTo adds conv(pro(x)) to dst in place, as a residual connection does.
 func (c *Conv2d) AddTo(dst, x *tensor.Dense, pro *Prologue) {
+	c.checkOutput(dst, x, "added to")
+	c.run(dst, x, pro, true)
+}
+
+// ApplyTo writes conv(pro(x)) into dst, whatever dst held.
+func (c *Conv2d) ApplyTo(dst, x *tensor.Dense, pro *Prologue) {
+	c.checkOutput(dst, x, "written to")
+	c.run(dst, x, pro, false)
+}
+
+func (c *Conv2d) checkOutput(dst, x *tensor.Dense, verb string) {
 	n, _, h, w := c.check(x)
 	oh, ow := c.OutputSize(h, w)
 	if dn, dc, dh, dw := Dims4(dst); dn != n || dc != c.Out || dh != oh || dw != ow {
-		panic(fmt.Sprintf("nn: conv output %v added to a %v tensor", []int{n, c.Out, oh, ow}, dst.Shape()))
+		panic(fmt.Sprintf("nn: conv output %v %s a %v tensor", []int{n, c.Out, oh, ow}, verb, dst.Shape()))
 	}
-	c.run(dst, x, pro, true)
 }
 
 func (c *Conv2d) check(x *tensor.Dense) (n, ch, h, w int) {
@@ -133,6 +147,18 @@ func (c *Conv2d) initOutput(y []float32, plane int, accumulate bool) {
 const colBudget = 2 << 20
 
 var colPool = sync.Pool{New: func() any { return new([]float32) }}
+
+// getCol returns a column buffer of n floats from colPool, for putCol to
+// give back.
+func getCol(n int) []float32 {
+	bufp := colPool.Get().(*[]float32)
+	if cap(*bufp) < n {
+		*bufp = make([]float32, n)
+	}
+	return (*bufp)[:n]
+}
+
+func putCol(col []float32) { colPool.Put(&col) }
 
 // forwardOne adds the convolution of one sample (x, In×h×w) to y (Out×oh×ow).
 func (c *Conv2d) forwardOne(x []float32, h, w int, y []float32, oh, ow int, pro *Prologue, sample int) {

@@ -1,6 +1,8 @@
 package nn
 
 import (
+	"sync"
+
 	"gorgonia.org/tensor"
 
 	"tessera/engine/nn/blas"
@@ -15,8 +17,16 @@ import (
 // differentiated: a training graph keeps norms and activations as ops of
 // their own.
 func (c *Conv2d) BackwardData(dy *tensor.Dense, h, w int) *tensor.Dense {
-	n, _, oh, ow := Dims4(dy)
+	n, _, _, _ := Dims4(dy)
 	dx := FromSlice(make([]float32, n*c.In*h*w), n, c.In, h, w)
+	c.BackwardDataTo(dx, dy)
+	return dx
+}
+
+// BackwardDataTo is BackwardData writing into dx ([N, In, h, w]), whatever
+// dx held.
+func (c *Conv2d) BackwardDataTo(dx, dy *tensor.Dense) {
+	n, _, oh, ow := Dims4(dy)
 	switch {
 	case c.pointwise():
 		src, dst, plane := Data(dy), Data(dx), oh*ow
@@ -27,12 +37,21 @@ func (c *Conv2d) BackwardData(dy *tensor.Dense, h, w int) *tensor.Dense {
 		// The data gradient of a stride-1 convolution is itself a
 		// convolution, whose im2col gathers with straight copies and whose
 		// product sums over Out*KH*KW rather than Out.
-		c.Transposed().AddTo(dx, dy, nil)
+		wp := weightPool.Get().(*[]float32)
+		defer weightPool.Put(wp)
+		if cap(*wp) < len(c.Weight) {
+			*wp = make([]float32, len(c.Weight))
+		}
+		c.transposed((*wp)[:len(c.Weight)]).ApplyTo(dx, dy, nil)
 	default:
+		clear(Data(dx))
 		c.scatterData(dy, dx)
 	}
-	return dx
 }
+
+// weightPool holds the scratch for transposed weights, one layer's at a
+// time per backward pass.
+var weightPool = sync.Pool{New: func() any { return new([]float32) }}
 
 // scatterData computes the data gradient as W^T dy, column by column, each
 // column added back onto the input pixels it was read from.
@@ -42,7 +61,8 @@ func (c *Conv2d) scatterData(dy, dx *tensor.Dense) {
 	src, dst := Data(dy), Data(dx)
 	plane, k := oh*ow, c.In*c.KH*c.KW
 	rows := max(1, min(oh, colBudget/(k*ow)))
-	col := make([]float32, k*rows*ow)
+	col := getCol(k * rows * ow)
+	defer putCol(col)
 	for b := 0; b < n; b++ {
 		g := src[b*c.Out*plane : (b+1)*c.Out*plane]
 		out := dst[b*c.In*h*w : (b+1)*c.In*h*w]
@@ -82,7 +102,8 @@ func (c *Conv2d) BackwardParams(x, dy *tensor.Dense, dw, db []float32) {
 		return
 	}
 	rows := max(1, min(oh, colBudget/(k*ow)))
-	col := make([]float32, k*rows*ow)
+	col := getCol(k * rows * ow)
+	defer putCol(col)
 	for b := 0; b < n; b++ {
 		src := rowSource{x: xs[b*c.In*h*w : (b+1)*c.In*h*w], h: h, w: w}
 		gb := g[b*c.Out*plane : (b+1)*c.Out*plane]
@@ -99,9 +120,11 @@ func (c *Conv2d) BackwardParams(x, dy *tensor.Dense, dw, db []float32) {
 // gradient, for stride 1 without circular padding: the kernel flipped in
 // both directions, input and output channels swapped, and each border
 // padded by the kernel's extent less c's padding there.
-func (c *Conv2d) Transposed() *Conv2d {
+func (c *Conv2d) Transposed() *Conv2d { return c.transposed(make([]float32, len(c.Weight))) }
+
+// transposed is Transposed with its weights written into w.
+func (c *Conv2d) transposed(w []float32) *Conv2d {
 	taps := c.KH * c.KW
-	w := make([]float32, len(c.Weight))
 	for o := 0; o < c.Out; o++ {
 		for i := 0; i < c.In; i++ {
 			src := c.Weight[(o*c.In+i)*taps : (o*c.In+i+1)*taps]

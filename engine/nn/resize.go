@@ -7,10 +7,18 @@ import "gorgonia.org/tensor"
 func UpsampleNearest2x(x *tensor.Dense) *tensor.Dense {
 	n, c, h, w := Dims4(x)
 	out := New(n, c, 2*h, 2*w)
-	src, dst := Data(x), Data(out)
+	UpsampleNearest2xTo(out, x)
+	return out
+}
+
+// UpsampleNearest2xTo is UpsampleNearest2x writing into dst ([N, C, 2H,
+// 2W]), whatever dst held.
+func UpsampleNearest2xTo(dst, x *tensor.Dense) {
+	n, c, h, w := Dims4(x)
+	src, out := Data(x), Data(dst)
 	For(n*c, 1, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
-			in, o := src[p*h*w:(p+1)*h*w], dst[p*4*h*w:(p+1)*4*h*w]
+			in, o := src[p*h*w:(p+1)*h*w], out[p*4*h*w:(p+1)*4*h*w]
 			for y := 0; y < h; y++ {
 				row := o[2*y*2*w : (2*y+1)*2*w]
 				for x, v := range in[y*w : (y+1)*w] {
@@ -20,5 +28,4 @@ func UpsampleNearest2x(x *tensor.Dense) *tensor.Dense {
 			}
 		}
 	})
-	return out
 }

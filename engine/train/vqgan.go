@@ -225,11 +225,13 @@ func (o *vqganObjective) discriminator(x *tensor.Dense, step int, scale float32,
 	return nil
 }
 
-// run feeds x to the graph's input and runs it once.
+// run feeds x to the graph's input and runs it once. Its results are read
+// through Watch, so its memory goes back to the kernels' pool at the end.
 func run(m G.VM, input *G.Node, x *tensor.Dense) error {
 	if err := G.Let(input, x); err != nil {
 		return err
 	}
+	defer ops.Recycle(input.Graph())
 	defer m.Reset()
 	return m.RunAll()
 }
@@ -340,6 +342,7 @@ func (hg *headGraph) run(x, rec *tensor.Dense) error {
 	if err := G.Let(hg.rec, rec); err != nil {
 		return err
 	}
+	defer ops.Recycle(hg.rec.Graph())
 	defer hg.m.Reset()
 	return hg.m.RunAll()
 }

@@ -31,7 +31,7 @@ func (SwishKernel) Differentiable(inputs int) []bool { return all(inputs) }
 const elementGrain = 1 << 13
 
 func (SwishKernel) Forward(in []*tensor.Dense) (*tensor.Dense, error) {
-	out := zerosLike(in[0])
+	out := emptyLike(in[0])
 	x, o := nn.Data(in[0]), nn.Data(out)
 	nn.For(len(x), elementGrain, func(lo, hi int) { nn.SwishSlice(o[lo:hi], x[lo:hi]) })
 	return out, nil
@@ -39,7 +39,7 @@ func (SwishKernel) Forward(in []*tensor.Dense) (*tensor.Dense, error) {
 
 // Backward follows autograd through x * sigmoid(x): g*s + (g*x)*(1-s)*s.
 func (SwishKernel) Backward(in []*tensor.Dense, _, grad *tensor.Dense) ([]*tensor.Dense, error) {
-	dx := zerosLike(in[0])
+	dx := emptyLike(in[0])
 	x, g, d := nn.Data(in[0]), nn.Data(grad), nn.Data(dx)
 	nn.For(len(x), elementGrain, func(lo, hi int) { nn.SwishBackward(d[lo:hi], x[lo:hi], g[lo:hi]) })
 	return []*tensor.Dense{dx}, nil

@@ -68,8 +68,8 @@ func (k *Conv2d) Forward(in []*tensor.Dense) (*tensor.Dense, error) {
 	c := k.params(in)
 	n, _, h, w := nn.Dims4(in[0])
 	oh, ow := c.OutputSize(h, w)
-	out := nn.FromSlice(make([]float32, n*c.Out*oh*ow), n, c.Out, oh, ow)
-	c.AddTo(out, in[0], nil)
+	out := newDense(false, n, c.Out, oh, ow)
+	c.ApplyTo(out, in[0], nil)
 	return out, nil
 }
 
@@ -77,9 +77,9 @@ func (k *Conv2d) Differentiable(inputs int) []bool { return all(inputs) }
 
 func (k *Conv2d) Backward(in []*tensor.Dense, _, grad *tensor.Dense) ([]*tensor.Dense, error) {
 	c := k.params(in)
-	_, _, h, w := nn.Dims4(in[0])
 	grads := make([]*tensor.Dense, len(in))
-	grads[0] = c.BackwardData(grad, h, w)
+	grads[0] = emptyLike(in[0])
+	c.BackwardDataTo(grads[0], grad)
 	grads[1] = zerosLike(in[1])
 	var db []float32
 	if len(in) == 3 {
@@ -97,10 +97,4 @@ func all(n int) []bool {
 		d[i] = true
 	}
 	return d
-}
-
-// zerosLike returns a fresh zero tensor of t's shape.
-func zerosLike(t *tensor.Dense) *tensor.Dense {
-	s := t.Shape()
-	return nn.FromSlice(make([]float32, s.TotalSize()), s...)
 }

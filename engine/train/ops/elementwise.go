@@ -34,7 +34,7 @@ func (AddKernel) Shape(in []tensor.Shape) (tensor.Shape, error) {
 func (AddKernel) Differentiable(inputs int) []bool { return all(inputs) }
 
 func (AddKernel) Forward(in []*tensor.Dense) (*tensor.Dense, error) {
-	out := in[0].Clone().(*tensor.Dense)
+	out := cloneOf(in[0])
 	for _, x := range in[1:] {
 		nn.AddInPlace(nn.Data(out), nn.Data(x))
 	}
@@ -44,7 +44,7 @@ func (AddKernel) Forward(in []*tensor.Dense) (*tensor.Dense, error) {
 func (AddKernel) Backward(in []*tensor.Dense, _, grad *tensor.Dense) ([]*tensor.Dense, error) {
 	grads := make([]*tensor.Dense, len(in))
 	for i := range in {
-		grads[i] = grad.Clone().(*tensor.Dense)
+		grads[i] = cloneOf(grad)
 	}
 	return grads, nil
 }
@@ -75,7 +75,7 @@ func (k ScaleKernel) Backward(_ []*tensor.Dense, _, grad *tensor.Dense) ([]*tens
 }
 
 func scaled(x *tensor.Dense, c float32) *tensor.Dense {
-	out := zerosLike(x)
+	out := emptyLike(x)
 	o := nn.Data(out)
 	for i, v := range nn.Data(x) {
 		o[i] = c * v

@@ -47,9 +47,18 @@ func (k *GroupNormKernel) Differentiable(inputs int) []bool { return all(inputs)
 // Forward is engine/nn's GroupNorm, whose statistics and per-channel
 // scale/shift follow PyTorch's CPU kernel.
 func (k *GroupNormKernel) Forward(in []*tensor.Dense) (*tensor.Dense, error) {
-	_, c, _, _ := nn.Dims4(in[0])
+	x := in[0]
+	n, c, h, w := nn.Dims4(x)
 	g := nn.GroupNorm{Groups: k.Groups, C: c, Eps: k.Eps, Weight: nn.Data(in[1]), Bias: nn.Data(in[2])}
-	return g.Forward(in[0], false), nil
+	pro := g.Prologue(x, false)
+	out := emptyLike(x)
+	src, dst, hw := nn.Data(x), nn.Data(out), h*w
+	nn.For(n*c, 1, func(lo, hi int) {
+		for bc := lo; bc < hi; bc++ {
+			pro.Apply(dst[bc*hw:(bc+1)*hw], src[bc*hw:(bc+1)*hw], bc)
+		}
+	})
+	return out, nil
 }
 
 // Backward uses, per group of D elements with xhat = (x - mean) * rstd and
@@ -72,7 +81,7 @@ func (k *GroupNormKernel) Backward(in []*tensor.Dense, _, grad *tensor.Dense) ([
 	unit := nn.GroupNorm{Groups: k.Groups, C: c, Eps: k.Eps, Weight: ones, Bias: make([]float32, c)}
 	pro := unit.Prologue(x, false)
 
-	dx := zerosLike(x)
+	dx := emptyLike(x)
 	xs, dy, dxs := nn.Data(x), nn.Data(grad), nn.Data(dx)
 	hw, per := h*w, c/k.Groups
 	sumDy := make([]float64, n*c)   // per (sample, channel)

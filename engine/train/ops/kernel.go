@@ -6,7 +6,8 @@
 // Three rules keep values safe from gorgonia's register reuse, which lets a
 // later built-in op (the Add that sums gradient terms) write into a value
 // whose register it inherited:
-//   - every Forward and Backward returns freshly allocated memory;
+//   - every Forward and Backward returns memory no other value shares (fresh,
+//     or recycled from a finished run by Recycle);
 //   - a kernel never keeps a reference to a value gorgonia handed it: what a
 //     backward pass needs arrives again as an explicit input, and anything a
 //     kernel stashes between its forward and backward is its own copy;
@@ -92,6 +93,7 @@ type forwardOp struct {
 	types  []hm.Type // inputs, then output
 	shape  tensor.Shape
 	cache  *gradCache
+	out    handedOut
 }
 
 func (o *forwardOp) Arity() int { return len(o.types) - 1 }
@@ -119,6 +121,7 @@ func (o *forwardOp) Do(values ...G.Value) (G.Value, error) {
 		return nil, fmt.Errorf("ops: %s: %w", o.kernel.Name(), err)
 	}
 	o.cache.reset()
+	o.out.set(out)
 	return toValue(out, o.shape)
 }
 
@@ -166,6 +169,7 @@ type backwardOp struct {
 	id    uint64
 	types []hm.Type
 	shape tensor.Shape
+	out   handedOut
 }
 
 func (o *backwardOp) Arity() int                                     { return len(o.types) - 1 }
@@ -208,6 +212,7 @@ func (o *backwardOp) Do(values ...G.Value) (G.Value, error) {
 		return nil, fmt.Errorf("ops: %s gave no gradient for input %d", k.Name(), o.input)
 	}
 	c.grads[o.input] = nil // handed to gorgonia, which may write into it
+	o.out.set(g)
 	return toValue(g, o.shape)
 }
 

@@ -32,14 +32,17 @@ func (Upsample2xKernel) Shape(in []tensor.Shape) (tensor.Shape, error) {
 func (Upsample2xKernel) Differentiable(inputs int) []bool { return all(inputs) }
 
 func (Upsample2xKernel) Forward(in []*tensor.Dense) (*tensor.Dense, error) {
-	return nn.UpsampleNearest2x(in[0]), nil
+	n, c, h, w := nn.Dims4(in[0])
+	out := newDense(false, n, c, 2*h, 2*w)
+	nn.UpsampleNearest2xTo(out, in[0])
+	return out, nil
 }
 
 // Backward sums each 2x2 block of the output gradient, adding its four
 // values in the order PyTorch's upsample_nearest2d_backward visits them.
 func (Upsample2xKernel) Backward(in []*tensor.Dense, _, grad *tensor.Dense) ([]*tensor.Dense, error) {
 	n, c, h, w := nn.Dims4(in[0])
-	dx := zerosLike(in[0])
+	dx := emptyLike(in[0])
 	g, d := nn.Data(grad), nn.Data(dx)
 	ow := 2 * w
 	nn.For(n*c, 1, func(lo, hi int) {

@@ -90,13 +90,17 @@ func (k *vggKernel) Forward(in []*tensor.Dense) (*tensor.Dense, error) {
 }
 
 func (k *vggKernel) forward(x *tensor.Dense) *tensor.Dense {
-	k.argmax, k.acts = nil, nil
+	k.dropActs()
+	k.argmax = nil
 	h := x
 	if k.s.pool {
 		h, k.argmax = maxPool2(x)
 	}
 	for i, c := range k.s.convs {
 		y := vggConv(c, h)
+		if i == 0 && k.s.pool {
+			release(h) // the pooled input, ours
+		}
 		reluInPlace(nn.Data(y))
 		if i < len(k.s.convs)-1 {
 			k.acts = append(k.acts, y)
@@ -106,22 +110,43 @@ func (k *vggKernel) forward(x *tensor.Dense) *tensor.Dense {
 	return h
 }
 
+// dropActs gives the stashed activations back to the pool.
+func (k *vggKernel) dropActs() {
+	for _, a := range k.acts {
+		release(a)
+	}
+	k.acts = nil
+}
+
 func (k *vggKernel) Backward(in []*tensor.Dense, out, grad *tensor.Dense) ([]*tensor.Dense, error) {
 	x := in[0]
+	recomputed := false
 	if k.acts == nil && len(k.s.convs) > 1 || k.s.pool && k.argmax == nil {
 		out = k.forward(x) // no forward pass of ours to take the activations from
+		recomputed = true
 	}
+	// Every tensor in the chain but the result is scratch of ours.
 	g := reluGrad(grad, out)
+	if recomputed {
+		release(out)
+	}
 	for i := len(k.s.back) - 1; i >= 0; i-- {
-		g = vggConv(k.s.back[i], g)
+		next := vggConv(k.s.back[i], g)
+		release(g)
+		g = next
 		if i > 0 {
-			g = reluGrad(g, k.acts[i-1])
+			next = reluGrad(g, k.acts[i-1])
+			release(g)
+			g = next
 		}
 	}
 	if k.s.pool {
-		g = maxPool2Backward(g, k.argmax, x.Shape())
+		next := maxPool2Backward(g, k.argmax, x.Shape())
+		release(g)
+		g = next
 	}
-	k.argmax, k.acts = nil, nil
+	k.dropActs()
+	k.argmax = nil
 	return []*tensor.Dense{g}, nil
 }
 
@@ -129,8 +154,8 @@ func (k *vggKernel) Backward(in []*tensor.Dense, out, grad *tensor.Dense) ([]*te
 // hand out a recycled buffer).
 func vggConv(c *nn.Conv2d, x *tensor.Dense) *tensor.Dense {
 	n, _, h, w := nn.Dims4(x)
-	y := nn.FromSlice(make([]float32, n*c.Out*h*w), n, c.Out, h, w)
-	c.AddTo(y, x, nil)
+	y := newDense(false, n, c.Out, h, w)
+	c.ApplyTo(y, x, nil)
 	return y
 }
 
@@ -148,12 +173,14 @@ func reluInPlace(xs []float32) {
 // reluGrad returns g where the ReLU output y is positive and 0 elsewhere, as
 // PyTorch's threshold_backward does.
 func reluGrad(g, y *tensor.Dense) *tensor.Dense {
-	out := zerosLike(g)
+	out := emptyLike(g)
 	gs, ys, o := nn.Data(g), nn.Data(y), nn.Data(out)
 	nn.For(len(gs), 1<<14, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			if ys[i] > 0 {
 				o[i] = gs[i]
+			} else {
+				o[i] = 0
 			}
 		}
 	})
@@ -166,7 +193,7 @@ func reluGrad(g, y *tensor.Dense) *tensor.Dense {
 func maxPool2(x *tensor.Dense) (*tensor.Dense, []int32) {
 	n, c, h, w := nn.Dims4(x)
 	oh, ow := h/2, w/2
-	out := nn.FromSlice(make([]float32, n*c*oh*ow), n, c, oh, ow)
+	out := newDense(false, n, c, oh, ow)
 	arg := make([]int32, n*c*oh*ow)
 	xs, ys := nn.Data(x), nn.Data(out)
 	nn.For(n*c, 4, func(lo, hi int) {
@@ -194,7 +221,7 @@ func maxPool2(x *tensor.Dense) (*tensor.Dense, []int32) {
 func maxPool2Backward(g *tensor.Dense, arg []int32, shape tensor.Shape) *tensor.Dense {
 	n, c, h, w := shape[0], shape[1], shape[2], shape[3]
 	_, _, oh, ow := nn.Dims4(g)
-	dx := nn.FromSlice(make([]float32, shape.TotalSize()), shape...)
+	dx := newDense(true, shape...)
 	gs, d := nn.Data(g), nn.Data(dx)
 	nn.For(n*c, 4, func(lo, hi int) {
 		for p := lo; p < hi; p++ {

@@ -5,6 +5,8 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"tessera/engine/nn"
 )
 
 // Watched holds a copy of a node's value, taken while the graph ran.
@@ -22,7 +24,8 @@ func Watch(n *G.Node) *Watched {
 	return w
 }
 
-// Tensor is the value of the last run.
+// Tensor is the value of the last run. The next run writes its value into
+// the same memory: copy what must outlive it.
 func (w *Watched) Tensor() *tensor.Dense { return w.value }
 
 // Data is the value of the last run as a flat slice.
@@ -50,7 +53,11 @@ func (k *watchKernel) Shape([]tensor.Shape) (tensor.Shape, error) { return tenso
 func (k *watchKernel) Differentiable(inputs int) []bool           { return make([]bool, inputs) }
 
 func (k *watchKernel) Forward(in []*tensor.Dense) (*tensor.Dense, error) {
-	k.w.value = in[0].Clone().(*tensor.Dense)
+	if v := k.w.value; v != nil && v.Shape().Eq(in[0].Shape()) {
+		copy(nn.Data(v), nn.Data(in[0]))
+	} else {
+		k.w.value = in[0].Clone().(*tensor.Dense)
+	}
 	return tensor.New(tensor.WithShape(1), tensor.WithBacking([]float32{0})), nil
 }
 
