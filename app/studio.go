@@ -34,15 +34,20 @@ func newStudio(a fyne.App, sess *session.Session, chooseFile func(string, []stri
 	s.view = ui.NewMainView(s, sess)
 	s.view.Install(s.win)
 	s.win.Resize(savedWindowSize(a.Preferences()))
+	// Closing during a training run asks first, and waits for its save.
 	s.win.SetCloseIntercept(func() {
-		s.saveWindowSize()
-		s.win.Close()
+		s.view.ConfirmClose(func() {
+			s.saveWindowSize()
+			s.win.Close()
+		})
 	})
 	return s
 }
 
-// Quit closes the studio.
+// Quit closes the studio, as closing its window does.
 func (s *studio) Quit() {
-	s.saveWindowSize()
-	s.fyne.Quit()
+	s.view.ConfirmClose(func() {
+		s.saveWindowSize()
+		s.fyne.Quit()
+	})
 }

@@ -1,11 +1,16 @@
 package ui
 
 import (
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"tessera/engine/jobs"
 	"tessera/engine/pipeline"
+	"tessera/engine/train"
 	"tessera/ui/internal/uitest"
 	"tessera/ui/view"
 )
@@ -52,15 +57,15 @@ func TestStatusBarShowsTheRunningJob(t *testing.T) {
 	t.Cleanup(running.Cancel)
 	t.Cleanup(queued.Cancel)
 	uitest.WaitFor(t, func() bool {
-		return running.State() == jobs.Running && strings.HasPrefix(v.status.job.Text(), "sample ") && strings.Contains(v.status.job.Text(), "%")
+		return running.State() == jobs.Running && strings.HasPrefix(v.status.studio.text.Text(), "sample ") && strings.Contains(v.status.studio.text.Text(), "%")
 	})
 	view.Sync(func() {
-		if s := v.status.job.Text(); !strings.HasSuffix(s, "(+1 queued)") || !v.status.jobBox.Visible() {
-			t.Errorf("status bar job %q, shown %v", s, v.status.jobBox.Visible())
+		if s := v.status.studio.text.Text(); !strings.HasSuffix(s, "(+1 queued)") || !v.status.studio.box.Visible() {
+			t.Errorf("status bar job %q, shown %v", s, v.status.studio.box.Visible())
 		}
 	})
 	// Clicking the status bar's job shows the Jobs view.
-	uitest.Tap(v.status.job)
+	uitest.Tap(v.status.studio.text)
 	view.Sync(func() {
 		if v.tabs.Selected().Text != "Jobs" {
 			t.Errorf("clicking the running job selected %s", v.tabs.Selected().Text)
@@ -68,5 +73,52 @@ func TestStatusBarShowsTheRunningJob(t *testing.T) {
 	})
 	queued.Cancel()
 	running.Cancel()
-	uitest.WaitFor(t, func() bool { return !v.status.jobBox.Visible() })
+	uitest.WaitFor(t, func() bool { return !v.status.studio.box.Visible() })
+}
+
+func TestClosingDuringATrainingRunAsksThenSaves(t *testing.T) {
+	v, _, w := newTestWindow(t)
+	closed := 0
+	view.Sync(func() { v.ConfirmClose(func() { closed++ }) })
+	if closed != 1 || uitest.TopOverlay(w) != nil {
+		t.Fatalf("without a run the window should close at once (closed %d)", closed)
+	}
+
+	dir, out := t.TempDir(), filepath.Join(t.TempDir(), "run")
+	writePNG(t, filepath.Join(dir, "a.png"))
+	run := v.env.Session.Train(train.Options{Kind: train.KindVQGAN, Preset: "tiny", Data: dir, Out: out, Batch: 1, Steps: 10000})
+	t.Cleanup(run.Job.Cancel)
+	uitest.WaitFor(t, func() bool { return run.Job.Progress().Done >= 1 })
+	view.Sync(func() { v.ConfirmClose(func() { closed++ }) })
+	uitest.WaitForText(t, w, "Stop it and close?")
+	uitest.TapButton(t, w, keepTrainingText)
+	if closed != 1 || run.Job.State() != jobs.Running {
+		t.Fatal("keeping the run closed the window or stopped the run")
+	}
+	view.Sync(func() { v.ConfirmClose(func() { closed++ }) })
+	uitest.TapButton(t, w, stopAndCloseText)
+	uitest.WaitFor(t, func() bool { return closed == 2 })
+	if run.Job.State() != jobs.Cancelled {
+		t.Errorf("the run ended %v: %v", run.Job.State(), run.Job.Err())
+	}
+	if _, err := os.Stat(filepath.Join(out, train.ModelFile)); err != nil {
+		t.Errorf("the run did not save before the window closed: %v", err)
+	}
+}
+
+// writePNG writes a 32x32 colour ramp.
+func writePNG(t *testing.T, path string) {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, 32, 32))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 7)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -17,38 +17,49 @@ import (
 )
 
 // statusBar sits under the views: the model in use on the left (click it
-// for the model card), the running job and the compute device on the right
-// (click the job for the Jobs view).
+// for the model card), the running jobs (the studio's, and a training run)
+// and the compute device on the right (click a job for the Jobs view).
 type statusBar struct {
-	model  *linkLabel
-	job    *linkLabel
-	jobBar *widget.ProgressBar
-	jobBox *fyne.Container
-	device *widget.Label
-	box    fyne.CanvasObject
+	model           *linkLabel
+	studio, trainer *jobSlot
+	device          *widget.Label
+	box             fyne.CanvasObject
 }
 
 func newStatusBar(onModel, onJob func()) *statusBar {
 	s := &statusBar{
-		model:  newLinkLabel("No model loaded", onModel),
-		job:    newLinkLabel("", onJob),
-		jobBar: widget.NewProgressBar(),
-		device: widget.NewLabel(cpuDevice(runtime.GOMAXPROCS(0)) + " · " + blasName(blas.Name())),
+		model:   newLinkLabel("No model loaded", onModel),
+		studio:  newJobSlot(onJob),
+		trainer: newJobSlot(onJob),
+		device:  widget.NewLabel(cpuDevice(runtime.GOMAXPROCS(0)) + " · " + blasName(blas.Name())),
 	}
 	s.model.label.Truncation = fyne.TextTruncateEllipsis // long paths must not widen the window
-	s.jobBar.TextFormatter = func() string { return "" }
-	s.jobBox = container.NewHBox(s.job, container.NewGridWrap(fyne.NewSize(120, s.jobBar.MinSize().Height), s.jobBar))
-	s.jobBox.Hide()
-	right := container.NewHBox(s.jobBox, widget.NewSeparator(), s.device)
+	right := container.NewHBox(s.trainer.box, s.studio.box, widget.NewSeparator(), s.device)
 	s.box = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, right, s.model))
 	return s
 }
 
-// showJob shows the running job, or hides the indicator when there is none.
+// jobSlot shows the job running on one worker: its name, progress and time
+// left, and a bar.
+type jobSlot struct {
+	text *linkLabel
+	bar  *widget.ProgressBar
+	box  *fyne.Container
+}
+
+func newJobSlot(onTap func()) *jobSlot {
+	j := &jobSlot{text: newLinkLabel("", onTap), bar: widget.NewProgressBar()}
+	j.bar.TextFormatter = func() string { return "" }
+	j.box = container.NewHBox(j.text, container.NewGridWrap(fyne.NewSize(120, j.bar.MinSize().Height), j.bar))
+	j.box.Hide()
+	return j
+}
+
+// show shows the running job, or hides the slot when there is none.
 // queued is how many jobs wait behind it.
-func (s *statusBar) showJob(j *jobs.Job, queued int) {
+func (s *jobSlot) show(j *jobs.Job, queued int) {
 	if j == nil {
-		s.jobBox.Hide()
+		s.box.Hide()
 		return
 	}
 	p := j.Progress()
@@ -62,9 +73,9 @@ func (s *statusBar) showJob(j *jobs.Job, queued int) {
 	if queued > 0 {
 		text += fmt.Sprintf(" (+%d queued)", queued)
 	}
-	s.job.SetText(text)
-	s.jobBar.SetValue(p.Fraction())
-	s.jobBox.Show()
+	s.text.SetText(text)
+	s.bar.SetValue(p.Fraction())
+	s.box.Show()
 }
 
 // cpuDevice names the CPU backend by the threads Go will run it on.

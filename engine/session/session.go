@@ -29,6 +29,7 @@ type Session struct {
 	card      *model.Card
 	listeners []func(*model.Model, *model.Card)
 	cost      tokenCost
+	runs      []*Run // training runs, oldest first
 }
 
 // New starts a session with no model and its workers.

@@ -58,7 +58,23 @@ func (s *Session) Train(opt train.Options) *Run {
 		}
 		return res, nil
 	})
+	s.mu.Lock()
+	s.runs = append(s.runs, r)
+	s.mu.Unlock()
 	return r
+}
+
+// ActiveRun is the training run queued or running, the newest if there
+// are several, or nil.
+func (s *Session) ActiveRun() *Run {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.runs) - 1; i >= 0; i-- {
+		if !s.runs[i].Job.State().Finished() {
+			return s.runs[i]
+		}
+	}
+	return nil
 }
 
 // stopped is the error of a run cancelled through its job: the trainer's,

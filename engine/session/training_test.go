@@ -63,8 +63,14 @@ func TestTrainingStopsSavesAndResumes(t *testing.T) {
 	if p := run.Job.Progress(); p.Total != 1000 || p.Message == "" {
 		t.Errorf("job progress %+v", p)
 	}
+	if s.ActiveRun() != run {
+		t.Error("the running run is not the session's active one")
+	}
 	run.Job.Cancel()
 	<-run.Job.Done()
+	if s.ActiveRun() != nil {
+		t.Error("a stopped run is still active")
+	}
 	if run.Job.State() != jobs.Cancelled || !errors.Is(run.Job.Err(), train.ErrInterrupted) {
 		t.Fatalf("a stopped run ends %v: %v", run.Job.State(), run.Job.Err())
 	}

@@ -6,6 +6,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -19,8 +20,8 @@ import (
 	"tessera/ui/widgets"
 )
 
-// jobsView is the Jobs tab: every job of the session's worker, newest
-// first, with its progress, times, a Cancel button while it can still be
+// jobsView is the Jobs tab: every job of the session's two workers (the
+// studio's and the training one), newest first, with its progress, times, a Cancel button while it can still be
 // stopped and the error of a failed one.
 type jobsView struct {
 	env   *view.Env
@@ -31,7 +32,7 @@ type jobsView struct {
 	body  fyne.CanvasObject
 }
 
-const noJobsText = "No jobs yet: opening a model, decoding and sampling run here."
+const noJobsText = "No jobs yet: opening a model, decoding, sampling and training run here."
 
 // New makes the Jobs view.
 func New(env *view.Env) view.View {
@@ -40,7 +41,9 @@ func New(env *view.Env) view.View {
 	v.body = container.NewBorder(container.NewHBox(v.clear), nil, nil, nil,
 		container.NewStack(container.NewCenter(v.none), container.NewVScroll(v.list)))
 	v.sync()
-	Watch(env.Session.Worker, func(ev engjobs.Event) { v.update(ev) })
+	for _, w := range workers(env) {
+		Watch(w, func(ev engjobs.Event) { v.update(ev) })
+	}
 	return v
 }
 
@@ -71,9 +74,19 @@ func (v *jobsView) update(ev engjobs.Event) {
 	v.sync()
 }
 
-// sync lists the worker's jobs, keeping the rows it already has.
+// workers are the session's workers: the studio's, then training's.
+func workers(env *view.Env) []*engjobs.Worker {
+	return []*engjobs.Worker{env.Session.Worker, env.Session.Training}
+}
+
+// sync lists the workers' jobs, keeping the rows it already has.
 func (v *jobsView) sync() {
-	all := v.env.Session.Worker.Jobs()
+	var all []*engjobs.Job
+	for _, w := range workers(v.env) {
+		all = append(all, w.Jobs()...)
+	}
+	// Oldest first, as each worker lists its own.
+	slices.SortStableFunc(all, func(a, b *engjobs.Job) int { return a.Submitted().Compare(b.Submitted()) })
 	keep := map[*engjobs.Job]*jobRow{}
 	objs := make([]fyne.CanvasObject, 0, len(all))
 	for i := len(all) - 1; i >= 0; i-- {
@@ -94,7 +107,9 @@ func (v *jobsView) sync() {
 }
 
 func (v *jobsView) clearFinished() {
-	v.env.Session.Worker.ClearFinished()
+	for _, w := range workers(v.env) {
+		w.ClearFinished()
+	}
 	v.sync()
 }
 

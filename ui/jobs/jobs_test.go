@@ -1,6 +1,9 @@
 package jobs
 
 import (
+	"image"
+	"image/png"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,6 +12,7 @@ import (
 
 	engjobs "tessera/engine/jobs"
 	"tessera/engine/pipeline"
+	"tessera/engine/train"
 	"tessera/ui/internal/uitest"
 	"tessera/ui/view"
 )
@@ -111,5 +115,50 @@ func TestJobsViewShowsTheModelLoading(t *testing.T) {
 	})
 	if !uitest.ShowsText(w, "open "+uitest.Tiny("vqgan")) || !uitest.ShowsText(w, "done") {
 		t.Errorf("the loading job is not listed as done; texts %v", uitest.Texts(w))
+	}
+}
+
+func TestJobsViewListsTheTrainingWorkerToo(t *testing.T) {
+	env, jv, w := newJobs(t)
+	dir := t.TempDir()
+	writePNG(t, filepath.Join(dir, "a.png"))
+	measure := env.Session.Measure("tiny", train.Options{Kind: train.KindVQGAN, Preset: "tiny", Data: dir, Batch: 1}, 1)
+	usage := env.Session.Usage([]string{filepath.Join(dir, "missing.png")})
+	uitest.WaitJob(t, measure)
+	<-usage.Done()
+	uitest.WaitFor(t, func() bool {
+		m, u := jv.rows[measure], jv.rows[usage]
+		return m != nil && u != nil && m.state.Text == "done" && u.state.Text == "failed"
+	})
+	view.Sync(func() {
+		if jv.list.Objects[0] != jv.rows[usage].box || jv.list.Objects[1] != jv.rows[measure].box {
+			t.Error("the jobs of both workers are not listed newest first")
+		}
+	})
+	if !uitest.ShowsText(w, "measure tiny") {
+		t.Errorf("the training worker's job is not shown: %v", uitest.Texts(w))
+	}
+	uitest.TapButton(t, w, "Clear finished")
+	view.Sync(func() {
+		if len(jv.list.Objects) != 0 || len(env.Session.Training.Jobs()) != 0 {
+			t.Errorf("%d jobs listed after clearing the finished ones", len(jv.list.Objects))
+		}
+	})
+}
+
+// writePNG writes a 32x32 colour ramp.
+func writePNG(t *testing.T, path string) {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, 32, 32))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 7)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
 	}
 }

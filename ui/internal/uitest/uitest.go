@@ -120,10 +120,14 @@ func WaitJob(t *testing.T, j *jobs.Job) jobs.Result {
 	return j.Result()
 }
 
+// patience is how long a wait lasts: under -race on a busy machine the
+// engine's jobs run many times slower than they do normally.
+const patience = 60 * time.Second
+
 // WaitFor polls cond (under the UI lock) while background updates run.
 func WaitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(patience)
 	for {
 		var ok bool
 		view.Sync(func() { ok = cond() })
@@ -131,7 +135,7 @@ func WaitFor(t *testing.T, cond func() bool) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 20 s")
+			t.Fatalf("condition not met within %v", patience)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -140,10 +144,10 @@ func WaitFor(t *testing.T, cond func() bool) {
 // WaitForText waits until w shows a text containing part.
 func WaitForText(t *testing.T, w fyne.Window, part string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(patience)
 	for !ShowsText(w, part) {
 		if time.Now().After(deadline) {
-			t.Fatalf("no text %q within 20 s; texts shown: %v", part, Texts(w))
+			t.Fatalf("no text %q within %v; texts shown: %v", part, patience, Texts(w))
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
