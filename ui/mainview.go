@@ -34,6 +34,7 @@ var about = map[string]string{
 	"Editor":   "Paint token grids and decode them to images.",
 	"Sample":   "Sample new token grids with the transformer.",
 	"Hi-Res":   "Grow images past the model's context with a sliding window.",
+	"Train":    "Train a VQGAN or a transformer on a folder of your images.",
 	"Jobs":     "Running and finished jobs, with progress and cancel.",
 }
 
@@ -50,10 +51,12 @@ func NewMainView(ctrl view.Controller, s *session.Session) *MainView {
 		v.tabs.Append(t.item)
 	}
 	v.env.Show = v.show
+	v.env.LoadModel = func(path string) { v.LoadModel(path) }
 	v.menu = newMainMenu(v)
 	v.tabs.OnSelected = func(*container.TabItem) { v.menu.refresh(v) }
 	v.content = container.NewBorder(nil, v.status.box, nil, nil, v.tabs)
-	jobsview.Watch(s.Worker, func(jobs.Event) { v.status.showJob(jobsview.Running(s.Worker)) })
+	jobsview.Watch(s.Worker, func(jobs.Event) { v.status.studio.show(jobsview.Running(s.Worker)) })
+	jobsview.Watch(s.Training, func(jobs.Event) { v.status.trainer.show(jobsview.Running(s.Training)) })
 	return v
 }
 

@@ -47,9 +47,9 @@ func newTestWindowOnApp(t *testing.T) (*MainView, *uitest.Recorder, fyne.Window)
 // selectTab shows the view with the given title.
 func selectTab(v *MainView, title string) { view.Sync(func() { v.show(title) }) }
 
-func TestMainViewHasTheFiveViews(t *testing.T) {
+func TestMainViewHasTheSixViews(t *testing.T) {
 	v, _, _ := newTestWindow(t)
-	want := []string{"Codebook", "Editor", "Sample", "Hi-Res", "Jobs"}
+	want := []string{"Codebook", "Editor", "Sample", "Hi-Res", "Train", "Jobs"}
 	if len(v.tabs.Items) != len(want) {
 		t.Fatalf("got %d views, want %d", len(v.tabs.Items), len(want))
 	}
@@ -70,6 +70,13 @@ func TestViewsShowTheEmptyStateUntilAModelIsLoaded(t *testing.T) {
 			// The Jobs view works without a model: it shows the loading.
 			if empty || !uitest.ShowsText(w, "No jobs yet") {
 				t.Errorf("Jobs view: want its job list, texts shown: %v", texts)
+			}
+			continue
+		}
+		if item.Text == "Train" {
+			// A preset trains without a model.
+			if empty || !texts["What to train"] {
+				t.Errorf("Train view: want its setup, texts shown: %v", texts)
 			}
 			continue
 		}

@@ -15,6 +15,7 @@ import (
 	"tessera/ui/hires"
 	jobsview "tessera/ui/jobs"
 	"tessera/ui/sample"
+	"tessera/ui/train"
 	"tessera/ui/view"
 )
 
@@ -54,6 +55,7 @@ func newViews(env *view.Env) []view.View {
 		editor.New(env),
 		sample.New(env),
 		hires.New(env),
+		train.New(env),
 		jobsview.New(env),
 	}
 }

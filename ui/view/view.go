@@ -32,6 +32,9 @@ type Env struct {
 	// Show brings the view with the given title to the front (set by the
 	// main view).
 	Show func(title string)
+	// LoadModel opens a model as File > Open Model does (set by the main
+	// view).
+	LoadModel func(path string)
 }
 
 // View is one task tab of the studio.
