@@ -80,3 +80,37 @@ func halfToFloat32(h uint16) float32 {
 		return math.Float32frombits(sign | (exp-15+127)<<23 | mant<<13)
 	}
 }
+
+// float32ToHalf narrows to the nearest IEEE 754 binary16 value, ties to
+// even; values beyond the half range become infinities.
+func float32ToHalf(f float32) uint16 {
+	b := math.Float32bits(f)
+	sign := uint16(b>>16) & 0x8000
+	if b&0x7fffffff > 0x7f800000 { // NaN: keep it quiet and non-zero
+		return sign | 0x7e00 | uint16(b>>13&0x3ff)
+	}
+	exp := int32(b>>23&0xff) - 127 + 15
+	mant := b & 0x7fffff
+	switch {
+	case exp >= 0x1f:
+		return sign | 0x7c00
+	case exp <= 0: // a subnormal half, or zero
+		if exp < -10 {
+			return sign
+		}
+		m := mant | 0x800000
+		shift := uint32(14 - exp)
+		return sign | uint16(roundEven(m, shift))
+	}
+	// A carry out of the mantissa moves to the next exponent, up to infinity.
+	return sign | uint16(roundEven(uint32(exp)<<23|mant, 13))
+}
+
+// roundEven is v >> shift rounded to nearest, ties to even.
+func roundEven(v, shift uint32) uint32 {
+	q, rem, mid := v>>shift, v&(1<<shift-1), uint32(1)<<(shift-1)
+	if rem > mid || (rem == mid && q&1 == 1) {
+		q++
+	}
+	return q
+}

@@ -169,3 +169,52 @@ func TestSafetensorsDTypes(t *testing.T) {
 		}
 	}
 }
+
+// Every finite half survives a round trip through float32, and narrowing
+// rounds to nearest even.
+func TestFloat32ToHalf(t *testing.T) {
+	for h := 0; h < 1<<16; h++ {
+		if h&0x7c00 == 0x7c00 && h&0x3ff != 0 {
+			continue // NaN payloads are not kept bit for bit
+		}
+		if got := float32ToHalf(halfToFloat32(uint16(h))); got != uint16(h) {
+			t.Fatalf("half %#04x came back as %#04x", h, got)
+		}
+	}
+	cases := []struct {
+		f    float32
+		want uint16
+	}{
+		{1 + 1.0/2048, 0x3c00},    // a tie below: to even
+		{1 + 3.0/2048, 0x3c02},    // a tie above: to even
+		{65520, 0x7c00},           // past the largest half
+		{1.0 / (1 << 25), 0},      // half the smallest subnormal: to even (zero)
+		{1.5 / (1 << 24), 0x0002}, // 1.5 subnormal units: to even
+		{-2, 0xc000},
+	}
+	for _, c := range cases {
+		if got := float32ToHalf(c.f); got != c.want {
+			t.Errorf("float32ToHalf(%g) = %#04x, want %#04x", c.f, got, c.want)
+		}
+	}
+}
+
+func TestWriteHalf(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "h.safetensors")
+	if err := WriteSafetensors(path, map[string]*Data{"w": {Shape: []int{3}, F32: []float32{1, -0.5, 3.14159}, Half: true}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tn := f.Tensors["w"]
+	if tn.DType != F16 {
+		t.Fatalf("stored as %v", tn.DType)
+	}
+	v, err := tn.Float32()
+	if err != nil || v[0] != 1 || v[1] != -0.5 || math.Abs(float64(v[2])-3.14159) > 2e-3 {
+		t.Fatalf("read back %v (%v)", v, err)
+	}
+}

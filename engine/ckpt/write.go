@@ -17,11 +17,18 @@ type Data struct {
 	Shape []int
 	F32   []float32
 	I64   []int64
+	// Half stores F32's values as float16 (rounded to nearest even), for
+	// files that ship: half the size, the precision of the released
+	// taming checkpoints that Tessera reads as float16.
+	Half bool
 }
 
 func (d *Data) dtype() DType {
-	if d.I64 != nil {
+	switch {
+	case d.I64 != nil:
 		return I64
+	case d.Half:
+		return F16
 	}
 	return F32
 }
@@ -97,6 +104,15 @@ func WriteSafetensors(path string, tensors map[string]*Data, metadata map[string
 // writeValues encodes a tensor's values little-endian.
 func writeValues(w io.Writer, d *Data) error {
 	var b [8]byte
+	if d.Half {
+		for _, v := range d.F32 {
+			binary.LittleEndian.PutUint16(b[:], float32ToHalf(v))
+			if _, err := w.Write(b[:2]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for _, v := range d.F32 {
 		binary.LittleEndian.PutUint32(b[:], math.Float32bits(v))
 		if _, err := w.Write(b[:4]); err != nil {
