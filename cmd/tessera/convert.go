@@ -10,7 +10,7 @@ import (
 func init() {
 	register(command{
 		name:    "convert",
-		args:    "--model PATH [--config FILE] --out model.safetensors",
+		args:    "--model PATH [--config FILE] [--half] --out model.safetensors",
 		summary: "save a model as one Tessera safetensors file (weights in use and their config)",
 		run:     runConvert,
 	})
@@ -20,13 +20,14 @@ func runConvert(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("convert", stderr)
 	mf := addModelFlags(fs)
 	out := fs.String("out", "", "safetensors `FILE` to write")
+	half := fs.Bool("half", false, "store the weights as float16 (half the size)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 || *out == "" || mf.path == "" {
 		return usagef("need --model PATH and --out FILE")
 	}
-	if _, err := model.Convert(mf.path, mf.config, *out); err != nil {
+	if _, err := model.Convert(mf.path, mf.config, *out, *half); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: written\n", *out)

@@ -10,12 +10,16 @@ import (
 
 // Convert opens a model like Open and writes the weights it uses, with its
 // description, as a Tessera safetensors file at out: no optimizer states,
-// no training-only networks, and no YAML needed to open it again.
-func Convert(path, configPath, out string) (*Model, error) {
+// no training-only networks, and no YAML needed to open it again. With
+// half, the floating-point weights are stored as float16.
+func Convert(path, configPath, out string, half bool) (*Model, error) {
 	got := map[string]*ckpt.Data{}
 	m, err := open(path, configPath, func(s weights.Source) weights.Source { return &recorder{Source: s, got: got} })
 	if err != nil {
 		return nil, err
+	}
+	for _, d := range got {
+		d.Half = half && d.F32 != nil
 	}
 	if err := Save(out, &m.Spec, got); err != nil {
 		return nil, err

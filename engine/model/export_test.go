@@ -179,7 +179,7 @@ func TestExportInfersTheLoss(t *testing.T) {
 
 	// A converted file holds the model's weights only: a DummyLoss.
 	conv := filepath.Join(t.TempDir(), "model.safetensors")
-	m, err = Convert(reftest.Path("vqgan"), "", conv)
+	m, err = Convert(reftest.Path("vqgan"), "", conv, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestExportInfersTheLoss(t *testing.T) {
 // strict load needs: the export makes them as minGPT does.
 func TestExportMakesTheAttentionMasks(t *testing.T) {
 	conv := filepath.Join(t.TempDir(), "cin.safetensors")
-	if _, err := Convert(reftest.Path("cin_transformer"), "", conv); err != nil {
+	if _, err := Convert(reftest.Path("cin_transformer"), "", conv, false); err != nil {
 		t.Fatal(err)
 	}
 	m, err := Open(conv, "")

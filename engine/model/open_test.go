@@ -115,7 +115,7 @@ func TestOpenReportsBadInput(t *testing.T) {
 
 func TestConvertRoundTrip(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "seg.safetensors")
-	orig, err := Convert(reftest.Path("seg_transformer"), "", out)
+	orig, err := Convert(reftest.Path("seg_transformer"), "", out, false)
 	if err != nil {
 		t.Fatal(err)
 	}
