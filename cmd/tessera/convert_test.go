@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"tessera/engine/tokens"
 )
 
 // --half stores float16 weights: about half the file, and a model that
@@ -22,4 +24,21 @@ func TestConvertHalf(t *testing.T) {
 	ga, gb := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")
 	mustRun(t, "encode", "--model", full, "--out", ga, tiny("vqgan", "input0.png"))
 	mustRun(t, "encode", "--model", half, "--out", gb, tiny("vqgan", "input0.png"))
+	x, _, err := tokens.Read(ga)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, _, err := tokens.Read(gb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := 0
+	for i := range x.Codes {
+		if x.Codes[i] == y.Codes[i] {
+			same++
+		}
+	}
+	if same < len(x.Codes)*9/10 {
+		t.Fatalf("float16 weights changed %d of %d tokens", len(x.Codes)-same, len(x.Codes))
+	}
 }
