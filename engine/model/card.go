@@ -12,6 +12,7 @@ type Card struct {
 	CondKey      string           `json:"cond_key,omitempty"`
 	Classes      int              `json:"classes,omitempty"`
 	Labels       int              `json:"labels,omitempty"`
+	LabelNames   []string         `json:"label_names,omitempty"`
 	CodebookSize int              `json:"codebook_size"`
 	CodebookDim  int              `json:"codebook_dim"`
 	Factor       int              `json:"downsampling_factor"`
@@ -27,6 +28,14 @@ type Card struct {
 // Card describes the model; it hashes the weights file, which takes a few
 // seconds per gigabyte.
 func (m *Model) Card() (*Card, error) {
+	if cl := m.Classifier; cl != nil {
+		c := &Card{
+			Kind: m.Spec.Kind, Conditioning: CondNone, Labels: cl.Labels(), LabelNames: cl.Names, Factor: cl.Factor(),
+			Params: map[string]int64{"encoder": cl.EncoderParams, "decoder": cl.DecoderParams},
+			Source: m.WeightsPath, Format: m.Format, Configs: m.ConfigPaths,
+		}
+		return c, c.hash(m.WeightsPath)
+	}
 	fs := m.FirstStage
 	c := &Card{
 		Kind:         m.Spec.Kind,
@@ -56,14 +65,17 @@ func (m *Model) Card() (*Card, error) {
 			c.Params["cond_stage"] = cs.EncoderParams + cs.DecoderParams + cs.CodebookParams
 		}
 	}
-	if m.WeightsPath != "" {
-		sum, err := ckpt.SHA256(m.WeightsPath)
-		if err != nil {
-			return nil, err
-		}
-		c.SHA256 = sum
+	return c, c.hash(m.WeightsPath)
+}
+
+// hash records the weights file's SHA-256, when there is a file.
+func (c *Card) hash(path string) error {
+	if path == "" {
+		return nil
 	}
-	return c, nil
+	sum, err := ckpt.SHA256(path)
+	c.SHA256 = sum
+	return err
 }
 
 // Window is the edge of the token window the transformer attends to, which

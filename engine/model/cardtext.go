@@ -26,9 +26,18 @@ func (c *Card) Rows() []CardRow {
 		}
 		row("conditioning", "%s", cond)
 	}
-	row("codebook", "%d entries of dimension %d", c.CodebookSize, c.CodebookDim)
-	row("downsampling", "%dx (one token per %dx%d pixels)", c.Factor, c.Factor, c.Factor)
-	row("native grid", "%dx%d tokens (%dx%d pixels)", c.NativeGrid, c.NativeGrid, c.NativeGrid*c.Factor, c.NativeGrid*c.Factor)
+	if c.Kind == KindClassifier {
+		labels := fmt.Sprint(c.Labels)
+		if len(c.LabelNames) > 0 {
+			labels += ": " + strings.Join(c.LabelNames, ", ")
+		}
+		row("labels", "%s", labels)
+		row("input", "RGB images of any size (padded inside to multiples of %d)", c.Factor)
+	} else {
+		row("codebook", "%d entries of dimension %d", c.CodebookSize, c.CodebookDim)
+		row("downsampling", "%dx (one token per %dx%d pixels)", c.Factor, c.Factor, c.Factor)
+		row("native grid", "%dx%d tokens (%dx%d pixels)", c.NativeGrid, c.NativeGrid, c.NativeGrid*c.Factor, c.NativeGrid*c.Factor)
+	}
 	if c.Window > 0 {
 		row("window", "%dx%d tokens (larger grids use a sliding window)", c.Window, c.Window)
 	}

@@ -78,6 +78,9 @@ type ExportOptions struct {
 // from m.WeightsPath; the rest of a Tessera checkpoint's training state
 // (train.*) is left out.
 func Export(m *Model, dir string, opt ExportOptions) error {
+	if m.Spec.Kind == KindClassifier {
+		return fmt.Errorf("model: %s is a pixel classifier, a Tessera model with no taming counterpart to export to", m.WeightsPath)
+	}
 	if err := checkEmptyDir(dir); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"tessera/engine/ckpt"
+	"tessera/engine/classify"
 	"tessera/engine/gpt"
 	"tessera/engine/vqgan"
 	"tessera/engine/weights"
@@ -33,6 +34,7 @@ type Model struct {
 	FirstStage  *vqgan.Model
 	CondStage   *vqgan.Model // spatial conditioning only
 	Transformer *gpt.Model
+	Classifier  *classify.Classifier // a classifier alone: the other networks are nil
 }
 
 // Open loads a model from a taming log directory, a checkpoint (with
@@ -73,6 +75,10 @@ func Build(spec *Spec, src weights.Source) (*Model, error) {
 	}
 	m := &Model{Spec: *spec}
 	var err error
+	if spec.Kind == KindClassifier {
+		m.Classifier, err = classify.Load(src, "", spec.FirstStage.DD, spec.LabelNames)
+		return m, err
+	}
 	if spec.Kind == KindVQGAN {
 		m.FirstStage, err = vqgan.Load(src, "", spec.FirstStage)
 		return m, err

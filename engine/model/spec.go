@@ -7,6 +7,7 @@ package model
 import (
 	"fmt"
 
+	"tessera/engine/classify"
 	"tessera/engine/gpt"
 	"tessera/engine/vqgan"
 )
@@ -15,7 +16,14 @@ import (
 const (
 	KindVQGAN   = "vqgan"   // a first stage alone
 	KindNet2Net = "net2net" // a transformer over a first stage's tokens
+	// KindClassifier is Tessera's pixel classifier: FirstStage's encoder
+	// and decoder without a quantizer, one output channel per label.
+	KindClassifier = "classifier"
 )
+
+// TargetClassifier is the model target of a pixel classifier's YAML
+// config: Tessera's own, not a taming class.
+const TargetClassifier = "tessera.models.PixelClassifier"
 
 // Conditioning kinds of a Net2Net model.
 const (
@@ -34,6 +42,7 @@ type Spec struct {
 	Transformer *gpt.Config   `json:"transformer,omitempty"`
 	Cond        *CondSpec     `json:"cond,omitempty"`
 	CondStage   *vqgan.Config `json:"cond_stage,omitempty"`
+	LabelNames  []string      `json:"label_names,omitempty"` // a classifier's labels by id (optional)
 }
 
 // CondSpec describes how a Net2Net model is conditioned.
@@ -48,6 +57,9 @@ type CondSpec struct {
 
 // Validate checks the parts fit together.
 func (s *Spec) Validate() error {
+	if s.Kind == KindClassifier {
+		return classify.Validate(s.FirstStage.DD, s.LabelNames)
+	}
 	if err := s.FirstStage.Validate(); err != nil {
 		return err
 	}

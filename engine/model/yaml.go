@@ -118,10 +118,19 @@ func specFromTarget(top instantiable) (*Spec, error) {
 		return &Spec{Kind: KindVQGAN, FirstStage: fs}, nil
 	case targetNet2Net:
 		return net2net(top)
+	case TargetClassifier:
+		var p struct {
+			DD    vqgan.DDConfig `yaml:"ddconfig"`
+			Names []string       `yaml:"label_names"`
+		}
+		if err := top.Params.Decode(&p); err != nil {
+			return nil, fmt.Errorf("%s params: %w", top.Target, err)
+		}
+		return &Spec{Kind: KindClassifier, FirstStage: vqgan.Config{DD: p.DD}, LabelNames: p.Names}, nil
 	case "":
 		return nil, fmt.Errorf("the model section has no target")
 	}
-	return nil, fmt.Errorf("unknown target %s (Tessera loads VQModel, GumbelVQ, VQSegmentationModel and Net2NetTransformer)", top.Target)
+	return nil, fmt.Errorf("unknown target %s (Tessera loads VQModel, GumbelVQ, VQSegmentationModel, Net2NetTransformer and its own %s)", top.Target, TargetClassifier)
 }
 
 // firstStage translates a VQ model block; it also returns its label count

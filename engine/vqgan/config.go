@@ -43,18 +43,28 @@ func (c Config) Factor() int { return 1 << (len(c.DD.ChMult) - 1) }
 
 // Validate checks the structural constraints the network relies on.
 func (c Config) Validate() error {
-	d := c.DD
+	if err := c.DD.Validate(); err != nil {
+		return err
+	}
+	switch {
+	case c.NEmbed <= 0 || c.EmbedDim <= 0:
+		return fmt.Errorf("vqgan: config needs positive n_embed and embed_dim (got %d, %d)", c.NEmbed, c.EmbedDim)
+	case c.Quantizer != VectorQuantizer && c.Quantizer != GumbelQuantizer:
+		return fmt.Errorf("vqgan: unknown quantizer %q", c.Quantizer)
+	case c.Quantizer == GumbelQuantizer && c.EmbedDim != c.DD.ZChannels:
+		return fmt.Errorf("vqgan: the Gumbel quantizer needs embed_dim == z_channels (got %d and %d)", c.EmbedDim, c.DD.ZChannels)
+	}
+	return nil
+}
+
+// Validate checks the encoder's and decoder's structural constraints,
+// which hold with or without a quantizer between them.
+func (d DDConfig) Validate() error {
 	switch {
 	case d.Ch <= 0 || len(d.ChMult) == 0 || d.NumResBlocks <= 0:
 		return fmt.Errorf("vqgan: config needs positive ch, num_res_blocks and a ch_mult list (got ch=%d ch_mult=%v num_res_blocks=%d)", d.Ch, d.ChMult, d.NumResBlocks)
 	case d.InChannels <= 0 || d.OutCh <= 0 || d.ZChannels <= 0 || d.Resolution <= 0:
 		return fmt.Errorf("vqgan: config needs positive in_channels, out_ch, z_channels and resolution")
-	case c.NEmbed <= 0 || c.EmbedDim <= 0:
-		return fmt.Errorf("vqgan: config needs positive n_embed and embed_dim (got %d, %d)", c.NEmbed, c.EmbedDim)
-	case c.Quantizer != VectorQuantizer && c.Quantizer != GumbelQuantizer:
-		return fmt.Errorf("vqgan: unknown quantizer %q", c.Quantizer)
-	case c.Quantizer == GumbelQuantizer && c.EmbedDim != d.ZChannels:
-		return fmt.Errorf("vqgan: the Gumbel quantizer needs embed_dim == z_channels (got %d and %d)", c.EmbedDim, d.ZChannels)
 	}
 	for i, m := range d.ChMult {
 		if m <= 0 || (d.Ch*m)%32 != 0 {

@@ -18,7 +18,9 @@ type Decoder struct {
 	convOut nn.Conv2d
 }
 
-func loadDecoder(l *weights.Loader, d DDConfig) *Decoder {
+// LoadDecoder builds a decoder from the weights l serves (keys conv_in.*,
+// mid.*, up.*, norm_out.*, conv_out.*); l records any error.
+func LoadDecoder(l *weights.Loader, d DDConfig) *Decoder {
 	top := len(d.ChMult) - 1
 	in := d.channels(top)
 	dec := &Decoder{cfg: d, convIn: conv(l.Sub("conv_in."), d.ZChannels, in, 3, 1, nn.Same(1))}

@@ -48,7 +48,9 @@ type Encoder struct {
 	convOut nn.Conv2d
 }
 
-func loadEncoder(l *weights.Loader, d DDConfig) *Encoder {
+// LoadEncoder builds an encoder from the weights l serves (keys conv_in.*,
+// down.*, mid.*, norm_out.*, conv_out.*); l records any error.
+func LoadEncoder(l *weights.Loader, d DDConfig) *Encoder {
 	e := &Encoder{cfg: d, convIn: conv(l.Sub("conv_in."), d.InChannels, d.Ch, 3, 1, nn.Same(1))}
 	res := d.Resolution
 	in := d.Ch

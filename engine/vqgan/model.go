@@ -33,8 +33,8 @@ func Load(src weights.Source, prefix string, cfg Config) (*Model, error) {
 	}
 	l := weights.NewLoader(src, prefix)
 	m := &Model{Config: cfg}
-	m.Encoder = loadEncoder(l.Sub("encoder."), cfg.DD)
-	m.Decoder = loadDecoder(l.Sub("decoder."), cfg.DD)
+	m.Encoder = LoadEncoder(l.Sub("encoder."), cfg.DD)
+	m.Decoder = LoadDecoder(l.Sub("decoder."), cfg.DD)
 	m.Quantizer = loadQuantizer(l.Sub("quantize."), cfg)
 	m.quantConv = conv(l.Sub("quant_conv."), cfg.DD.ZChannels, cfg.EmbedDim, 1, 1, nn.Padding{})
 	m.postQuantConv = conv(l.Sub("post_quant_conv."), cfg.EmbedDim, cfg.DD.ZChannels, 1, 1, nn.Padding{})
