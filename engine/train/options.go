@@ -10,6 +10,7 @@ const (
 	KindVQGAN       = "vqgan"       // a first stage: taming's VQModel objective
 	KindCond        = "cond"        // a segmentation cond stage: VQSegmentationModel
 	KindTransformer = "transformer" // a Net2NetTransformer's GPT over frozen stages
+	KindClassifier  = "classifier"  // Tessera's pixel classifier (engine/classify)
 )
 
 // Options are a run's settings, the flags of `tessera train`. Zero values
@@ -18,7 +19,7 @@ type Options struct {
 	Kind string `json:"kind"`
 
 	Data   string `json:"data"`
-	Labels string `json:"labels,omitempty"` // label maps for a segmentation transformer
+	Labels string `json:"labels,omitempty"` // label maps for a segmentation transformer or a classifier
 
 	Init       string `json:"init,omitempty"`        // a model to start from (its step is not continued)
 	Config     string `json:"config,omitempty"`      // a taming YAML for a fresh model
@@ -91,9 +92,9 @@ func countSet(values ...string) int {
 
 func (o *Options) validate() error {
 	switch o.Kind {
-	case KindVQGAN, KindCond, KindTransformer:
+	case KindVQGAN, KindCond, KindTransformer, KindClassifier:
 	default:
-		return fmt.Errorf("train: unknown kind %q (vqgan, cond or transformer)", o.Kind)
+		return fmt.Errorf("train: unknown kind %q (vqgan, cond, transformer or classifier)", o.Kind)
 	}
 	switch {
 	case o.Data == "":

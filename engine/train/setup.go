@@ -61,6 +61,8 @@ func prepare(opt Options) (*session, error) {
 		err = r.setupCond(o)
 	case KindTransformer:
 		err = r.setupTransformer(o)
+	case KindClassifier:
+		err = r.setupClassifier(o)
 	}
 	if err != nil {
 		r.close()
@@ -274,8 +276,11 @@ func (r *session) scan(opt data.ScanOptions, labels int, size int) error {
 // first stage.
 func firstStageOf(o *origin, cond bool) (vqgan.Config, weights.Source, error) {
 	s := o.spec
-	if s.Kind == model.KindVQGAN {
+	switch s.Kind {
+	case model.KindVQGAN:
 		return s.FirstStage, o.weights, nil
+	case model.KindClassifier:
+		return vqgan.Config{}, nil, fmt.Errorf("train: %s is a pixel classifier: train it with tessera train classifier", o.name)
 	}
 	if cond {
 		if s.CondStage == nil || s.Cond.Kind != model.CondSpatial {
