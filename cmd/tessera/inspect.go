@@ -28,7 +28,7 @@ func runInspect(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected arguments %v", fs.Args())
 	}
-	m, err := mf.open()
+	m, err := mf.openAny()
 	if err != nil {
 		return err
 	}

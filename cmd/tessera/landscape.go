@@ -20,9 +20,12 @@ func init() {
 	register(command{
 		name: "landscape",
 		args: "[--seed S] [--width W] [--height H] [--scene NAME] --out image.png [--seg-out labels.png]\n" +
-			"       tessera landscape --count N [--seed S] ... --out DIR [--seg-out DIR] [--by-scene]",
+			"       tessera landscape --count N [--seed S] ... --out DIR [--seg-out DIR] [--by-scene]\n" +
+			"       tessera landscape --classify IMAGE --seg-out labels.png [--model M]\n" +
+			"       tessera landscape --accuracy N [--seed S] [--width W] [--height H] [--model M] [--json]",
 		summary: "draw a procedural landscape and its label map (an 8-bit grey PNG, value = label id), " +
-			"or with --count N pairs into folders",
+			"or with --count N pairs into folders; label any image with a pixel classifier (--classify), " +
+			"or measure one on generated pairs (--accuracy)",
 		run: runLandscape,
 	})
 }
@@ -37,11 +40,22 @@ func runLandscape(args []string, stdout, stderr io.Writer) error {
 	segOut := fs.String("seg-out", "", "label map PNG `FILE` to write (a folder with --count)")
 	count := fs.Int("count", 0, "write `N` pairs, for seeds S, S+1, ..., as image-00000.png, ... in the --out and --seg-out folders")
 	byScene := fs.Bool("by-scene", false, "with --count, put each pair under a folder named after its scene (class folders for tessera train)")
+	classifyIn := fs.String("classify", "", "label the pixels of `IMAGE` with a pixel classifier and write the label map to --seg-out")
+	accuracy := fs.Int("accuracy", 0, fmt.Sprintf("measure a pixel classifier on `N` generated pairs of --width x --height, seeds from --seed (default %d, the held-out seeds)", heldOutSeed))
+	modelPath := fs.String("model", "", "with --classify and --accuracy: the pixel classifier `MODEL` (tessera train classifier)")
+	asJSON := fs.Bool("json", false, "with --accuracy, print the figures as JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	counted := false
-	fs.Visit(func(f *flag.Flag) { counted = counted || f.Name == "count" })
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["classify"] || set["accuracy"] {
+		return runClassifierMode(set, *classifyIn, *accuracy, *seed, *width, *height, *modelPath, *out, *segOut, *asJSON, fs.Args(), stdout)
+	}
+	if set["model"] || set["json"] {
+		return usagef("--model and --json go with --classify or --accuracy")
+	}
+	counted := set["count"]
 	scene, err := landscape.ParseScene(*sceneName)
 	if err != nil {
 		return usagef("%v", strings.TrimPrefix(err.Error(), "landscape: "))
@@ -69,6 +83,47 @@ func runLandscape(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	return writePairs(*seed, *count, *width, *height, scene, *out, *segOut, *byScene, stdout)
+}
+
+// runClassifierMode runs --classify or --accuracy; set holds the flags
+// given.
+func runClassifierMode(set map[string]bool, in string, n int, seed int64, w, h int, modelPath, out, segOut string, asJSON bool, rest []string, stdout io.Writer) error {
+	for _, f := range []string{"count", "by-scene", "scene", "out"} {
+		if set[f] {
+			return usagef("--%s does not go with --classify or --accuracy", f)
+		}
+	}
+	switch {
+	case len(rest) != 0:
+		return usagef("unexpected arguments %q", rest)
+	case set["classify"] && set["accuracy"]:
+		return usagef("give --classify or --accuracy, not both")
+	case set["classify"] && (in == "" || segOut == ""):
+		return usagef("--classify IMAGE needs --seg-out labels.png, where the label map goes")
+	case set["classify"] && (set["seed"] || set["width"] || set["height"] || asJSON):
+		return usagef("--seed, --width, --height and --json go with --accuracy; --classify labels the image at its own size")
+	case set["accuracy"] && n < 1:
+		return usagef("--accuracy must be at least 1, got %d", n)
+	case set["accuracy"] && segOut != "":
+		return usagef("--accuracy writes no files; --seg-out goes with --classify")
+	case w < 1 || h < 1 || w > landscape.MaxSide || h > landscape.MaxSide:
+		return usagef("--width and --height must be from 1 to %d, got %dx%d", landscape.MaxSide, w, h)
+	}
+	c, err := openClassifier(modelPath)
+	if err != nil {
+		return err
+	}
+	if set["classify"] {
+		return classifyImage(c, in, segOut, stdout)
+	}
+	if !set["seed"] {
+		seed = heldOutSeed
+	}
+	r, err := measureAccuracy(c, seed, n, w, h)
+	if err != nil {
+		return err
+	}
+	return printAccuracy(stdout, r, asJSON)
 }
 
 func nonEmpty(s ...string) []string {

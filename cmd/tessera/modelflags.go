@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 
 	"tessera/engine/model"
 )
@@ -18,7 +19,18 @@ func addModelFlags(fs *flag.FlagSet) *modelFlags {
 	return m
 }
 
+// open opens a model that tokenizes images: a first stage, or a
+// transformer with its stages.
 func (m *modelFlags) open() (*model.Model, error) {
+	mod, err := m.openAny()
+	if err == nil && mod.Classifier != nil {
+		return nil, fmt.Errorf("%s is a pixel classifier: it labels images (tessera landscape --classify) and has no codebook", m.path)
+	}
+	return mod, err
+}
+
+// openAny opens any model, a pixel classifier too.
+func (m *modelFlags) openAny() (*model.Model, error) {
 	if m.path == "" {
 		return nil, usagef("--model is required")
 	}

@@ -13,15 +13,16 @@ import (
 	"syscall"
 	"time"
 
+	"tessera/engine/model"
 	"tessera/engine/train"
 )
 
 func init() {
 	register(command{
 		name: "train",
-		args: "vqgan|cond|transformer --data DIR (--init MODEL | --config FILE.yaml | --preset NAME) --out DIR [flags]",
-		summary: "train a first stage (vqgan), a segmentation cond stage (cond) or a transformer on a folder of images, " +
-			"or continue a run with --resume DIR",
+		args: "vqgan|cond|transformer|classifier --data DIR (--init MODEL | --config FILE.yaml | --preset NAME) --out DIR [flags]",
+		summary: "train a first stage (vqgan), a segmentation cond stage (cond), a transformer or a pixel classifier " +
+			"(classifier: images with --labels maps) on a folder of images, or continue a run with --resume DIR",
 		run: runTrain,
 	})
 }
@@ -66,9 +67,9 @@ func (o *optionalInt) Set(s string) error {
 
 func trainFlags(fs *flag.FlagSet, o *train.Options) (threads *int, pw *optionalFloat, ds *optionalInt, pkeep *optionalFloat) {
 	fs.StringVar(&o.Data, "data", "", "`DIR` of training images (PNG, JPEG; searched recursively); for cond, of 8-bit label PNGs")
-	fs.StringVar(&o.Labels, "labels", "", "transformer: `LABELDIR` of 8-bit label PNGs at the images' relative paths (segmentation models)")
+	fs.StringVar(&o.Labels, "labels", "", "transformer (segmentation models) and classifier: `LABELDIR` of 8-bit label PNGs at the images' relative paths")
 	fs.StringVar(&o.Init, "init", "", "`MODEL` to start from (log directory, .ckpt or Tessera file); its step is not continued")
-	fs.StringVar(&o.Config, "config", "", "taming YAML `FILE` describing a fresh model")
+	fs.StringVar(&o.Config, "config", "", "taming YAML `FILE` describing a fresh model (classifier: model.target "+model.TargetClassifier+")")
 	fs.StringVar(&o.Preset, "preset", "", "vqgan: a built-in size for a fresh first stage: "+presetNames())
 	fs.StringVar(&o.GPTPreset, "gpt-preset", "", "transformer: a built-in size for a fresh GPT over --first-stage: tiny, small or base")
 	fs.StringVar(&o.Condition, "condition", "", "transformer from --gpt-preset: none, class (DIR/<class>/...) or segmentation (--labels, --cond-stage)")
@@ -122,13 +123,13 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	switch opt.Kind {
-	case train.KindVQGAN, train.KindCond, train.KindTransformer:
+	case train.KindVQGAN, train.KindCond, train.KindTransformer, train.KindClassifier:
 	case "":
 		if opt.Resume == "" {
-			return usagef("say what to train: tessera train vqgan|cond|transformer [flags]")
+			return usagef("say what to train: tessera train vqgan|cond|transformer|classifier [flags]")
 		}
 	default:
-		return usagef("unknown kind %q: train vqgan, cond or transformer", opt.Kind)
+		return usagef("unknown kind %q: train vqgan, cond, transformer or classifier", opt.Kind)
 	}
 	if fs.NArg() != 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
@@ -170,7 +171,7 @@ type progressLine struct {
 }
 
 // mainLosses are the values the status line shows, in order, when present.
-var mainLosses = []string{"loss", "total_loss", "rec_loss", "p_loss", "g_loss", "disc_loss", "bce_loss", "quant_loss", "perplexity"}
+var mainLosses = []string{"loss", "accuracy", "total_loss", "rec_loss", "p_loss", "g_loss", "disc_loss", "bce_loss", "quant_loss", "perplexity"}
 
 func (p *progressLine) report(pr train.Progress) {
 	if pr.Note != "" {
