@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -12,10 +13,11 @@ import (
 
 // Run opens the studio and returns when its window closes; modelPath, if
 // set, is loaded as the window opens, and otherwise the last model when the
-// preference to reopen it is on. It must be called from the main
-// goroutine: the windowing system lives there. It returns an error, rather
-// than the windowing library's panic, when no window can be opened.
-func Run(modelPath string) error {
+// preference to reopen it is on; tab, if set, is the title of the view
+// shown first. It must be called from the main goroutine: the windowing
+// system lives there. It returns an error, rather than the windowing
+// library's panic, when no window can be opened.
+func Run(modelPath, tab string) error {
 	if err := checkDisplay(); err != nil {
 		return err
 	}
@@ -30,6 +32,9 @@ func Run(modelPath string) error {
 	}
 	s.win.SetMaster()
 	s.win.CenterOnScreen()
+	if tab != "" && !s.view.Show(tab) {
+		return fmt.Errorf("app: no view %q (the views: %s)", tab, strings.Join(s.view.Titles(), ", "))
+	}
 	if modelPath != "" {
 		s.view.LoadModel(modelPath)
 	} else {

@@ -43,14 +43,14 @@ var about = map[string]string{
 // no window.
 func NewMainView(ctrl view.Controller, s *session.Session) *MainView {
 	v := &MainView{env: &view.Env{Session: s, Ctrl: ctrl}}
-	v.status = newStatusBar(v.showModelCard, func() { v.show("Jobs") })
+	v.status = newStatusBar(v.showModelCard, func() { v.Show("Jobs") })
 	v.tabs = container.NewAppTabs()
 	for _, vw := range newViews(v.env) {
 		t := newViewTab(vw, ctrl, about[vw.Title()])
 		v.views = append(v.views, t)
 		v.tabs.Append(t.item)
 	}
-	v.env.Show = v.show
+	v.env.Show = func(title string) { v.Show(title) }
 	v.env.LoadModel = func(path string) { v.LoadModel(path) }
 	v.menu = newMainMenu(v)
 	v.tabs.OnSelected = func(*container.TabItem) { v.menu.refresh(v) }
@@ -125,13 +125,25 @@ func (v *MainView) modelText() string {
 	return fmt.Sprintf("%s · %s", m.WeightsPath, describe(card))
 }
 
-// show selects the view with the given title.
-func (v *MainView) show(title string) {
+// Show selects the view with the given title, and tells whether there is
+// one. Call it on the UI goroutine.
+func (v *MainView) Show(title string) bool {
 	for _, t := range v.views {
 		if t.v.Title() == title {
 			v.tabs.Select(t.item)
+			return true
 		}
 	}
+	return false
+}
+
+// Titles are the views' titles, in tab order.
+func (v *MainView) Titles() []string {
+	var out []string
+	for _, t := range v.views {
+		out = append(out, t.v.Title())
+	}
+	return out
 }
 
 // showModelCard shows the card of the model in use, if there is one.

@@ -45,7 +45,7 @@ func newTestWindowOnApp(t *testing.T) (*MainView, *uitest.Recorder, fyne.Window)
 }
 
 // selectTab shows the view with the given title.
-func selectTab(v *MainView, title string) { view.Sync(func() { v.show(title) }) }
+func selectTab(v *MainView, title string) { view.Sync(func() { v.Show(title) }) }
 
 func TestMainViewHasTheSixViews(t *testing.T) {
 	v, _, _ := newTestWindow(t)
@@ -219,4 +219,19 @@ func TestCPUDevice(t *testing.T) {
 			t.Errorf("cpuDevice(%d) = %q, want %q", threads, got, want)
 		}
 	}
+}
+
+func TestShowNamesTheViews(t *testing.T) {
+	v, _, _ := newTestWindow(t)
+	view.Sync(func() {
+		if !v.Show("Train") || v.tabs.Selected().Text != "Train" {
+			t.Error("Show(Train) did not select the Train view")
+		}
+		if v.Show("Nothing") {
+			t.Error("Show found a view that does not exist")
+		}
+		if got := strings.Join(v.Titles(), ","); got != "Codebook,Editor,Sample,Hi-Res,Train,Jobs" {
+			t.Errorf("titles %s", got)
+		}
+	})
 }

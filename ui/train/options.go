@@ -40,13 +40,13 @@ func newAdvanced(v *trainView) *advanced {
 		return it
 	}
 	check := func(text string) *widget.Check { return widget.NewCheck(text, func(bool) { v.refresh() }) }
-	a.size, a.lr, a.seed = entry("the model's"), entry("base rate × batch × accumulate"), entry("0")
+	a.size, a.lr, a.seed = entry("the model's"), entry("base × batch × accumulate"), entry("0")
 	a.accumulate, a.ema, a.clip = entry("1"), entry("off"), entry("off")
 	a.saveEvery, a.imageEvery, a.restart = entry(fmt.Sprint(engtrain.DefaultSaveEvery)), entry(fmt.Sprint(engtrain.DefaultImageEvery)), entry("off")
 	a.perceptual, a.discStart, a.lpips, a.pkeep = entry("the model's"), entry("the model's"), entry("from the model"), entry("the model's, else 1")
-	a.noShuffle = check("Take the images in the order of their paths")
+	a.noShuffle = check("Images in path order")
 	a.noAugment = check("Centre crops, no flips")
-	a.lpipsDropout = check("LPIPS dropout on, as taming's loop leaves it")
+	a.lpipsDropout = check("LPIPS dropout (as taming)")
 	pickLPIPS := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
 		v.env.Ctrl.PickFile("A checkpoint holding LPIPS weights", []string{"ckpt", "safetensors"}, false, func(path string) {
 			if path != "" {
@@ -55,22 +55,22 @@ func newAdvanced(v *trainView) *advanced {
 		})
 	})
 	a.vqgan = widget.NewForm(
-		item("Perceptual", a.perceptual, "weight of LPIPS in the loss; 0 needs no LPIPS weights"),
-		item("Disc start", a.discStart, "the step the discriminator starts at"),
-		item("LPIPS", container.NewBorder(nil, nil, nil, pickLPIPS, a.lpips), "a checkpoint or Tessera file holding LPIPS weights (loss.perceptual_loss.*)"),
+		item("Perceptual", a.perceptual, "LPIPS weight; 0 trains without it"),
+		item("Disc start", a.discStart, "step the discriminator starts"),
+		item("LPIPS", container.NewBorder(nil, nil, nil, pickLPIPS, a.lpips), "a file holding LPIPS weights"),
 		item("", a.lpipsDropout, ""),
-		item("Restart dead", a.restart, "move codebook entries unused for N steps onto recent encoder outputs (taming has none)"),
+		item("Restart dead", a.restart, "steps a code may go unused"),
 	)
-	a.transformer = widget.NewForm(item("Keep tokens", a.pkeep, "probability of keeping each input image token (pkeep)"))
+	a.transformer = widget.NewForm(item("Keep tokens", a.pkeep, "pkeep: chance to keep a token"))
 	common := widget.NewForm(
-		item("Crop size", a.size, "crop size in pixels (a transformer: its window of tokens)"),
-		item("Learning rate", a.lr, "taming's rule by default"),
-		item("Seed", a.seed, "of the initialisation, the data order, crops and every other draw"),
-		item("Accumulate", a.accumulate, "micro-batches per optimisation step"),
-		item("Weight average", a.ema, "decay of a moving average of the weights, e.g. 0.999"),
-		item("Clip gradients", a.clip, "clip the gradients' joint L2 norm to this"),
-		item("Save every", a.saveEvery, "steps between checkpoints (also at the end and on Stop)"),
-		item("Picture every", a.imageEvery, "progress pictures at steps 1, 2, 4, … then every N"),
+		item("Crop size", a.size, "pixels"),
+		item("Learning rate", a.lr, ""),
+		item("Seed", a.seed, "of every random draw"),
+		item("Accumulate", a.accumulate, "micro-batches per step"),
+		item("Weight average", a.ema, "EMA decay, e.g. 0.999"),
+		item("Clip gradients", a.clip, "of the joint L2 norm"),
+		item("Save every", a.saveEvery, "steps between checkpoints"),
+		item("Picture every", a.imageEvery, "after steps 1, 2, 4, … too"),
 		item("", a.noShuffle, ""),
 		item("", a.noAugment, ""),
 	)

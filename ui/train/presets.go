@@ -45,7 +45,8 @@ type presetRow struct {
 
 func newPresetList(v *trainView) *presetList {
 	l := &presetList{v: v, rows: map[string]*presetRow{}, measured: map[string]measured{}, pending: map[string]*jobs.Job{},
-		box: container.NewVBox(), selected: engtrain.Presets[0].Name}
+		box:      container.NewVBox(widgets.Wrapped("Each size's parameters and speed are measured on your data folder (the clock button: a few steps).", widget.LowImportance)),
+		selected: engtrain.Presets[0].Name}
 	for _, p := range engtrain.Presets {
 		r := &presetRow{
 			name:    widget.NewButton(p.Name, func() { l.choose(p.Name) }),
@@ -87,13 +88,21 @@ func (l *presetList) timingText(name string, batch int) string {
 	case l.pending[name] != nil:
 		return "Measuring on this machine…"
 	case !ok:
-		return "Choose a data folder, then measure (the clock button) to see its size and speed here."
+		return "Not measured yet."
 	}
 	s := fmt.Sprintf("%s parameters · about %s per 1000 steps at batch %d", millions(m.timing.Parameters), long(1000*m.timing.PerStep), m.batch)
 	if m.batch != batch || m.data != l.v.scannedDir() {
 		s += " (measured on other settings: measure again)"
 	}
 	return s
+}
+
+// enable offers the timings, or not while a run takes the machine (a
+// timing then would wait for the run, and measure it too).
+func (l *presetList) enable(on bool) {
+	for _, r := range l.rows {
+		widgets.Enable(r.measure, on)
+	}
 }
 
 // measureSelected measures the chosen preset unless that is done for the

@@ -67,9 +67,10 @@ func (v *trainView) stopRun() {
 
 // begin follows a submitted run.
 func (v *trainView) begin(r *session.Run, msg string) {
-	v.run = r
+	v.run, v.begun = r, msg
 	v.status.Info(msg)
 	v.progress.SetValue(0)
+	v.progress.Show()
 	v.watch(r)
 	v.refresh()
 }
@@ -112,6 +113,9 @@ func (v *trainView) watch(r *session.Run) {
 func (v *trainView) apply(reps []engtrain.Progress) {
 	for _, p := range reps {
 		if p.Logs != nil {
+			if v.status.Text() == v.begun {
+				v.status.Info("Training: Stop saves a checkpoint, and Resume continues the run from it exactly.")
+			}
 			v.curves.add(p.Step, p.Logs)
 		}
 		if p.Note != "" {

@@ -84,7 +84,9 @@ func (v *trainView) buildSetup() {
 	v.data.OnChanged = func(string) { v.rescanLater() }
 	v.data.OnSubmitted = func(string) { v.rescan() }
 	v.dataInfo = widgets.Wrapped("", widget.MediumImportance)
+	v.dataInfo.Hide()
 	v.thumbs = container.NewGridWrap(fyne.NewSquareSize(thumbSize))
+	v.thumbs.Hide()
 	v.out = widget.NewEntry()
 	v.out.SetPlaceHolder("a new folder for the run")
 	v.out.OnChanged = func(string) {
@@ -213,11 +215,14 @@ func (v *trainView) rescan() {
 	gen, dir, opt := v.scanGen, strings.TrimSpace(v.data.Text), v.scanOptions()
 	v.scanned = nil
 	v.thumbs.RemoveAll()
+	v.thumbs.Hide()
 	if dir == "" {
 		v.dataInfo.SetText("")
+		v.dataInfo.Hide()
 		v.refresh()
 		return
 	}
+	v.dataInfo.Show()
 	v.dataInfo.Importance = widget.MediumImportance
 	v.dataInfo.SetText("Reading " + dir + "…")
 	v.refresh()
@@ -251,6 +256,7 @@ func (v *trainView) scannedData(set *data.Set, thumbs []image.Image, err error) 
 		img.SetMinSize(fyne.NewSquareSize(thumbSize))
 		v.thumbs.Add(img)
 	}
+	v.thumbs.Hidden = len(thumbs) == 0
 	if v.out.Text == "" {
 		v.out.SetText(suggestOut(set.Dir, v.kind.Selected))
 	}

@@ -75,6 +75,7 @@ type trainView struct {
 	why                 *widget.Label // why Start cannot start
 	status              *widgets.StatusLine
 	run                 *session.Run
+	begun               string      // the status while a run starts
 	measures            []*jobs.Job // preset timings still to come
 	probeGen            int         // counts output folder changes
 
@@ -133,6 +134,7 @@ func (v *trainView) build() {
 		container.NewVScroll(container.NewStack(widgets.AtLeast(fyne.NewSize(360, 0)), v.setupBox())))
 
 	v.progress = widget.NewProgressBar()
+	v.progress.Hide() // until a run starts
 	v.progressText = widget.NewLabel("No run yet: set one up and press Start.")
 	v.progressText.Truncation = fyne.TextTruncateEllipsis
 	v.losses = widgets.NewPlot("The losses appear here, step by step.")
@@ -149,9 +151,11 @@ func (v *trainView) build() {
 	}
 	v.smooth.SetValue(0.6)
 	controls := container.NewBorder(nil, nil, container.NewHBox(v.logScale, smoothText), nil, v.smooth)
+	codesTitle := widgets.Heading("Codebook: use of the last 50 steps' codes, and perplexity")
+	codesTitle.Truncation = fyne.TextTruncateEllipsis
 	plots := container.NewVSplit(
 		container.NewBorder(widgets.Heading("Losses"), nil, nil, nil, v.losses),
-		container.NewBorder(widgets.Heading("Codebook: use of the last 50 steps' codes, and perplexity"), nil, nil, nil, v.codes))
+		container.NewBorder(codesTitle, nil, nil, nil, v.codes))
 	plots.Offset = 0.62
 
 	v.pictures = newPictures()
@@ -160,11 +164,11 @@ func (v *trainView) build() {
 	finish := container.NewHBox(widgets.Heading("Finish"), v.open, v.export)
 
 	centre := container.NewHSplit(plots, v.pictures.box)
-	centre.Offset = 0.6
+	centre.Offset = 0.55
 	top := container.NewVBox(v.progressText, v.progress, controls)
 	right := container.NewBorder(top, finish, nil, nil, centre)
 	split := container.NewHSplit(left, right)
-	split.Offset = 0.32
+	split.Offset = 0.36
 	v.body = split
 }
 
@@ -185,16 +189,18 @@ func (v *trainView) refresh() {
 	done := !running && held != ""
 	widgets.Enable(v.open, done)
 	widgets.Enable(v.export, done)
+	why, imp := "", widget.WarningImportance
 	switch {
 	case running:
-		v.why.SetText("")
 	case held != "":
-		v.why.SetText(held)
+		why, imp = held, widget.MediumImportance // a run to continue, not a fault
 	case err != nil:
-		v.why.SetText(err.Error())
-	default:
-		v.why.SetText("")
+		why = err.Error()
 	}
+	v.why.Importance = imp
+	v.why.SetText(why)
+	v.why.Hidden = why == ""
+	v.presets.enable(!running)
 }
 
 // running tells whether the view's run is queued or running.

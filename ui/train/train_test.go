@@ -216,7 +216,7 @@ func TestTrainViewShowsTheRunAFolderHolds(t *testing.T) {
 	uitest.WaitFor(t, func() bool {
 		return v.curves.lastStep() == 3 && len(v.pictures.paths) == 3 && v.pictures.shown() != nil
 	})
-	if !uitest.ShowsText(w, "run holds a run (last logged step 3): Resume continues it") || !uitest.ShowsText(w, "step 3 · 3 of 3") {
+	if !uitest.ShowsText(w, "run holds a run (last logged step 3): Resume continues it") || !uitest.ShowsText(w, "step 3 · 3/3") {
 		t.Errorf("texts %v", uitest.Texts(w))
 	}
 	if uitest.Disabled(v.resume) || uitest.Disabled(v.open) {

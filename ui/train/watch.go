@@ -137,7 +137,9 @@ func newPictures() *pictures {
 	p.img = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
 	p.img.SetMinSize(fyne.NewSquareSize(160))
 	p.title = widgets.Heading("Pictures")
+	p.title.Truncation = fyne.TextTruncateEllipsis
 	p.text = widget.NewLabel("No pictures yet.")
+	p.text.Truncation = fyne.TextTruncateEllipsis
 	p.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { p.show(p.at-1, false) })
 	p.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { p.show(p.at+1, p.at+1 == len(p.paths)-1) })
 	p.latest = widget.NewButtonWithIcon("Latest", theme.MediaSkipNextIcon(), func() { p.show(len(p.paths)-1, true) })
@@ -212,7 +214,7 @@ func (p *pictures) describe() {
 	if p.at < 0 {
 		return
 	}
-	p.text.SetText(fmt.Sprintf("step %d · %d of %d", pictureStep(p.paths[p.at]), p.at+1, len(p.paths)))
+	p.text.SetText(fmt.Sprintf("step %d · %d/%d", pictureStep(p.paths[p.at]), p.at+1, len(p.paths)))
 }
 
 func (p *pictures) buttons() {
