@@ -108,14 +108,151 @@ func (c *Conv2d) run(out, x *tensor.Dense, pro *Prologue, accumulate bool) {
 	_, _, oh, ow := Dims4(out)
 	src, dst := Data(x), Data(out)
 	wino := c.winoScheme()
+	var packed *blas.PackedA
+	var taps []packTap
+	if wino == nil && pro == nil && !c.pointwise() {
+		// The weights are packed once for every sample's product.
+		k := c.In * c.KH * c.KW
+		packed = blas.PackA(false, c.Out, k, c.Weight, k)
+		defer packed.Release()
+		if c.fastPacking() {
+			taps = c.packTaps(h, w)
+		}
+	}
 	for b := 0; b < n; b++ {
 		y := dst[b*c.Out*oh*ow : (b+1)*c.Out*oh*ow]
+		xb := src[b*ch*h*w : (b+1)*ch*h*w]
 		c.initOutput(y, oh*ow, accumulate)
-		if wino != nil {
-			c.winograd(wino, src[b*ch*h*w:(b+1)*ch*h*w], h, w, y, oh, ow, pro, b, winoBudget)
-			continue
+		switch {
+		case wino != nil:
+			c.winograd(wino, xb, h, w, y, oh, ow, pro, b, winoBudget)
+		case packed != nil:
+			blas.SgemmPacked(packed, oh*ow, 1, c.packer(xb, h, w, ow, taps), 1, y, oh*ow)
+		default:
+			c.forwardOne(xb, h, w, y, oh, ow, pro, b)
 		}
-		c.forwardOne(src[b*ch*h*w:(b+1)*ch*h*w], h, w, y, oh, ow, pro, b)
+	}
+}
+
+// panelWidth is the panel width the fast packer writes: the engine's own
+// product kernels' (blas.PackedWidth would say so; it is fixed at 32).
+const panelWidth = 32
+
+// packTap is one row of the column matrix for packPanelAVX512: the input
+// offset of tap (ci, kh, kw) from the pixel it serves, in floats, and its
+// row offset dy and kernel column kw.
+type packTap struct{ off, dy, kw int64 }
+
+// packSeg is a run of a panel's output pixels within one output row and
+// one 16-lane half of the panel, for packPanelAVX512: lane i of the half
+// reads input pixel base+i (plus the tap's offset), the segment's output
+// row is oy, half is the half's byte offset in a panel row, store masks
+// the segment's lanes and load[kw] those whose input column exists.
+type packSeg struct {
+	base, oy, half, store int64
+	load                  [4]int64
+}
+
+// maxSegs bounds the segments of one panel the fast packer takes: rows of
+// 8 or more pixels. Narrower rows take the general packer.
+const maxSegs = 8
+
+// fastPacking tells whether c's panels can be packed by packPanelAVX512.
+func (c *Conv2d) fastPacking() bool {
+	return packAVX512 && c.Stride == 1 && !c.Pad.Circular && c.KW <= 4
+}
+
+// packTaps lists the taps of a stride-1 convolution over h x w planes.
+func (c *Conv2d) packTaps(h, w int) []packTap {
+	taps := make([]packTap, 0, c.In*c.KH*c.KW)
+	for ci := 0; ci < c.In; ci++ {
+		for kh := 0; kh < c.KH; kh++ {
+			for kw := 0; kw < c.KW; kw++ {
+				dy, dx := kh-c.Pad.Top, kw-c.Pad.Left
+				taps = append(taps, packTap{off: int64(ci*h*w + dy*w + dx), dy: int64(dy), kw: int64(kw)})
+			}
+		}
+	}
+	return taps
+}
+
+// panelSegs fills segs with the segments of the panel of output pixels
+// [js, js+cols) and returns them, or nil when there are more than maxSegs.
+func (c *Conv2d) panelSegs(segs *[maxSegs]packSeg, js, cols, w, ow int) []packSeg {
+	n := 0
+	for half := 0; half < cols; half += 16 {
+		for i := half; i < min(half+16, cols); {
+			if n == maxSegs {
+				return nil
+			}
+			oy, ox := (js+i)/ow, (js+i)%ow
+			l0, run := i-half, min(ow-ox, min(half+16, cols)-i)
+			s := &segs[n]
+			*s = packSeg{base: int64(oy*w + ox - l0), oy: int64(oy), half: int64(half * 4), store: int64((1<<run - 1) << l0)}
+			for kw := 0; kw < c.KW; kw++ {
+				var m int64
+				for lane := l0; lane < l0+run; lane++ {
+					if ix := ox + lane - l0 + kw - c.Pad.Left; ix >= 0 && ix < w {
+						m |= 1 << lane
+					}
+				}
+				s.load[kw] = m
+			}
+			n++
+			i += run
+		}
+	}
+	return segs[:n]
+}
+
+// packer writes blocks of one sample's column matrix (a row per tap
+// (channel, kh, kw), a column per output pixel, as im2col lays it out)
+// straight into the product's panels, so that matrix never exists whole.
+func (c *Conv2d) packer(x []float32, h, w, ow int, fast []packTap) blas.Packer {
+	taps := c.KH * c.KW
+	return func(dst []float32, p0, kc, j0, nc, pw int) {
+		var segs [maxSegs]packSeg
+		for q := 0; q*pw < nc; q++ {
+			js := j0 + q*pw
+			cols := min(pw, j0+nc-js)
+			panel := dst[q*kc*pw : (q+1)*kc*pw]
+			if fast != nil && pw == panelWidth {
+				if s := c.panelSegs(&segs, js, cols, w, ow); s != nil {
+					packPanel(panel, x, fast[p0:p0+kc], s, h)
+					continue
+				}
+			}
+			ci, kh, kw := p0/taps, p0%taps/c.KW, p0%c.KW
+			for p := 0; p < kc; p++ {
+				plane := x[ci*h*w : (ci+1)*h*w]
+				row := panel[p*pw : (p+1)*pw]
+				clear(row[cols:])
+				// The pixels js.. may run over several output rows.
+				oy, ox := js/ow, js%ow
+				for i := 0; i < cols; {
+					seg := row[i : i+min(ow-ox, cols-i)]
+					iy := oy*c.Stride + kh - c.Pad.Top
+					if iy < 0 || iy >= h {
+						if !c.Pad.Circular {
+							clear(seg)
+							i += len(seg)
+							oy, ox = oy+1, 0
+							continue
+						}
+						iy = wrap(iy, h)
+					}
+					c.fillSpan(seg, plane[iy*w:(iy+1)*w], ox, kw, w)
+					i += len(seg)
+					oy, ox = oy+1, 0
+				}
+				if kw++; kw == c.KW {
+					kw = 0
+					if kh++; kh == c.KH {
+						kh, ci = 0, ci+1
+					}
+				}
+			}
+		}
 	}
 }
 
@@ -268,28 +405,32 @@ func (c *Conv2d) im2col(src *rowSource, col []float32, r0, r1, ow int) {
 }
 
 // fillRow gathers one output row of taps from one input row.
-func (c *Conv2d) fillRow(row, src []float32, kw, w int) {
-	off := kw - c.Pad.Left
+func (c *Conv2d) fillRow(row, src []float32, kw, w int) { c.fillSpan(row, src, 0, kw, w) }
+
+// fillSpan gathers the taps of output pixels ox0, ox0+1, ... of one output
+// row, as many as seg holds, from one input row.
+func (c *Conv2d) fillSpan(seg, src []float32, ox0, kw, w int) {
+	off := ox0*c.Stride + kw - c.Pad.Left // the input column seg[0] reads
 	if c.Stride == 1 {
 		// Interior pixels are a straight copy; only the borders need care.
-		lo, hi := max(0, -off), min(len(row), w-off)
+		lo, hi := max(0, -off), min(len(seg), w-off)
 		if lo < hi {
-			copy(row[lo:hi], src[lo+off:hi+off])
+			copy(seg[lo:hi], src[lo+off:hi+off])
 		}
-		for ox := 0; ox < lo && ox < len(row); ox++ {
-			row[ox] = c.padValue(src, ox+off, w)
+		for i := 0; i < lo && i < len(seg); i++ {
+			seg[i] = c.padValue(src, i+off, w)
 		}
-		for ox := max(hi, 0); ox < len(row); ox++ {
-			row[ox] = c.padValue(src, ox+off, w)
+		for i := max(hi, 0); i < len(seg); i++ {
+			seg[i] = c.padValue(src, i+off, w)
 		}
 		return
 	}
-	for ox := range row {
-		ix := ox*c.Stride + off
+	for i := range seg {
+		ix := off + i*c.Stride
 		if ix >= 0 && ix < w {
-			row[ox] = src[ix]
+			seg[i] = src[ix]
 		} else {
-			row[ox] = c.padValue(src, ix, w)
+			seg[i] = c.padValue(src, ix, w)
 		}
 	}
 }

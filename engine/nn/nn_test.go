@@ -73,15 +73,20 @@ func TestConv2dMatchesDirect(t *testing.T) {
 		{"downsample pad right/bottom", 4, 4, 3, 2, Padding{0, 1, 0, 1, false}, 9, 8, true},
 		{"circular", 3, 2, 3, 1, Padding{1, 1, 1, 1, true}, 6, 5, false},
 		{"4x4 stride 2 pad 1", 3, 2, 4, 2, Same(1), 10, 10, true},
+		// Rows wider than a packed panel, and a panel's end mid-row.
+		{"3x3 wide rows", 3, 9, 3, 1, Same(1), 4, 45, true},
+		{"circular wide rows", 2, 3, 3, 1, Padding{1, 1, 1, 1, true}, 3, 37, true},
 	}
 	for _, tc := range cases {
-		c := &Conv2d{Weight: randData(r, tc.out*tc.in*tc.k*tc.k), Out: tc.out, In: tc.in, KH: tc.k, KW: tc.k, Stride: tc.s, Pad: tc.pad}
-		if tc.bias {
-			c.Bias = randData(r, tc.out)
+		for _, noWino := range []bool{false, true} {
+			c := &Conv2d{Weight: randData(r, tc.out*tc.in*tc.k*tc.k), Out: tc.out, In: tc.in, KH: tc.k, KW: tc.k, Stride: tc.s, Pad: tc.pad, NoWinograd: noWino}
+			if tc.bias {
+				c.Bias = randData(r, tc.out)
+			}
+			x := randData(r, 2*tc.in*tc.h*tc.w)
+			got := c.Forward(FromSlice(x, 2, tc.in, tc.h, tc.w))
+			assertClose(t, tc.name, Data(got), directConv(c, x, 2, tc.h, tc.w), 1e-4)
 		}
-		x := randData(r, 2*tc.in*tc.h*tc.w)
-		got := c.Forward(FromSlice(x, 2, tc.in, tc.h, tc.w))
-		assertClose(t, tc.name, Data(got), directConv(c, x, 2, tc.h, tc.w), 1e-4)
 	}
 }
 

@@ -19,3 +19,24 @@ func ownKernels() string {
 	}
 	return ""
 }
+
+// ownPacked is the engine's packed copy of a left operand, nil where the
+// library runs the products.
+type ownPacked = *avx512.PackedA
+
+func packOwn(transA bool, m, k int, a []float32, lda int) ownPacked {
+	if !avx512.Available {
+		return nil
+	}
+	return avx512.PackA(transA, m, k, a, lda)
+}
+
+func releaseOwn(p ownPacked) {
+	if p != nil {
+		p.Release()
+	}
+}
+
+func runOwn(p ownPacked, j0, n int, alpha float32, pack Packer, beta float32, c []float32, ldc int) {
+	avx512.GemmPacked(p, n, alpha, func(dst []float32, p0, kc, jj, nc int) { pack(dst, p0, kc, j0+jj, nc, avx512.Width) }, beta, c, ldc)
+}

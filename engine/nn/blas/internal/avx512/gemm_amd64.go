@@ -26,11 +26,52 @@ const (
 	gemmNC = 2048
 )
 
-type gemmBuffers struct{ a, b []float32 }
+// Width is the number of columns in a panel of B (see Packer).
+const Width = gemmNR
 
-var gemmPool = sync.Pool{New: func() any {
-	return &gemmBuffers{a: make([]float32, gemmMC*gemmKC), b: make([]float32, gemmNC*gemmKC)}
+// bPool holds the kc x nc blocks of packed B, one per running product.
+var bPool = sync.Pool{New: func() any {
+	b := make([]float32, gemmNC*gemmKC)
+	return &b
 }}
+
+// aPool holds PackedA buffers, whose sizes vary with the operand.
+var aPool = sync.Pool{New: func() any { return new([]float32) }}
+
+// PackedA is a left operand op(A), m x k, packed once for any number of
+// products: for each block of gemmKC columns, the 8-row panels of every row
+// (rows past m zero), each column of a panel 8 consecutive values.
+type PackedA struct {
+	m, k, rows int // rows: m rounded up to whole panels
+	buf        *[]float32
+}
+
+// PackA packs op(A) (a [m, k] matrix, or its transpose stored [k, m]).
+func PackA(transA bool, m, k int, a []float32, lda int) *PackedA {
+	rows := (m + gemmMR - 1) / gemmMR * gemmMR
+	buf := aPool.Get().(*[]float32)
+	if cap(*buf) < rows*k {
+		*buf = make([]float32, rows*k)
+	}
+	*buf = (*buf)[:rows*k]
+	for pc := 0; pc < k; pc += gemmKC {
+		kc := min(gemmKC, k-pc)
+		packA((*buf)[pc*rows:], transA, a, lda, 0, m, pc, kc)
+	}
+	return &PackedA{m: m, k: k, rows: rows, buf: buf}
+}
+
+// Release gives p's memory back for reuse; p must not be used afterwards.
+func (p *PackedA) Release() {
+	aPool.Put(p.buf)
+	p.buf = nil
+}
+
+// A Packer writes rows [p0, p0+kc) and columns [j0, j0+nc) of a product's
+// right operand into dst as panels of Width columns: panel q holds columns
+// j0+q*Width onwards as kc rows of Width values, and the columns of the last
+// panel past nc are zero.
+type Packer func(dst []float32, p0, kc, j0, nc int)
 
 // Gemm is blas.Sgemm's product on one core, for operands the caller has
 // checked: C = alpha*op(A)*op(B) + beta*C, with op(A) and op(B) packed block
@@ -40,13 +81,28 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		scaleC(m, n, beta, c, ldc)
 		return
 	}
-	bufs := gemmPool.Get().(*gemmBuffers)
-	defer gemmPool.Put(bufs)
+	pa := PackA(transA, m, k, a, lda)
+	defer pa.Release()
+	GemmPacked(pa, n, alpha, func(dst []float32, p0, kc, j0, nc int) { packB(dst, transB, b, ldb, p0, kc, j0, nc) }, beta, c, ldc)
+}
+
+// GemmPacked is Gemm with A packed by PackA and B written by pack: C (m x n
+// for pa's m) = alpha*A*B + beta*C, on one core.
+func GemmPacked(pa *PackedA, n int, alpha float32, pack Packer, beta float32, c []float32, ldc int) {
+	m, k := pa.m, pa.k
+	if alpha == 0 || k == 0 {
+		scaleC(m, n, beta, c, ldc)
+		return
+	}
+	ap := *pa.buf
+	bufp := bPool.Get().(*[]float32)
+	defer bPool.Put(bufp)
+	bp := *bufp
 	for jc := 0; jc < n; jc += gemmNC {
 		nc := min(gemmNC, n-jc)
 		for pc := 0; pc < k; pc += gemmKC {
 			kc := min(gemmKC, k-pc)
-			packB(bufs.b, transB, b, ldb, pc, kc, jc, nc)
+			pack(bp, pc, kc, jc, nc)
 			// The first block of k applies beta; later ones add to it.
 			bt := beta
 			if pc > 0 {
@@ -56,15 +112,15 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 			if bt != 0 {
 				acc = 1
 			}
+			block := ap[pc*pa.rows:]
 			for ic := 0; ic < m; ic += gemmMC {
 				mc := min(gemmMC, m-ic)
-				packA(bufs.a, transA, a, lda, ic, mc, pc, kc)
 				for jr := 0; jr < nc; jr += gemmNR {
 					nr := min(gemmNR, nc-jr)
 					mask0, mask1 := (1<<min(nr, 16))-1, (1<<max(nr-16, 0))-1
-					bp := &bufs.b[jr*kc]
-					for ir := 0; ir < mc; ir += gemmMR {
-						kernel8x32(kc, &bufs.a[ir*kc], bp, &c[(ic+ir)*ldc+jc+jr], ldc, alpha, bt, acc, min(gemmMR, mc-ir), mask0, mask1)
+					b := &bp[jr*kc]
+					for ir := ic; ir < ic+mc; ir += gemmMR {
+						kernel8x32(kc, &block[ir*kc], b, &c[ir*ldc+jc+jr], ldc, alpha, bt, acc, min(gemmMR, m-ir), mask0, mask1)
 					}
 				}
 			}

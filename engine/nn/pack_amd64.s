@@ -1,0 +1,60 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// func packPanelAVX512(dst, x *float32, taps *packTap, n int, segs *packSeg, nseg, h int)
+//
+// Writes n rows of one 32-column panel of a convolution's column matrix:
+// row t (tap taps[t]) is cleared, then each segment of output pixels
+// (segs[0:nseg], at least one) whose input row exists is loaded, 16 lanes
+// at a time with the segment's mask for the tap's kernel column, and stored
+// into its lanes of the row. (Clearing first is faster than storing zeros
+// through the masks: a masked store into a line not yet written costs
+// more.) Masked-off lanes are never read, so a segment's base may point
+// before or after the plane. packTap is {off, dy, kw int64}; packSeg is
+// {base, oy, half, store int64; load [4]int64}.
+TEXT ·packPanelAVX512(SB), NOSPLIT, $0-56
+	MOVQ   dst+0(FP), DI
+	MOVQ   x+8(FP), SI
+	MOVQ   taps+16(FP), R8
+	MOVQ   n+24(FP), CX
+	MOVQ   segs+32(FP), R9
+	MOVQ   nseg+40(FP), R10
+	VPXORD Z31, Z31, Z31
+	TESTQ  CX, CX
+	JZ     packdone
+
+packtap:
+	MOVQ    0(R8), R11
+	MOVQ    8(R8), R12
+	MOVQ    16(R8), R13
+	VMOVUPS Z31, (DI)
+	VMOVUPS Z31, 64(DI)
+	MOVQ    R9, DX
+	MOVQ    R10, BX
+
+packseg:
+	MOVQ      8(DX), AX
+	ADDQ      R12, AX
+	CMPQ      AX, h+48(FP)
+	JAE       packnext
+	MOVQ      0(DX), AX
+	ADDQ      R11, AX
+	KMOVW     32(DX)(R13*8), K1
+	KMOVW     24(DX), K2
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	MOVQ      16(DX), AX
+	VMOVUPS   Z0, K2, (DI)(AX*1)
+
+packnext:
+	ADDQ $64, DX
+	DECQ BX
+	JNZ  packseg
+	ADDQ $128, DI
+	ADDQ $24, R8
+	DECQ CX
+	JNZ  packtap
+
+packdone:
+	VZEROUPPER
+	RET
