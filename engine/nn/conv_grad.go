@@ -101,6 +101,12 @@ func (c *Conv2d) BackwardParams(x, dy *tensor.Dense, dw, db []float32) {
 		}
 		return
 	}
+	// Rows narrower than a vector leave the direct kernel's lanes idle and
+	// its per-channel sums dominate: those take the products.
+	if dwAVX512 && c.KH == 3 && c.KW == 3 && c.Stride == 1 && c.Pad == Same(1) && w >= 16 {
+		c.weightGrad3x3(xs, g, n, h, w, dw)
+		return
+	}
 	rows := max(1, min(oh, colBudget/(k*ow)))
 	col := getCol(k * rows * ow)
 	defer putCol(col)
@@ -192,4 +198,62 @@ func (c *Conv2d) scatterRow(dst, row []float32, kw, w int) {
 		}
 		dst[ix] += v
 	}
+}
+
+// dwSlack is the floats after a padded plane that dw3x3's last vector
+// loads may touch (masked off, so never used).
+const dwSlack = 16
+
+// dwBudget bounds the floats of input planes and output gradients one
+// worker of weightGrad3x3 works on at a time, to stay in its L2 cache.
+const dwBudget = 96 << 10
+
+// weightGrad3x3 adds dW for a 3x3, stride-1, pad-1 convolution straight
+// from x and dy, with no column matrix: each input channel's plane is
+// padded once and swept against pairs of output-gradient planes. Workers
+// take disjoint input channels, so they write disjoint parts of dW; tiles
+// of channels keep the planes swept together in cache.
+func (c *Conv2d) weightGrad3x3(xs, g []float32, n, h, w int, dw []float32) {
+	plane, padded := h*w, (h+2)*(w+2)
+	tileO := max(2, min(c.Out, dwBudget/2/plane)&^1)
+	tileI := max(1, (dwBudget-tileO*plane)/padded)
+	For(c.In, 1, func(lo, hi int) {
+		buf := getCol(min(tileI, hi-lo)*padded + dwSlack)
+		defer putCol(buf)
+		var spare [9]float32 // the second channel of an odd last pair
+		for b := 0; b < n; b++ {
+			gb := g[b*c.Out*plane : (b+1)*c.Out*plane]
+			for i0 := lo; i0 < hi; i0 += tileI {
+				i1 := min(hi, i0+tileI)
+				for ci := i0; ci < i1; ci++ {
+					padPlane(buf[(ci-i0)*padded:(ci-i0+1)*padded], xs[(b*c.In+ci)*plane:(b*c.In+ci+1)*plane], h, w)
+				}
+				for o0 := 0; o0 < c.Out; o0 += tileO {
+					for ci := i0; ci < i1; ci++ {
+						x := buf[(ci-i0)*padded:]
+						for o := o0; o < min(c.Out, o0+tileO); o += 2 {
+							dw0 := dw[(o*c.In+ci)*9 : (o*c.In+ci+1)*9]
+							dy0 := gb[o*plane : (o+1)*plane]
+							dw1, dy1 := spare[:], dy0
+							if o+1 < c.Out {
+								dw1, dy1 = dw[((o+1)*c.In+ci)*9:((o+1)*c.In+ci+1)*9], gb[(o+1)*plane:(o+2)*plane]
+							}
+							dw3x3(dw0, dw1, x, dy0, dy1, h, w)
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// padPlane copies an h x w plane into dst with a zero border of one pixel.
+func padPlane(dst, src []float32, h, w int) {
+	clear(dst[:w+2])
+	for y := 0; y < h; y++ {
+		row := dst[(y+1)*(w+2) : (y+2)*(w+2)]
+		row[0], row[w+1] = 0, 0
+		copy(row[1:w+1], src[y*w:(y+1)*w])
+	}
+	clear(dst[(h+1)*(w+2) : (h+2)*(w+2)])
 }
