@@ -122,7 +122,7 @@ func WaitJob(t *testing.T, j *jobs.Job) jobs.Result {
 
 // patience is how long a wait lasts: under -race on a busy machine the
 // engine's jobs run many times slower than they do normally.
-const patience = 60 * time.Second
+const patience = 2 * time.Minute
 
 // WaitFor polls cond (under the UI lock) while background updates run.
 func WaitFor(t *testing.T, cond func() bool) {
