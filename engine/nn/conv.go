@@ -119,18 +119,73 @@ func (c *Conv2d) run(out, x *tensor.Dense, pro *Prologue, accumulate bool) {
 			taps = c.packTaps(h, w)
 		}
 	}
+	if packed != nil {
+		c.runPacked(packed, taps, src, dst, n, h, w, oh, ow, accumulate)
+		return
+	}
 	for b := 0; b < n; b++ {
 		y := dst[b*c.Out*oh*ow : (b+1)*c.Out*oh*ow]
 		xb := src[b*ch*h*w : (b+1)*ch*h*w]
 		c.initOutput(y, oh*ow, accumulate)
-		switch {
-		case wino != nil:
+		if wino != nil {
 			c.winograd(wino, xb, h, w, y, oh, ow, pro, b, winoBudget)
-		case packed != nil:
-			blas.SgemmPacked(packed, oh*ow, 1, c.packer(xb, h, w, ow, taps), 1, y, oh*ow)
-		default:
-			c.forwardOne(xb, h, w, y, oh, ow, pro, b)
+			continue
 		}
+		c.forwardOne(xb, h, w, y, oh, ow, pro, b)
+	}
+}
+
+// batchCols is how many output pixels one product covers at least when
+// planes are small: several samples' columns side by side, so the product
+// is wide enough to split across cores and to fill whole panels.
+const batchCols = 1024
+
+// runPacked is run's path without a column matrix: per sample, or for
+// small planes per group of samples through a scratch output.
+func (c *Conv2d) runPacked(packed *blas.PackedA, taps []packTap, src, dst []float32, n, h, w, oh, ow int, accumulate bool) {
+	plane, size := oh*ow, c.In*h*w
+	group := min(n, max(1, batchCols/plane))
+	if group == 1 {
+		for b := 0; b < n; b++ {
+			y := dst[b*c.Out*plane : (b+1)*c.Out*plane]
+			c.initOutput(y, plane, accumulate)
+			blas.SgemmPacked(packed, plane, 1, c.packer(src[b*size:(b+1)*size], h, w, oh, ow, taps), 1, y, plane)
+		}
+		return
+	}
+	tmp := getCol(c.Out * group * plane)
+	defer putCol(tmp)
+	for b0 := 0; b0 < n; b0 += group {
+		g := min(group, n-b0)
+		cols := g * plane
+		blas.SgemmPacked(packed, cols, 1, c.packer(src[b0*size:(b0+g)*size], h, w, oh, ow, taps), 0, tmp, cols)
+		// The bias (and what dst held) is added as the per-sample path's
+		// initOutput does before its product lands: the same sums.
+		For(g*c.Out, max(1, elementGrain/plane), func(lo, hi int) {
+			for so := lo; so < hi; so++ {
+				s, o := so/c.Out, so%c.Out
+				y := dst[((b0+s)*c.Out+o)*plane : ((b0+s)*c.Out+o+1)*plane]
+				t := tmp[o*cols+s*plane : o*cols+(s+1)*plane]
+				switch {
+				case accumulate && c.Bias != nil:
+					bias := c.Bias[o]
+					for i, v := range t {
+						y[i] = (y[i] + bias) + v
+					}
+				case accumulate:
+					for i, v := range t {
+						y[i] += v
+					}
+				case c.Bias != nil:
+					bias := c.Bias[o]
+					for i, v := range t {
+						y[i] = bias + v
+					}
+				default:
+					copy(y, t)
+				}
+			}
+		})
 	}
 }
 
@@ -177,18 +232,21 @@ func (c *Conv2d) packTaps(h, w int) []packTap {
 }
 
 // panelSegs fills segs with the segments of the panel of output pixels
-// [js, js+cols) and returns them, or nil when there are more than maxSegs.
-func (c *Conv2d) panelSegs(segs *[maxSegs]packSeg, js, cols, w, ow int) []packSeg {
+// [js, js+cols) (counted over samples of oh x ow outputs, each sample's
+// input size floats after the last) and returns them, or nil when there
+// are more than maxSegs.
+func (c *Conv2d) panelSegs(segs *[maxSegs]packSeg, js, cols, w, oh, ow, size int) []packSeg {
 	n := 0
 	for half := 0; half < cols; half += 16 {
 		for i := half; i < min(half+16, cols); {
 			if n == maxSegs {
 				return nil
 			}
-			oy, ox := (js+i)/ow, (js+i)%ow
+			smp, r := (js+i)/(oh*ow), (js+i)%(oh*ow)
+			oy, ox := r/ow, r%ow
 			l0, run := i-half, min(ow-ox, min(half+16, cols)-i)
 			s := &segs[n]
-			*s = packSeg{base: int64(oy*w + ox - l0), oy: int64(oy), half: int64(half * 4), store: int64((1<<run - 1) << l0)}
+			*s = packSeg{base: int64(smp*size + oy*w + ox - l0), oy: int64(oy), half: int64(half * 4), store: int64((1<<run - 1) << l0)}
 			for kw := 0; kw < c.KW; kw++ {
 				var m int64
 				for lane := l0; lane < l0+run; lane++ {
@@ -208,8 +266,8 @@ func (c *Conv2d) panelSegs(segs *[maxSegs]packSeg, js, cols, w, ow int) []packSe
 // packer writes blocks of one sample's column matrix (a row per tap
 // (channel, kh, kw), a column per output pixel, as im2col lays it out)
 // straight into the product's panels, so that matrix never exists whole.
-func (c *Conv2d) packer(x []float32, h, w, ow int, fast []packTap) blas.Packer {
-	taps := c.KH * c.KW
+func (c *Conv2d) packer(x []float32, h, w, oh, ow int, fast []packTap) blas.Packer {
+	taps, size := c.KH*c.KW, c.In*h*w
 	return func(dst []float32, p0, kc, j0, nc, pw int) {
 		var segs [maxSegs]packSeg
 		for q := 0; q*pw < nc; q++ {
@@ -217,33 +275,36 @@ func (c *Conv2d) packer(x []float32, h, w, ow int, fast []packTap) blas.Packer {
 			cols := min(pw, j0+nc-js)
 			panel := dst[q*kc*pw : (q+1)*kc*pw]
 			if fast != nil && pw == panelWidth {
-				if s := c.panelSegs(&segs, js, cols, w, ow); s != nil {
+				if s := c.panelSegs(&segs, js, cols, w, oh, ow, size); s != nil {
 					packPanel(panel, x, fast[p0:p0+kc], s, h)
 					continue
 				}
 			}
 			ci, kh, kw := p0/taps, p0%taps/c.KW, p0%c.KW
 			for p := 0; p < kc; p++ {
-				plane := x[ci*h*w : (ci+1)*h*w]
 				row := panel[p*pw : (p+1)*pw]
 				clear(row[cols:])
-				// The pixels js.. may run over several output rows.
-				oy, ox := js/ow, js%ow
+				// The pixels js.. may run over several output rows, and
+				// samples.
+				smp, r := js/(oh*ow), js%(oh*ow)
+				oy, ox := r/ow, r%ow
 				for i := 0; i < cols; {
 					seg := row[i : i+min(ow-ox, cols-i)]
+					plane := x[smp*size+ci*h*w : smp*size+(ci+1)*h*w]
 					iy := oy*c.Stride + kh - c.Pad.Top
-					if iy < 0 || iy >= h {
-						if !c.Pad.Circular {
-							clear(seg)
-							i += len(seg)
-							oy, ox = oy+1, 0
-							continue
-						}
+					switch {
+					case iy >= 0 && iy < h:
+						c.fillSpan(seg, plane[iy*w:(iy+1)*w], ox, kw, w)
+					case c.Pad.Circular:
 						iy = wrap(iy, h)
+						c.fillSpan(seg, plane[iy*w:(iy+1)*w], ox, kw, w)
+					default:
+						clear(seg)
 					}
-					c.fillSpan(seg, plane[iy*w:(iy+1)*w], ox, kw, w)
 					i += len(seg)
-					oy, ox = oy+1, 0
+					if oy, ox = oy+1, 0; oy == oh {
+						smp, oy = smp+1, 0
+					}
 				}
 				if kw++; kw == c.KW {
 					kw = 0
@@ -265,19 +326,25 @@ func (c *Conv2d) initOutput(y []float32, plane int, accumulate bool) {
 		}
 		return
 	}
-	for o := 0; o < c.Out; o++ {
-		row, bias := y[o*plane:(o+1)*plane], c.Bias[o]
-		if accumulate {
-			for i := range row {
-				row[i] += bias
-			}
-		} else {
-			for i := range row {
-				row[i] = bias
+	For(c.Out, max(1, elementGrain/plane), func(lo, hi int) {
+		for o := lo; o < hi; o++ {
+			row, bias := y[o*plane:(o+1)*plane], c.Bias[o]
+			if accumulate {
+				for i := range row {
+					row[i] += bias
+				}
+			} else {
+				for i := range row {
+					row[i] = bias
+				}
 			}
 		}
-	}
+	})
 }
+
+// elementGrain is the least number of elements a memory-bound loop hands
+// to one goroutine.
+const elementGrain = 1 << 14
 
 // colBudget bounds the im2col buffer (in floats) so a large image is
 // convolved band by band instead of materialising a huge column matrix.

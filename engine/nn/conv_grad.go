@@ -131,15 +131,17 @@ func (c *Conv2d) Transposed() *Conv2d { return c.transposed(make([]float32, len(
 // transposed is Transposed with its weights written into w.
 func (c *Conv2d) transposed(w []float32) *Conv2d {
 	taps := c.KH * c.KW
-	for o := 0; o < c.Out; o++ {
-		for i := 0; i < c.In; i++ {
-			src := c.Weight[(o*c.In+i)*taps : (o*c.In+i+1)*taps]
-			dst := w[(i*c.Out+o)*taps : (i*c.Out+o+1)*taps]
-			for t, v := range src {
-				dst[taps-1-t] = v
+	For(c.Out, max(1, elementGrain/(c.In*taps)), func(lo, hi int) {
+		for o := lo; o < hi; o++ {
+			for i := 0; i < c.In; i++ {
+				src := c.Weight[(o*c.In+i)*taps : (o*c.In+i+1)*taps]
+				dst := w[(i*c.Out+o)*taps : (i*c.Out+o+1)*taps]
+				for t, v := range src {
+					dst[taps-1-t] = v
+				}
 			}
 		}
-	}
+	})
 	p := c.Pad
 	pad := Padding{Top: c.KH - 1 - p.Top, Bottom: c.KH - 1 - p.Bottom, Left: c.KW - 1 - p.Left, Right: c.KW - 1 - p.Right}
 	return &Conv2d{Weight: w, Out: c.In, In: c.Out, KH: c.KH, KW: c.KW, Stride: 1, Pad: pad, NoWinograd: c.NoWinograd}

@@ -85,7 +85,14 @@ func TestConv2dMatchesDirect(t *testing.T) {
 			}
 			x := randData(r, 2*tc.in*tc.h*tc.w)
 			got := c.Forward(FromSlice(x, 2, tc.in, tc.h, tc.w))
-			assertClose(t, tc.name, Data(got), directConv(c, x, 2, tc.h, tc.w), 1e-4)
+			want := directConv(c, x, 2, tc.h, tc.w)
+			assertClose(t, tc.name, Data(got), want, 1e-4)
+			acc := FromSlice(randData(r, len(want)), got.Shape()...)
+			for i, v := range Data(acc) {
+				want[i] += v
+			}
+			c.AddTo(acc, FromSlice(x, 2, tc.in, tc.h, tc.w), nil)
+			assertClose(t, tc.name+" added", Data(acc), want, 1e-4)
 		}
 	}
 }

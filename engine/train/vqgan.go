@@ -246,9 +246,12 @@ func accumulate(params []*optim.Param, grads []*ops.Watched, scale float32) {
 			p.Gradient = nn.FromSlice(make([]float32, len(src)), p.Data.Shape()...)
 		}
 		dst := p.GradFloats()
-		for j, v := range src {
-			dst[j] += scale * v
-		}
+		nn.For(len(src), 1<<14, func(lo, hi int) {
+			d := dst[lo:hi]
+			for j, v := range src[lo:hi] {
+				d[j] += scale * v
+			}
+		})
 	}
 }
 

@@ -89,8 +89,13 @@ func emptyLike(t *tensor.Dense) *tensor.Dense { return newDense(false, t.Shape()
 // cloneOf returns a copy of t in memory no value shares.
 func cloneOf(t *tensor.Dense) *tensor.Dense {
 	out := emptyLike(t)
-	copy(nn.Data(out), nn.Data(t))
+	copyFloats(nn.Data(out), nn.Data(t))
 	return out
+}
+
+// copyFloats copies src into dst, large slices on every core.
+func copyFloats(dst, src []float32) {
+	nn.For(len(src), 1<<15, func(lo, hi int) { copy(dst[lo:hi], src[lo:hi]) })
 }
 
 // release gives a kernel's own scratch back to the pool: only memory that

@@ -54,7 +54,7 @@ func (k *watchKernel) Differentiable(inputs int) []bool           { return make(
 
 func (k *watchKernel) Forward(in []*tensor.Dense) (*tensor.Dense, error) {
 	if v := k.w.value; v != nil && v.Shape().Eq(in[0].Shape()) {
-		copy(nn.Data(v), nn.Data(in[0]))
+		copyFloats(nn.Data(v), nn.Data(in[0]))
 	} else {
 		k.w.value = in[0].Clone().(*tensor.Dense)
 	}

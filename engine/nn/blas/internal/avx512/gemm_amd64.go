@@ -3,6 +3,7 @@
 package avx512
 
 import (
+	"runtime"
 	"sync"
 
 	"golang.org/x/sys/cpu"
@@ -46,17 +47,40 @@ type PackedA struct {
 	buf        *[]float32
 }
 
-// PackA packs op(A) (a [m, k] matrix, or its transpose stored [k, m]).
+// PackA packs op(A) (a [m, k] matrix, or its transpose stored [k, m]),
+// large operands (a convolution's weights) on every core.
 func PackA(transA bool, m, k int, a []float32, lda int) *PackedA {
+	return packed(transA, m, k, a, lda, true)
+}
+
+func packed(transA bool, m, k int, a []float32, lda int, parallel bool) *PackedA {
 	rows := (m + gemmMR - 1) / gemmMR * gemmMR
 	buf := aPool.Get().(*[]float32)
 	if cap(*buf) < rows*k {
 		*buf = make([]float32, rows*k)
 	}
 	*buf = (*buf)[:rows*k]
-	for pc := 0; pc < k; pc += gemmKC {
-		kc := min(gemmKC, k-pc)
-		packA((*buf)[pc*rows:], transA, a, lda, 0, m, pc, kc)
+	dst := *buf
+	pack := func(b0, b1 int) {
+		for pc := b0 * gemmKC; pc < min(k, b1*gemmKC); pc += gemmKC {
+			packA(dst[pc*rows:], transA, a, lda, 0, m, pc, min(gemmKC, k-pc))
+		}
+	}
+	blocks := (k + gemmKC - 1) / gemmKC
+	workers := min(runtime.GOMAXPROCS(0), blocks)
+	if !parallel || rows*k < 1<<16 || workers < 2 {
+		pack(0, blocks)
+	} else {
+		var wg sync.WaitGroup
+		step := (blocks + workers - 1) / workers
+		for b := 0; b < blocks; b += step {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				pack(b, min(blocks, b+step))
+			}()
+		}
+		wg.Wait()
 	}
 	return &PackedA{m: m, k: k, rows: rows, buf: buf}
 }
@@ -81,7 +105,8 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		scaleC(m, n, beta, c, ldc)
 		return
 	}
-	pa := PackA(transA, m, k, a, lda)
+	// blas.Sgemm already runs one Gemm per core.
+	pa := packed(transA, m, k, a, lda, false)
 	defer pa.Release()
 	GemmPacked(pa, n, alpha, func(dst []float32, p0, kc, j0, nc int) { packB(dst, transB, b, ldb, p0, kc, j0, nc) }, beta, c, ldc)
 }
