@@ -78,6 +78,10 @@ func (l *presetList) show() {
 			r.name.Importance = widget.HighImportance
 		}
 		r.name.Refresh()
+		r.timing.Importance = widget.MediumImportance
+		if _, ok := l.measured[name]; !ok {
+			r.timing.Importance = widget.LowImportance
+		}
 		r.timing.SetText(l.timingText(name, batch))
 	}
 }

@@ -33,6 +33,7 @@ func (v *trainView) startRun() {
 	v.pictures.setKind(opt.Kind)
 	v.codes.SetEmptyText(codesEmpty(opt.Kind))
 	v.showCurves()
+	v.progress.SetValue(0)
 	v.begin(v.env.Session.Train(opt), fmt.Sprintf("Starting: %d steps of %d images into %s…", opt.Steps, opt.Batch, opt.Out))
 }
 
@@ -69,7 +70,6 @@ func (v *trainView) stopRun() {
 func (v *trainView) begin(r *session.Run, msg string) {
 	v.run, v.begun = r, msg
 	v.status.Info(msg)
-	v.progress.SetValue(0)
 	v.progress.Show()
 	v.watch(r)
 	v.refresh()

@@ -129,7 +129,7 @@ func (v *trainView) build() {
 	v.stop = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), v.stopRun)
 	v.resume = widget.NewButtonWithIcon("Resume", theme.MediaFastForwardIcon(), v.resumeRun)
 	v.why = widgets.Wrapped("", widget.WarningImportance)
-	run := container.NewVBox(widget.NewSeparator(), v.why, container.NewGridWithColumns(3, v.start, v.stop, v.resume), v.status.Content())
+	run := container.NewVBox(widget.NewSeparator(), v.why, container.NewGridWithColumns(3, v.start, v.stop, v.resume))
 	left := container.NewBorder(nil, run, nil, nil,
 		container.NewVScroll(container.NewStack(widgets.AtLeast(fyne.NewSize(360, 0)), v.setupBox())))
 
@@ -165,7 +165,7 @@ func (v *trainView) build() {
 
 	centre := container.NewHSplit(plots, v.pictures.box)
 	centre.Offset = 0.55
-	top := container.NewVBox(v.progressText, v.progress, controls)
+	top := container.NewVBox(v.progressText, v.progress, v.status.Content(), controls)
 	right := container.NewBorder(top, finish, nil, nil, centre)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.36
