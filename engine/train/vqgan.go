@@ -91,7 +91,7 @@ type genGraph struct {
 	x      *G.Node
 	m      G.VM
 	params []*optim.Param
-	grads  []*ops.Watched
+	scale  float32 // of the gradients added to params, set before each run
 	total  *ops.Watched
 	quant  *ops.Watched
 	rec, z *ops.Watched // for pictures and codebook restarts
@@ -103,7 +103,7 @@ type discGraph struct {
 	x          *G.Node
 	m          G.VM
 	params     []*optim.Param
-	grads      []*ops.Watched
+	scale      float32 // of the gradients added to params, set before each run
 	loss       *ops.Watched
 	real, fake *ops.Watched
 }
@@ -151,8 +151,8 @@ func (o *vqganObjective) buildGenerator(batch, size int) (*genGraph, error) {
 	}
 	g := &genGraph{x: x, params: params, total: ops.Watch(total), quant: ops.Watch(qloss), head: head,
 		rec: ops.Watch(out.rec), z: ops.Watch(out.z)}
-	for _, n := range gs {
-		g.grads = append(g.grads, ops.Watch(n))
+	for i, n := range gs {
+		ops.WatchFunc(n, addGradient(params[i], &g.scale))
 	}
 	g.m = G.NewTapeMachine(b.g)
 	return g, nil
@@ -180,8 +180,8 @@ func (o *vqganObjective) buildDiscriminator(batch, size int) (*discGraph, error)
 		return nil, fmt.Errorf("train: differentiating the discriminator loss: %w", err)
 	}
 	d := &discGraph{x: x, params: params, loss: ops.Watch(loss), real: ops.Watch(ops.Mean(real)), fake: ops.Watch(ops.Mean(fake))}
-	for _, n := range gs {
-		d.grads = append(d.grads, ops.Watch(n))
+	for i, n := range gs {
+		ops.WatchFunc(n, addGradient(params[i], &d.scale))
 	}
 	d.m = G.NewTapeMachine(b.g)
 	return d, nil
@@ -200,10 +200,10 @@ func (o *vqganObjective) discFactor(step int) float64 {
 func (o *vqganObjective) generator(x *tensor.Dense, step int, scale float32, s *vqganStep) error {
 	g := o.gen
 	g.head.discFactor = o.discFactor(step)
+	g.scale = scale
 	if err := run(g.m, g.x, x); err != nil {
 		return fmt.Errorf("train: generator pass: %w", err)
 	}
-	accumulate(g.params, g.grads, scale)
 	h := g.head
 	s.TotalLoss, s.QuantLoss = float64(g.total.Scalar()), float64(g.quant.Scalar())
 	s.NLLLoss, s.RecLoss, s.PLoss = h.nll, h.nll, h.pLoss
@@ -215,11 +215,11 @@ func (o *vqganObjective) generator(x *tensor.Dense, step int, scale float32, s *
 // gradients (times the disc factor, as taming's loss is) to D's parameters.
 func (o *vqganObjective) discriminator(x *tensor.Dense, step int, scale float32, s *vqganStep) error {
 	d := o.dis
+	f := o.discFactor(step)
+	d.scale = scale * float32(f)
 	if err := run(d.m, d.x, x); err != nil {
 		return fmt.Errorf("train: discriminator pass: %w", err)
 	}
-	f := o.discFactor(step)
-	accumulate(d.params, d.grads, scale*float32(f))
 	s.DiscLoss = f * float64(d.loss.Scalar())
 	s.LogitsReal, s.LogitsFake = float64(d.real.Scalar()), float64(d.fake.Scalar())
 	return nil
@@ -237,22 +237,34 @@ func run(m G.VM, input *G.Node, x *tensor.Dense) error {
 }
 
 // accumulate adds scale times each watched gradient to its parameter's
-// gradient, which is allocated on first use. A zero scale still allocates
-// it: Adam steps a parameter with a zero gradient.
+// gradient (see addScaled).
 func accumulate(params []*optim.Param, grads []*ops.Watched, scale float32) {
 	for i, p := range params {
-		src := grads[i].Data()
-		if p.Gradient == nil {
-			p.Gradient = nn.FromSlice(make([]float32, len(src)), p.Data.Shape()...)
-		}
-		dst := p.GradFloats()
-		nn.For(len(src), 1<<14, func(lo, hi int) {
-			d := dst[lo:hi]
-			for j, v := range src[lo:hi] {
-				d[j] += scale * v
-			}
-		})
+		addScaled(p, grads[i].Data(), scale)
 	}
+}
+
+// addGradient is a WatchFunc that adds *scale times a gradient, while the
+// graph runs, to p's gradient: the VQGAN passes' accumulate without Watch's
+// copy.
+func addGradient(p *optim.Param, scale *float32) func(*tensor.Dense) {
+	return func(v *tensor.Dense) { addScaled(p, nn.Data(v), *scale) }
+}
+
+// addScaled adds scale times src to p's gradient, which is allocated on
+// first use. A zero scale still allocates it: Adam steps a parameter with a
+// zero gradient.
+func addScaled(p *optim.Param, src []float32, scale float32) {
+	if p.Gradient == nil {
+		p.Gradient = nn.FromSlice(make([]float32, len(src)), p.Data.Shape()...)
+	}
+	dst := p.GradFloats()
+	nn.For(len(src), 1<<14, func(lo, hi int) {
+		d := dst[lo:hi]
+		for j, v := range src[lo:hi] {
+			d[j] += scale * v
+		}
+	})
 }
 
 // zeroGrads clears the parameters' gradients before a new step.

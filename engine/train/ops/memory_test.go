@@ -18,6 +18,7 @@ type recycleGraph struct {
 	g       *G.ExprGraph
 	m       G.VM
 	watched []*Watched
+	seen    []float32 // w1's gradient, through WatchFunc
 }
 
 func newRecycleGraph(t *testing.T, r *rand.Rand) *recycleGraph {
@@ -43,6 +44,8 @@ func newRecycleGraph(t *testing.T, r *rand.Rand) *recycleGraph {
 	for _, n := range grads {
 		rg.watched = append(rg.watched, Watch(n))
 	}
+	// WatchFunc sees what Watch copies, during the run.
+	WatchFunc(grads[1], func(v *tensor.Dense) { rg.seen = slices.Clone(nn.Data(v)) })
 	rg.m = G.NewTapeMachine(g)
 	return rg
 }
@@ -56,6 +59,9 @@ func (rg *recycleGraph) run(t *testing.T) [][]float32 {
 	var out [][]float32
 	for _, w := range rg.watched {
 		out = append(out, slices.Clone(w.Data()))
+	}
+	if !slices.Equal(rg.seen, out[3]) {
+		t.Fatal("WatchFunc saw another value than Watch copied")
 	}
 	return out
 }

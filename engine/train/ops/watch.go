@@ -20,8 +20,22 @@ type Watched struct {
 // run, gorgonia may hand its memory to another op.
 func Watch(n *G.Node) *Watched {
 	w := &Watched{}
-	w.node = Must(&watchKernel{w: w}, n)
+	w.node = Must(&watchKernel{see: w.take}, n)
 	return w
+}
+
+// WatchFunc arranges for f to see n's value each time the graph runs, while
+// the value is live: f must not keep the tensor, or its memory, after it
+// returns. It spares Watch's copy where the value is consumed at once.
+func WatchFunc(n *G.Node, f func(*tensor.Dense)) { Must(&watchKernel{see: f}, n) }
+
+// take copies v, into the memory of the last run's copy when it fits.
+func (w *Watched) take(v *tensor.Dense) {
+	if w.value != nil && w.value.Shape().Eq(v.Shape()) {
+		copyFloats(nn.Data(w.value), nn.Data(v))
+		return
+	}
+	w.value = v.Clone().(*tensor.Dense)
 }
 
 // Tensor is the value of the last run. The next run writes its value into
@@ -45,19 +59,16 @@ func (w *Watched) Scalar() float32 {
 	return d[0]
 }
 
-// watchKernel copies its input and yields a scalar nothing consumes.
-type watchKernel struct{ w *Watched }
+// watchKernel shows its input to a function and yields a scalar nothing
+// consumes.
+type watchKernel struct{ see func(*tensor.Dense) }
 
 func (k *watchKernel) Name() string                               { return "watch" }
 func (k *watchKernel) Shape([]tensor.Shape) (tensor.Shape, error) { return tensor.ScalarShape(), nil }
 func (k *watchKernel) Differentiable(inputs int) []bool           { return make([]bool, inputs) }
 
 func (k *watchKernel) Forward(in []*tensor.Dense) (*tensor.Dense, error) {
-	if v := k.w.value; v != nil && v.Shape().Eq(in[0].Shape()) {
-		copyFloats(nn.Data(v), nn.Data(in[0]))
-	} else {
-		k.w.value = in[0].Clone().(*tensor.Dense)
-	}
+	k.see(in[0])
 	return tensor.New(tensor.WithShape(1), tensor.WithBacking([]float32{0})), nil
 }
 
