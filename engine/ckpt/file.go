@@ -53,6 +53,12 @@ func Open(path string) (*File, error) {
 	return out, nil
 }
 
+// OpenBytes opens a checkpoint held in memory (one embedded in the
+// binary); name stands for its path in messages.
+func OpenBytes(name string, data []byte) (*File, error) {
+	return open(name, bytes.NewReader(data), int64(len(data)))
+}
+
 // open reads the index of a checkpoint held by r.
 func open(path string, r io.ReaderAt, size int64) (*File, error) {
 	head := make([]byte, min(size, 16))

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -216,5 +217,28 @@ func TestWriteHalf(t *testing.T) {
 	v, err := tn.Float32()
 	if err != nil || v[0] != 1 || v[1] != -0.5 || math.Abs(float64(v[2])-3.14159) > 2e-3 {
 		t.Fatalf("read back %v (%v)", v, err)
+	}
+}
+
+func TestOpenBytes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.safetensors")
+	if err := WriteSafetensors(path, map[string]*Data{"w": {Shape: []int{2}, F32: []float32{1, 2}}}, map[string]string{"k": "v"}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := OpenBytes("builtin:m", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	v, err := f.Tensors["w"].Float32()
+	if err != nil || v[1] != 2 || f.Metadata["k"] != "v" {
+		t.Fatalf("read %v, %v (%v)", v, f.Metadata, err)
+	}
+	if _, err := OpenBytes("builtin:junk", []byte("not a checkpoint")); err == nil || !strings.Contains(err.Error(), "builtin:junk") {
+		t.Fatalf("junk gave %v", err)
 	}
 }
