@@ -122,13 +122,11 @@ func (c *Conv2d) BackwardParams(x, dy *tensor.Dense, dw, db []float32) {
 	}
 }
 
-// Transposed returns the convolution whose forward pass is c's data
-// gradient, for stride 1 without circular padding: the kernel flipped in
-// both directions, input and output channels swapped, and each border
-// padded by the kernel's extent less c's padding there.
-func (c *Conv2d) Transposed() *Conv2d { return c.transposed(make([]float32, len(c.Weight))) }
-
-// transposed is Transposed with its weights written into w.
+// transposed returns the convolution whose forward pass is c's data
+// gradient, for stride 1 without circular padding, with its weights
+// written into w: the kernel flipped in both directions, input and output
+// channels swapped, and each border padded by the kernel's extent less c's
+// padding there.
 func (c *Conv2d) transposed(w []float32) *Conv2d {
 	taps := c.KH * c.KW
 	For(c.Out, max(1, elementGrain/(c.In*taps)), func(lo, hi int) {

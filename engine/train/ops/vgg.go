@@ -16,10 +16,6 @@ import (
 type VGGSlice struct {
 	pool  bool
 	convs []*nn.Conv2d
-	// back[i] is the transpose of convs[i] (in and out swapped, taps
-	// flipped), so its forward pass is convs[i]'s data gradient and runs on
-	// the fast forward paths.
-	back []*nn.Conv2d
 }
 
 // NewVGGSlice makes a slice of the given convolutions, which must be 3x3,
@@ -39,7 +35,6 @@ func NewVGGSlice(pool bool, convs ...*nn.Conv2d) (*VGGSlice, error) {
 		case i > 0 && c.In != convs[i-1].Out:
 			return nil, fmt.Errorf("ops: VGG conv %d takes %d channels, conv %d gives %d", i, c.In, i-1, convs[i-1].Out)
 		}
-		s.back = append(s.back, c.Transposed())
 	}
 	return s, nil
 }
@@ -130,8 +125,12 @@ func (k *vggKernel) Backward(in []*tensor.Dense, out, grad *tensor.Dense) ([]*te
 	if recomputed {
 		release(out)
 	}
-	for i := len(k.s.back) - 1; i >= 0; i-- {
-		next := vggConv(k.s.back[i], g)
+	for i := len(k.s.convs) - 1; i >= 0; i-- {
+		// Same padding: the data gradient has the gradient's size.
+		c := k.s.convs[i]
+		n, _, h, w := nn.Dims4(g)
+		next := newDense(false, n, c.In, h, w)
+		c.BackwardDataTo(next, g)
 		release(g)
 		g = next
 		if i > 0 {
