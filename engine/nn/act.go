@@ -29,6 +29,21 @@ func SwishBackward(dst, x, g []float32) {
 	swishGrad(dst, x, g)
 }
 
+// ReLU clamps the negative elements of xs to zero in place (a NaN stays),
+// on one core.
+func ReLU(xs []float32) { relu(xs) }
+
+// Leaky writes a[i] into dst where x[i] > 0 and a[i]*slope elsewhere (+0
+// for slope 0, whatever a[i] is), on one core: a leaky ReLU's forward pass
+// with a = x, its backward pass with a the output gradient, and with slope
+// 0 a ReLU's backward pass (x the ReLU's output).
+func Leaky(dst, x, a []float32, slope float32) {
+	if len(dst) < len(x) || len(a) < len(x) {
+		panic(fmt.Sprintf("nn: leaky select of %d elements from %d into %d", len(x), len(a), len(dst)))
+	}
+	leaky(dst, x, a, slope)
+}
+
 // GELU applies the erf GELU in place, as torch.nn.GELU() does by default
 // (not the tanh approximation).
 func GELU(xs []float32) {
@@ -73,6 +88,30 @@ func swishAffineGo(dst, src []float32, scale, shift float32) {
 	dst = dst[:len(src)]
 	for i, v := range src {
 		dst[i] = Swish(v*scale + shift)
+	}
+}
+
+// reluGo is ReLU's portable kernel.
+func reluGo(xs []float32) {
+	for i, v := range xs {
+		if v < 0 {
+			xs[i] = 0
+		}
+	}
+}
+
+// leakyGo is Leaky's portable kernel.
+func leakyGo(dst, x, a []float32, slope float32) {
+	dst, a = dst[:len(x)], a[:len(x)]
+	for i, v := range x {
+		switch {
+		case v > 0:
+			dst[i] = a[i]
+		case slope == 0:
+			dst[i] = 0
+		default:
+			dst[i] = a[i] * slope
+		}
 	}
 }
 

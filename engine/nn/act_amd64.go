@@ -15,6 +15,15 @@ func swishAffineAVX2(dst, src *float32, n int, scale, shift float32)
 func swishGradAVX2(dst, x, grad *float32, n int)
 
 //go:noescape
+func reluAVX2(xs *float32, n int)
+
+//go:noescape
+func leakyAVX2(dst, x, a *float32, n int, slope float32)
+
+//go:noescape
+func positiveAVX2(dst, x, a *float32, n int)
+
+//go:noescape
 func affineAVX2(dst, src *float32, n int, scale, shift float32)
 
 //go:noescape
@@ -46,6 +55,25 @@ func swishGrad(dst, x, g []float32) {
 		return
 	}
 	swishGradAVX2(&dst[:len(x)][0], &x[0], &g[:len(x)][0], len(x))
+}
+
+func relu(xs []float32) {
+	if !actAVX2 || len(xs) == 0 {
+		reluGo(xs)
+		return
+	}
+	reluAVX2(&xs[0], len(xs))
+}
+
+func leaky(dst, x, a []float32, slope float32) {
+	switch {
+	case !actAVX2 || len(x) == 0:
+		leakyGo(dst, x, a, slope)
+	case slope == 0:
+		positiveAVX2(&dst[:len(x)][0], &x[0], &a[:len(x)][0], len(x))
+	default:
+		leakyAVX2(&dst[:len(x)][0], &x[0], &a[:len(x)][0], len(x), slope)
+	}
 }
 
 func addTo(dst, src []float32) {

@@ -168,6 +168,113 @@ sgraddone:
 	VZEROUPPER
 	RET
 
+// func reluAVX2(xs *float32, n int): xs[i] = 0 where xs[i] < 0 (NaN and
+// -0 stay).
+TEXT ·reluAVX2(SB), NOSPLIT, $0-16
+	MOVQ   xs+0(FP), DI
+	MOVQ   n+8(FP), CX
+	VXORPS Y15, Y15, Y15
+	SUBQ   $8, CX
+	JB     relutail
+
+reluloop:
+	VMOVUPS (DI), Y0
+	VCMPPS  $1, Y15, Y0, Y1
+	VANDNPS Y0, Y1, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	JAE     reluloop
+
+relutail:
+	ADDQ       $8, CX
+	JZ         reludone
+	TAILMASK(Y13)
+	VMASKMOVPS (DI), Y13, Y0
+	VCMPPS     $1, Y15, Y0, Y1
+	VANDNPS    Y0, Y1, Y0
+	VMASKMOVPS Y0, Y13, (DI)
+
+reludone:
+	VZEROUPPER
+	RET
+
+// func leakyAVX2(dst, x, a *float32, n int, slope float32): dst[i] = a[i]
+// where x[i] > 0, else a[i]*slope.
+TEXT ·leakyAVX2(SB), NOSPLIT, $0-36
+	MOVQ         dst+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         a+16(FP), DX
+	MOVQ         n+24(FP), CX
+	VBROADCASTSS slope+32(FP), Y14
+	VXORPS       Y15, Y15, Y15
+	SUBQ         $8, CX
+	JB           leakytail
+
+leakyloop:
+	VMOVUPS   (SI), Y0
+	VMOVUPS   (DX), Y2
+	VCMPPS    $0x0e, Y15, Y0, Y1
+	VMULPS    Y14, Y2, Y3
+	VBLENDVPS Y1, Y2, Y3, Y0
+	VMOVUPS   Y0, (DI)
+	ADDQ      $32, SI
+	ADDQ      $32, DX
+	ADDQ      $32, DI
+	SUBQ      $8, CX
+	JAE       leakyloop
+
+leakytail:
+	ADDQ       $8, CX
+	JZ         leakydone
+	TAILMASK(Y13)
+	VMASKMOVPS (SI), Y13, Y0
+	VMASKMOVPS (DX), Y13, Y2
+	VCMPPS     $0x0e, Y15, Y0, Y1
+	VMULPS     Y14, Y2, Y3
+	VBLENDVPS  Y1, Y2, Y3, Y0
+	VMASKMOVPS Y0, Y13, (DI)
+
+leakydone:
+	VZEROUPPER
+	RET
+
+// func positiveAVX2(dst, x, a *float32, n int): dst[i] = a[i] where
+// x[i] > 0, else +0.
+TEXT ·positiveAVX2(SB), NOSPLIT, $0-32
+	MOVQ   dst+0(FP), DI
+	MOVQ   x+8(FP), SI
+	MOVQ   a+16(FP), DX
+	MOVQ   n+24(FP), CX
+	VXORPS Y15, Y15, Y15
+	SUBQ   $8, CX
+	JB     postail
+
+posloop:
+	VMOVUPS (SI), Y0
+	VCMPPS  $0x0e, Y15, Y0, Y1
+	VANDPS  (DX), Y1, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	JAE     posloop
+
+postail:
+	ADDQ       $8, CX
+	JZ         posdone
+	TAILMASK(Y13)
+	VMASKMOVPS (SI), Y13, Y0
+	VMASKMOVPS (DX), Y13, Y2
+	VCMPPS     $0x0e, Y15, Y0, Y1
+	VANDPS     Y2, Y1, Y0
+	VMASKMOVPS Y0, Y13, (DI)
+
+posdone:
+	VZEROUPPER
+	RET
+
 // func affineAVX2(dst, src *float32, n int, scale, shift float32)
 TEXT ·affineAVX2(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), DI

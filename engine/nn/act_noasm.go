@@ -15,3 +15,7 @@ func expSubSum(row []float32, m float32) float32 { return expSubSumGo(row, m) }
 func addTo(dst, src []float32) { addGo(dst, src) }
 
 func swishGrad(dst, x, g []float32) { swishGradGo(dst, x, g) }
+
+func relu(xs []float32) { reluGo(xs) }
+
+func leaky(dst, x, a []float32, slope float32) { leakyGo(dst, x, a, slope) }

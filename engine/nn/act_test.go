@@ -133,6 +133,41 @@ func TestActKernelsMatchGo(t *testing.T) {
 			t.Fatalf("swish gradient n=%d: wrote past the end", len(x))
 		}
 	}
+	for _, x := range kernelInputs(6) {
+		got, intact := guarded(x)
+		want := append([]float32(nil), x...)
+		ReLU(got)
+		reluGo(want)
+		for i := range x {
+			if ulps(got[i], want[i]) != 0 || math.Signbit(float64(got[i])) != math.Signbit(float64(want[i])) {
+				t.Fatalf("relu n=%d: [%d] of %v = %v, want %v", len(x), i, x[i], got[i], want[i])
+			}
+		}
+		a := make([]float32, len(x))
+		for i := range a {
+			a[i] = float32(r.NormFloat64())
+			if i%11 == 3 {
+				a[i] = inf
+			}
+		}
+		for _, slope := range []float32{0, 0.2} {
+			got, intact := guarded(make([]float32, len(x)))
+			want := make([]float32, len(x))
+			Leaky(got, x, a, slope)
+			leakyGo(want, x, a, slope)
+			for i := range x {
+				if ulps(got[i], want[i]) != 0 || math.Signbit(float64(got[i])) != math.Signbit(float64(want[i])) {
+					t.Fatalf("leaky slope %v n=%d: [%d] x=%v a=%v: %v, want %v", slope, len(x), i, x[i], a[i], got[i], want[i])
+				}
+			}
+			if !intact() {
+				t.Fatalf("leaky n=%d: wrote past the end", len(x))
+			}
+		}
+		if !intact() {
+			t.Fatalf("relu n=%d: wrote past the end", len(x))
+		}
+	}
 	for _, src := range kernelInputs(3) {
 		got, intact := guarded(src)
 		want := append([]float32(nil), src...)

@@ -28,32 +28,16 @@ func (LeakyReLUKernel) Shape(in []tensor.Shape) (tensor.Shape, error) {
 func (LeakyReLUKernel) Differentiable(inputs int) []bool { return all(inputs) }
 
 func (k LeakyReLUKernel) Forward(in []*tensor.Dense) (*tensor.Dense, error) {
-	out := zerosLike(in[0])
+	out := emptyLike(in[0])
 	x, y := nn.Data(in[0]), nn.Data(out)
-	nn.For(len(x), 1<<14, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			if v := x[i]; v > 0 {
-				y[i] = v
-			} else {
-				y[i] = v * k.Slope
-			}
-		}
-	})
+	nn.For(len(x), 1<<14, func(lo, hi int) { nn.Leaky(y[lo:hi], x[lo:hi], x[lo:hi], k.Slope) })
 	return out, nil
 }
 
 // Backward follows PyTorch: the slope applies where the input is <= 0.
 func (k LeakyReLUKernel) Backward(in []*tensor.Dense, _, grad *tensor.Dense) ([]*tensor.Dense, error) {
-	dx := zerosLike(in[0])
+	dx := emptyLike(in[0])
 	x, g, d := nn.Data(in[0]), nn.Data(grad), nn.Data(dx)
-	nn.For(len(x), 1<<14, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			if x[i] > 0 {
-				d[i] = g[i]
-			} else {
-				d[i] = g[i] * k.Slope
-			}
-		}
-	})
+	nn.For(len(x), 1<<14, func(lo, hi int) { nn.Leaky(d[lo:hi], x[lo:hi], g[lo:hi], k.Slope) })
 	return []*tensor.Dense{dx}, nil
 }

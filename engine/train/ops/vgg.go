@@ -160,13 +160,7 @@ func vggConv(c *nn.Conv2d, x *tensor.Dense) *tensor.Dense {
 
 // reluInPlace clamps xs at zero in place.
 func reluInPlace(xs []float32) {
-	nn.For(len(xs), 1<<14, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			if xs[i] < 0 {
-				xs[i] = 0
-			}
-		}
-	})
+	nn.For(len(xs), 1<<14, func(lo, hi int) { nn.ReLU(xs[lo:hi]) })
 }
 
 // reluGrad returns g where the ReLU output y is positive and 0 elsewhere, as
@@ -174,15 +168,7 @@ func reluInPlace(xs []float32) {
 func reluGrad(g, y *tensor.Dense) *tensor.Dense {
 	out := emptyLike(g)
 	gs, ys, o := nn.Data(g), nn.Data(y), nn.Data(out)
-	nn.For(len(gs), 1<<14, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			if ys[i] > 0 {
-				o[i] = gs[i]
-			} else {
-				o[i] = 0
-			}
-		}
-	})
+	nn.For(len(gs), 1<<14, func(lo, hi int) { nn.Leaky(o[lo:hi], ys[lo:hi], gs[lo:hi], 0) })
 	return out
 }
 
