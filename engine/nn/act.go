@@ -44,6 +44,26 @@ func Leaky(dst, x, a []float32, slope float32) {
 	leaky(dst, x, a, slope)
 }
 
+// NormSums returns, over one plane of a normalisation's backward pass, the
+// sums of g and of g*xhat with xhat = x*inv + shift (in float32, as the
+// forward pass normalised), in float64. One core.
+func NormSums(g, x []float32, inv, shift float32) (s, sx float64) {
+	if len(g) < len(x) {
+		panic(fmt.Sprintf("nn: norm sums of %d gradients for %d inputs", len(g), len(x)))
+	}
+	return normSums(g, x, inv, shift)
+}
+
+// NormGrad writes a normalisation's input gradient over one plane,
+// inv * (gm*g - m1 - xhat*m2) with xhat = x*inv + shift, in that order of
+// float32 operations. One core.
+func NormGrad(dst, g, x []float32, inv, shift, gm, m1, m2 float32) {
+	if len(dst) < len(x) || len(g) < len(x) {
+		panic(fmt.Sprintf("nn: norm gradient of %d inputs with %d gradients into %d", len(x), len(g), len(dst)))
+	}
+	normGrad(dst, g, x, inv, shift, gm, m1, m2)
+}
+
 // GELU applies the erf GELU in place, as torch.nn.GELU() does by default
 // (not the tanh approximation).
 func GELU(xs []float32) {
@@ -88,6 +108,43 @@ func swishAffineGo(dst, src []float32, scale, shift float32) {
 	dst = dst[:len(src)]
 	for i, v := range src {
 		dst[i] = Swish(v*scale + shift)
+	}
+}
+
+// sumSqGo returns the sum and the sum of squares of xs in float64, in two
+// interleaved halves.
+func sumSqGo(xs []float32) (s, q float64) {
+	var s0, s1, q0, q1 float64
+	i := 0
+	for ; i+1 < len(xs); i += 2 {
+		a, b := float64(xs[i]), float64(xs[i+1])
+		s0, s1 = s0+a, s1+b
+		q0, q1 = q0+a*a, q1+b*b
+	}
+	if i < len(xs) {
+		a := float64(xs[i])
+		s0, q0 = s0+a, q0+a*a
+	}
+	return s0 + s1, q0 + q1
+}
+
+// normSumsGo is NormSums' portable kernel.
+func normSumsGo(g, x []float32, inv, shift float32) (s, sx float64) {
+	g = g[:len(x)]
+	for i, v := range x {
+		xh := v*inv + shift
+		s += float64(g[i])
+		sx += float64(g[i]) * float64(xh)
+	}
+	return s, sx
+}
+
+// normGradGo is NormGrad's portable kernel.
+func normGradGo(dst, g, x []float32, inv, shift, gm, m1, m2 float32) {
+	dst, g = dst[:len(x)], g[:len(x)]
+	for i, v := range x {
+		xh := v*inv + shift
+		dst[i] = inv * (gm*g[i] - m1 - xh*m2)
 	}
 }
 

@@ -24,6 +24,15 @@ func leakyAVX2(dst, x, a *float32, n int, slope float32)
 func positiveAVX2(dst, x, a *float32, n int)
 
 //go:noescape
+func sumSqAVX2(xs *float32, n int) (s, q float64)
+
+//go:noescape
+func normSumsAVX2(grad, x *float32, n int, inv, shift float32) (s, sx float64)
+
+//go:noescape
+func normGradAVX2(dst, grad, x *float32, n int, inv, shift, gm, m1, m2 float32)
+
+//go:noescape
 func affineAVX2(dst, src *float32, n int, scale, shift float32)
 
 //go:noescape
@@ -74,6 +83,28 @@ func leaky(dst, x, a []float32, slope float32) {
 	default:
 		leakyAVX2(&dst[:len(x)][0], &x[0], &a[:len(x)][0], len(x), slope)
 	}
+}
+
+func sumSq(xs []float32) (s, q float64) {
+	if !actAVX2 || len(xs) == 0 {
+		return sumSqGo(xs)
+	}
+	return sumSqAVX2(&xs[0], len(xs))
+}
+
+func normSums(g, x []float32, inv, shift float32) (s, sx float64) {
+	if !actAVX2 || len(x) == 0 {
+		return normSumsGo(g, x, inv, shift)
+	}
+	return normSumsAVX2(&g[:len(x)][0], &x[0], len(x), inv, shift)
+}
+
+func normGrad(dst, g, x []float32, inv, shift, gm, m1, m2 float32) {
+	if !actAVX2 || len(x) == 0 {
+		normGradGo(dst, g, x, inv, shift, gm, m1, m2)
+		return
+	}
+	normGradAVX2(&dst[:len(x)][0], &g[:len(x)][0], &x[0], len(x), inv, shift, gm, m1, m2)
 }
 
 func addTo(dst, src []float32) {

@@ -275,6 +275,185 @@ posdone:
 	VZEROUPPER
 	RET
 
+// TOF64 widens the 8 floats of Y0 to doubles, the low four into Y1 and the
+// high four into Y2.
+#define TOF64 \
+	VCVTPS2PD    X0, Y1 \
+	VEXTRACTF128 $1, Y0, X2 \
+	VCVTPS2PD    X2, Y2
+
+// HSUMPD folds the four doubles of y into the low lane of x (y's low half),
+// using X15.
+#define HSUMPD(y, x) \
+	VEXTRACTF128 $1, y, X15 \
+	VADDPD       X15, x, x \
+	VPERMILPD    $1, x, X15 \
+	VADDSD       X15, x, x
+
+// func sumSqAVX2(xs *float32, n int) (s, q float64): the sum and the sum
+// of squares of xs, in doubles (each product is exact).
+TEXT ·sumSqAVX2(SB), NOSPLIT, $0-32
+	MOVQ   xs+0(FP), SI
+	MOVQ   n+8(FP), CX
+	VXORPD Y8, Y8, Y8
+	VXORPD Y9, Y9, Y9
+	VXORPD Y10, Y10, Y10
+	VXORPD Y11, Y11, Y11
+	SUBQ   $8, CX
+	JB     sqtail
+
+sqloop:
+	VMOVUPS     (SI), Y0
+	TOF64
+	VADDPD      Y1, Y8, Y8
+	VADDPD      Y2, Y9, Y9
+	VFMADD231PD Y1, Y1, Y10
+	VFMADD231PD Y2, Y2, Y11
+	ADDQ        $32, SI
+	SUBQ        $8, CX
+	JAE         sqloop
+
+sqtail:
+	ADDQ        $8, CX
+	JZ          sqdone
+	TAILMASK(Y13)
+	VMASKMOVPS  (SI), Y13, Y0
+	TOF64
+	VADDPD      Y1, Y8, Y8
+	VADDPD      Y2, Y9, Y9
+	VFMADD231PD Y1, Y1, Y10
+	VFMADD231PD Y2, Y2, Y11
+
+sqdone:
+	VADDPD Y9, Y8, Y8
+	VADDPD Y11, Y10, Y10
+	HSUMPD(Y8, X8)
+	HSUMPD(Y10, X10)
+	VMOVSD X8, s+16(FP)
+	VMOVSD X10, q+24(FP)
+	VZEROUPPER
+	RET
+
+// NORMXH turns the 8 floats x of Y3 into xhat = x*inv + shift, inv in Y14
+// and shift in Y15, without a fused multiply-add: rounded as the Go code
+// rounds it.
+#define NORMXH \
+	VMULPS Y14, Y3, Y3 \
+	VADDPS Y15, Y3, Y3
+
+// func normSumsAVX2(grad, x *float32, n int, inv, shift float32) (s, sx float64):
+// the sums of g and of g*xhat, xhat = x*inv + shift, in doubles.
+TEXT ·normSumsAVX2(SB), NOSPLIT, $0-48
+	MOVQ         grad+0(FP), DX
+	MOVQ         x+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS inv+24(FP), Y14
+	VBROADCASTSS shift+28(FP), Y15
+	VXORPD       Y8, Y8, Y8
+	VXORPD       Y9, Y9, Y9
+	VXORPD       Y10, Y10, Y10
+	VXORPD       Y11, Y11, Y11
+	SUBQ         $8, CX
+	JB           nstail
+
+nsloop:
+	VMOVUPS      (SI), Y3
+	NORMXH
+	VMOVUPS      (DX), Y0
+	TOF64
+	VADDPD       Y1, Y8, Y8
+	VADDPD       Y2, Y9, Y9
+	VCVTPS2PD    X3, Y4
+	VEXTRACTF128 $1, Y3, X5
+	VCVTPS2PD    X5, Y5
+	VFMADD231PD  Y4, Y1, Y10
+	VFMADD231PD  Y5, Y2, Y11
+	ADDQ         $32, SI
+	ADDQ         $32, DX
+	SUBQ         $8, CX
+	JAE          nsloop
+
+nstail:
+	ADDQ         $8, CX
+	JZ           nsdone
+	TAILMASK(Y13)
+	VMASKMOVPS   (SI), Y13, Y3
+	NORMXH
+	VMASKMOVPS   (DX), Y13, Y0
+	TOF64
+	VADDPD       Y1, Y8, Y8
+	VADDPD       Y2, Y9, Y9
+	VCVTPS2PD    X3, Y4
+	VEXTRACTF128 $1, Y3, X5
+	VCVTPS2PD    X5, Y5
+	VFMADD231PD  Y4, Y1, Y10
+	VFMADD231PD  Y5, Y2, Y11
+
+nsdone:
+	VADDPD Y9, Y8, Y8
+	VADDPD Y11, Y10, Y10
+	VEXTRACTF128 $1, Y8, X15
+	VADDPD       X15, X8, X8
+	VPERMILPD    $1, X8, X15
+	VADDSD       X15, X8, X8
+	VEXTRACTF128 $1, Y10, X15
+	VADDPD       X15, X10, X10
+	VPERMILPD    $1, X10, X15
+	VADDSD       X15, X10, X10
+	VMOVSD       X8, s+32(FP)
+	VMOVSD       X10, sx+40(FP)
+	VZEROUPPER
+	RET
+
+// func normGradAVX2(dst, grad, x *float32, n int, inv, shift, gm, m1, m2 float32)
+// writes inv * (gm*g - m1 - xhat*m2), xhat = x*inv + shift, in the Go
+// code's order of float32 operations.
+TEXT ·normGradAVX2(SB), NOSPLIT, $0-52
+	MOVQ         dst+0(FP), DI
+	MOVQ         grad+8(FP), DX
+	MOVQ         x+16(FP), SI
+	MOVQ         n+24(FP), CX
+	VBROADCASTSS inv+32(FP), Y14
+	VBROADCASTSS shift+36(FP), Y15
+	VBROADCASTSS gm+40(FP), Y10
+	VBROADCASTSS m1+44(FP), Y11
+	VBROADCASTSS m2+48(FP), Y12
+	SUBQ         $8, CX
+	JB           ngtail
+
+ngloop:
+	VMOVUPS (SI), Y3
+	NORMXH
+	VMULPS  (DX), Y10, Y0
+	VSUBPS  Y11, Y0, Y0
+	VMULPS  Y12, Y3, Y3
+	VSUBPS  Y3, Y0, Y0
+	VMULPS  Y14, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	JAE     ngloop
+
+ngtail:
+	ADDQ       $8, CX
+	JZ         ngdone
+	TAILMASK(Y13)
+	VMASKMOVPS (SI), Y13, Y3
+	NORMXH
+	VMASKMOVPS (DX), Y13, Y1
+	VMULPS     Y1, Y10, Y0
+	VSUBPS     Y11, Y0, Y0
+	VMULPS     Y12, Y3, Y3
+	VSUBPS     Y3, Y0, Y0
+	VMULPS     Y14, Y0, Y0
+	VMASKMOVPS Y0, Y13, (DI)
+
+ngdone:
+	VZEROUPPER
+	RET
+
 // func affineAVX2(dst, src *float32, n int, scale, shift float32)
 TEXT ·affineAVX2(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), DI

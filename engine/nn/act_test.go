@@ -186,6 +186,52 @@ func TestActKernelsMatchGo(t *testing.T) {
 	}
 }
 
+// TestNormKernelsMatchGo holds the normalisation kernels to the portable
+// ones: the float64 sums to their rounding, the gradient to the bit.
+func TestNormKernelsMatchGo(t *testing.T) {
+	r := rand.New(rand.NewSource(13))
+	close := func(a, b float64, scale float64) bool { return math.Abs(a-b) <= 1e-12*scale }
+	for _, x := range kernelInputs(3) {
+		finite := true
+		var scale, scaleSq float64
+		for _, v := range x {
+			finite = finite && !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) && math.Abs(float64(v)) < 1e18
+			scale += math.Abs(float64(v))
+			scaleSq += float64(v) * float64(v)
+		}
+		g := make([]float32, len(x))
+		for i := range g {
+			g[i] = float32(r.NormFloat64())
+		}
+		inv, shift := float32(0.7), float32(-0.2)
+		dst, intact := guarded(make([]float32, len(x)))
+		want := make([]float32, len(x))
+		NormGrad(dst, g, x, inv, shift, 1.3, 0.1, -0.4)
+		normGradGo(want, g, x, inv, shift, 1.3, 0.1, -0.4)
+		for i := range x {
+			if ulps(dst[i], want[i]) != 0 {
+				t.Fatalf("norm gradient n=%d: [%d] x=%v: %v, want %v", len(x), i, x[i], dst[i], want[i])
+			}
+		}
+		if !intact() {
+			t.Fatalf("norm gradient n=%d: wrote past the end", len(x))
+		}
+		if !finite {
+			continue
+		}
+		s, q := sumSq(x)
+		ws, wq := sumSqGo(x)
+		if !close(s, ws, scale+1) || !close(q, wq, scaleSq+1) {
+			t.Fatalf("sumSq n=%d: %v, %v, want %v, %v", len(x), s, q, ws, wq)
+		}
+		s, sx := NormSums(g, x, inv, shift)
+		ws, wsx := normSumsGo(g, x, inv, shift)
+		if !close(s, ws, float64(len(x))*4+1) || !close(sx, wsx, 4*(scale+float64(len(x)))+1) {
+			t.Fatalf("norm sums n=%d: %v, %v, want %v, %v", len(x), s, sx, ws, wsx)
+		}
+	}
+}
+
 func TestRowMaxAndExpSubSumMatchGo(t *testing.T) {
 	for _, src := range kernelInputs(10) {
 		row := append([]float32(nil), src...)

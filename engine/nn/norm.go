@@ -59,20 +59,10 @@ func (g *GroupNorm) Prologue(x *tensor.Dense, swish bool) *Prologue {
 // pass. The sums are float64, which keeps E[x²]-E[x]² accurate for
 // activations whose mean is large next to their spread.
 func meanInvStd(xs []float32, eps float32) (float32, float32) {
-	var s0, s1, q0, q1 float64
-	i := 0
-	for ; i+1 < len(xs); i += 2 {
-		a, b := float64(xs[i]), float64(xs[i+1])
-		s0, s1 = s0+a, s1+b
-		q0, q1 = q0+a*a, q1+b*b
-	}
-	if i < len(xs) {
-		a := float64(xs[i])
-		s0, q0 = s0+a, q0+a*a
-	}
+	s, q := sumSq(xs)
 	n := float64(len(xs))
-	mean := (s0 + s1) / n
-	v := max((q0+q1)/n-mean*mean, 0)
+	mean := s / n
+	v := max(q/n-mean*mean, 0)
 	return float32(mean), float32(1 / math.Sqrt(v+float64(eps)))
 }
 

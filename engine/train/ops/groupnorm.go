@@ -92,13 +92,7 @@ func (k *GroupNormKernel) Backward(in []*tensor.Dense, _, grad *tensor.Dense) ([
 			var meanDxh, meanDxhXh float64
 			for ch := grp * per; ch < (grp+1)*per; ch++ {
 				bc := b*c + ch
-				inv, shift := pro.Scale[bc], pro.Shift[bc]
-				var s, sx float64
-				for i, g := range dy[bc*hw : (bc+1)*hw] {
-					xh := xs[bc*hw+i]*inv + shift
-					s += float64(g)
-					sx += float64(g) * float64(xh)
-				}
+				s, sx := nn.NormSums(dy[bc*hw:(bc+1)*hw], xs[bc*hw:(bc+1)*hw], pro.Scale[bc], pro.Shift[bc])
 				sumDy[bc], sumDyXh[bc] = s, sx
 				meanDxh += float64(gamma[ch]) * s
 				meanDxhXh += float64(gamma[ch]) * sx
@@ -107,12 +101,7 @@ func (k *GroupNormKernel) Backward(in []*tensor.Dense, _, grad *tensor.Dense) ([
 			m1, m2 := float32(meanDxh/d), float32(meanDxhXh/d)
 			for ch := grp * per; ch < (grp+1)*per; ch++ {
 				bc := b*c + ch
-				inv, shift, gm := pro.Scale[bc], pro.Shift[bc], gamma[ch]
-				src, out := xs[bc*hw:(bc+1)*hw], dxs[bc*hw:(bc+1)*hw]
-				for i, g := range dy[bc*hw : (bc+1)*hw] {
-					xh := src[i]*inv + shift
-					out[i] = inv * (gm*g - m1 - xh*m2)
-				}
+				nn.NormGrad(dxs[bc*hw:(bc+1)*hw], dy[bc*hw:(bc+1)*hw], xs[bc*hw:(bc+1)*hw], pro.Scale[bc], pro.Shift[bc], gamma[ch], m1, m2)
 			}
 		}
 	})
