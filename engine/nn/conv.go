@@ -117,6 +117,7 @@ func (c *Conv2d) run(out, x *tensor.Dense, pro *Prologue, accumulate bool) {
 		defer packed.Release()
 		if c.fastPacking() {
 			taps = c.packTaps(h, w)
+			defer releaseTaps(taps)
 		}
 	}
 	if packed != nil {
@@ -153,8 +154,8 @@ func (c *Conv2d) runPacked(packed *blas.PackedA, taps []packTap, src, dst []floa
 		}
 		return
 	}
-	tmp := getCol(c.Out * group * plane)
-	defer putCol(tmp)
+	tmp := getScratch(c.Out * group * plane)
+	defer putScratch(tmp)
 	for b0 := 0; b0 < n; b0 += group {
 		g := min(group, n-b0)
 		cols := g * plane
@@ -217,9 +218,13 @@ func (c *Conv2d) fastPacking() bool {
 	return packAVX512 && c.Stride == 1 && !c.Pad.Circular && c.KW <= 4
 }
 
-// packTaps lists the taps of a stride-1 convolution over h x w planes.
+var tapPool = sync.Pool{New: func() any { return new([]packTap) }}
+
+// packTaps lists the taps of a stride-1 convolution over h x w planes, in
+// a table for releaseTaps to give back.
 func (c *Conv2d) packTaps(h, w int) []packTap {
-	taps := make([]packTap, 0, c.In*c.KH*c.KW)
+	p := tapPool.Get().(*[]packTap)
+	taps := (*p)[:0]
 	for ci := 0; ci < c.In; ci++ {
 		for kh := 0; kh < c.KH; kh++ {
 			for kw := 0; kw < c.KW; kw++ {
@@ -230,6 +235,8 @@ func (c *Conv2d) packTaps(h, w int) []packTap {
 	}
 	return taps
 }
+
+func releaseTaps(taps []packTap) { tapPool.Put(&taps) }
 
 // panelSegs fills segs with the segments of the panel of output pixels
 // [js, js+cols) (counted over samples of oh x ow outputs, each sample's
@@ -350,19 +357,6 @@ const elementGrain = 1 << 14
 // convolved band by band instead of materialising a huge column matrix.
 const colBudget = 2 << 20
 
-var colPool = sync.Pool{New: func() any { return new([]float32) }}
-
-// getCol returns a column buffer of n floats from colPool, for putCol to
-// give back.
-func getCol(n int) []float32 {
-	bufp := colPool.Get().(*[]float32)
-	if cap(*bufp) < n {
-		*bufp = make([]float32, n)
-	}
-	return (*bufp)[:n]
-}
-
-func putCol(col []float32) { colPool.Put(&col) }
 
 // forwardOne adds the convolution of one sample (x, In×h×w) to y (Out×oh×ow).
 func (c *Conv2d) forwardOne(x []float32, h, w int, y []float32, oh, ow int, pro *Prologue, sample int) {
@@ -373,8 +367,14 @@ func (c *Conv2d) forwardOne(x []float32, h, w int, y []float32, oh, ow int, pro 
 		return
 	}
 	rows := max(1, min(oh, colBudget/(k*ow)))
-	bufp := colPool.Get().(*[]float32)
-	defer colPool.Put(bufp)
+	// The first band is the largest: its columns, and the transformed input
+	// rows a prologue needs.
+	need := k * rows * ow
+	if pro != nil {
+		need += c.In * ((rows-1)*c.Stride + c.KH) * w
+	}
+	buf := getScratch(need)
+	defer putScratch(buf)
 	src := rowSource{x: x, h: h, w: w}
 	if pro != nil {
 		src.pro, src.sample, src.in = pro, sample, c.In
@@ -383,16 +383,9 @@ func (c *Conv2d) forwardOne(x []float32, h, w int, y []float32, oh, ow int, pro 
 		r1 := min(oh, r0+rows)
 		cols := (r1 - r0) * ow
 		lo, hi := r0*c.Stride-c.Pad.Top, (r1-1)*c.Stride+c.KH-1-c.Pad.Top
-		need := k * cols
+		col := buf[:k*cols]
 		if pro != nil {
-			need += c.In * (hi - lo + 1) * w
-		}
-		if cap(*bufp) < need {
-			*bufp = make([]float32, need)
-		}
-		col := (*bufp)[:k*cols]
-		if pro != nil {
-			src.transformRows((*bufp)[k*cols:need], lo, hi)
+			src.transformRows(buf[k*cols:k*cols+c.In*(hi-lo+1)*w], lo, hi)
 		}
 		c.im2col(&src, col, r0, r1, ow)
 		blas.Sgemm(false, false, c.Out, cols, k, 1, c.Weight, k, col, cols, 1, y[r0*ow:], plane)

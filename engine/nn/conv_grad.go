@@ -1,8 +1,6 @@
 package nn
 
 import (
-	"sync"
-
 	"gorgonia.org/tensor"
 
 	"tessera/engine/nn/blas"
@@ -37,21 +35,14 @@ func (c *Conv2d) BackwardDataTo(dx, dy *tensor.Dense) {
 		// The data gradient of a stride-1 convolution is itself a
 		// convolution, whose im2col gathers with straight copies and whose
 		// product sums over Out*KH*KW rather than Out.
-		wp := weightPool.Get().(*[]float32)
-		defer weightPool.Put(wp)
-		if cap(*wp) < len(c.Weight) {
-			*wp = make([]float32, len(c.Weight))
-		}
-		c.transposed((*wp)[:len(c.Weight)]).ApplyTo(dx, dy, nil)
+		wt := getScratch(len(c.Weight))
+		defer putScratch(wt)
+		c.transposed(wt).ApplyTo(dx, dy, nil)
 	default:
 		clear(Data(dx))
 		c.scatterData(dy, dx)
 	}
 }
-
-// weightPool holds the scratch for transposed weights, one layer's at a
-// time per backward pass.
-var weightPool = sync.Pool{New: func() any { return new([]float32) }}
 
 // scatterData computes the data gradient as W^T dy, column by column, each
 // column added back onto the input pixels it was read from.
@@ -61,8 +52,8 @@ func (c *Conv2d) scatterData(dy, dx *tensor.Dense) {
 	src, dst := Data(dy), Data(dx)
 	plane, k := oh*ow, c.In*c.KH*c.KW
 	rows := max(1, min(oh, colBudget/(k*ow)))
-	col := getCol(k * rows * ow)
-	defer putCol(col)
+	col := getScratch(k * rows * ow)
+	defer putScratch(col)
 	for b := 0; b < n; b++ {
 		g := src[b*c.Out*plane : (b+1)*c.Out*plane]
 		out := dst[b*c.In*h*w : (b+1)*c.In*h*w]
@@ -108,8 +99,8 @@ func (c *Conv2d) BackwardParams(x, dy *tensor.Dense, dw, db []float32) {
 		return
 	}
 	rows := max(1, min(oh, colBudget/(k*ow)))
-	col := getCol(k * rows * ow)
-	defer putCol(col)
+	col := getScratch(k * rows * ow)
+	defer putScratch(col)
 	for b := 0; b < n; b++ {
 		src := rowSource{x: xs[b*c.In*h*w : (b+1)*c.In*h*w], h: h, w: w}
 		gb := g[b*c.Out*plane : (b+1)*c.Out*plane]
@@ -218,8 +209,8 @@ func (c *Conv2d) weightGrad3x3(xs, g []float32, n, h, w int, dw []float32) {
 	tileO := max(2, min(c.Out, dwBudget/2/plane)&^1)
 	tileI := max(1, (dwBudget-tileO*plane)/padded)
 	For(c.In, 1, func(lo, hi int) {
-		buf := getCol(min(tileI, hi-lo)*padded + dwSlack)
-		defer putCol(buf)
+		buf := getScratch(min(tileI, hi-lo)*padded + dwSlack)
+		defer putScratch(buf)
 		var spare [9]float32 // the second channel of an odd last pair
 		for b := 0; b < n; b++ {
 			gb := g[b*c.Out*plane : (b+1)*c.Out*plane]

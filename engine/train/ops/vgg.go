@@ -52,6 +52,7 @@ type vggKernel struct {
 	// window (an index into its input plane) and the activations after each
 	// ReLU but the last, whose mask the output itself gives.
 	argmax []int32
+	spare  []int32 // the memory of an argmax no longer needed
 	acts   []*tensor.Dense
 }
 
@@ -86,10 +87,10 @@ func (k *vggKernel) Forward(in []*tensor.Dense) (*tensor.Dense, error) {
 
 func (k *vggKernel) forward(x *tensor.Dense) *tensor.Dense {
 	k.dropActs()
-	k.argmax = nil
+	k.dropArgmax()
 	h := x
 	if k.s.pool {
-		h, k.argmax = maxPool2(x)
+		h, k.argmax = maxPool2(x, k.spare)
 	}
 	for i, c := range k.s.convs {
 		y := vggConv(c, h)
@@ -103,6 +104,13 @@ func (k *vggKernel) forward(x *tensor.Dense) *tensor.Dense {
 		h = y
 	}
 	return h
+}
+
+// dropArgmax keeps the argmax's memory for the next forward pass.
+func (k *vggKernel) dropArgmax() {
+	if k.argmax != nil {
+		k.spare, k.argmax = k.argmax, nil
+	}
 }
 
 // dropActs gives the stashed activations back to the pool.
@@ -145,7 +153,7 @@ func (k *vggKernel) Backward(in []*tensor.Dense, out, grad *tensor.Dense) ([]*te
 		g = next
 	}
 	k.dropActs()
-	k.argmax = nil
+	k.dropArgmax()
 	return []*tensor.Dense{g}, nil
 }
 
@@ -172,14 +180,19 @@ func reluGrad(g, y *tensor.Dense) *tensor.Dense {
 	return out
 }
 
-// maxPool2 is a 2x2 stride-2 max pool (odd edges dropped). Like PyTorch's CPU
-// kernel it keeps the first maximum of a window in row-major order, which is
-// where the backward pass sends the gradient.
-func maxPool2(x *tensor.Dense) (*tensor.Dense, []int32) {
+// maxPool2 is a 2x2 stride-2 max pool (odd edges dropped), the argmax in
+// spare's memory when it fits. Like PyTorch's CPU kernel it keeps the first
+// maximum of a window in row-major order, which is where the backward pass
+// sends the gradient.
+func maxPool2(x *tensor.Dense, spare []int32) (*tensor.Dense, []int32) {
 	n, c, h, w := nn.Dims4(x)
 	oh, ow := h/2, w/2
 	out := newDense(false, n, c, oh, ow)
-	arg := make([]int32, n*c*oh*ow)
+	arg := spare[:0]
+	if cap(arg) < n*c*oh*ow {
+		arg = make([]int32, n*c*oh*ow)
+	}
+	arg = arg[:n*c*oh*ow]
 	xs, ys := nn.Data(x), nn.Data(out)
 	nn.For(n*c, 4, func(lo, hi int) {
 		for p := lo; p < hi; p++ {

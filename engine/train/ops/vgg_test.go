@@ -96,7 +96,7 @@ func TestMaxPoolTies(t *testing.T) {
 		3, 0, 5, 4,
 		0, 3, 4, 5,
 	}, 1, 1, 4, 4)
-	out, arg := maxPool2(x)
+	out, arg := maxPool2(x, nil)
 	compare(t, "pooled", nn.Data(out), []float32{1, 2, 3, 5})
 	dx := maxPool2Backward(nn.FromSlice([]float32{10, 20, 30, 40}, 1, 1, 2, 2), arg, x.Shape())
 	compare(t, "pool gradient", nn.Data(dx), []float32{

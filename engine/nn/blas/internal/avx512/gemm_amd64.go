@@ -3,6 +3,7 @@
 package avx512
 
 import (
+	"math/bits"
 	"runtime"
 	"sync"
 
@@ -36,8 +37,9 @@ var bPool = sync.Pool{New: func() any {
 	return &b
 }}
 
-// aPool holds PackedA buffers, whose sizes vary with the operand.
-var aPool = sync.Pool{New: func() any { return new([]float32) }}
+// aPools hold PackedA buffers by power-of-two capacity: their sizes vary
+// with the operand.
+var aPools [64]sync.Pool
 
 // PackedA is a left operand op(A), m x k, packed once for any number of
 // products: for each block of gemmKC columns, the 8-row panels of every row
@@ -45,6 +47,7 @@ var aPool = sync.Pool{New: func() any { return new([]float32) }}
 type PackedA struct {
 	m, k, rows int // rows: m rounded up to whole panels
 	buf        *[]float32
+	class      int // of buf's capacity, in aPools
 }
 
 // PackA packs op(A) (a [m, k] matrix, or its transpose stored [k, m]),
@@ -55,12 +58,13 @@ func PackA(transA bool, m, k int, a []float32, lda int) *PackedA {
 
 func packed(transA bool, m, k int, a []float32, lda int, parallel bool) *PackedA {
 	rows := (m + gemmMR - 1) / gemmMR * gemmMR
-	buf := aPool.Get().(*[]float32)
-	if cap(*buf) < rows*k {
-		*buf = make([]float32, rows*k)
+	class := bits.Len(uint(rows*k - 1))
+	buf, _ := aPools[class].Get().(*[]float32)
+	if buf == nil {
+		b := make([]float32, 1<<class)
+		buf = &b
 	}
-	*buf = (*buf)[:rows*k]
-	dst := *buf
+	dst := (*buf)[:rows*k]
 	pack := func(b0, b1 int) {
 		for pc := b0 * gemmKC; pc < min(k, b1*gemmKC); pc += gemmKC {
 			packA(dst[pc*rows:], transA, a, lda, 0, m, pc, min(gemmKC, k-pc))
@@ -82,12 +86,12 @@ func packed(transA bool, m, k int, a []float32, lda int, parallel bool) *PackedA
 		}
 		wg.Wait()
 	}
-	return &PackedA{m: m, k: k, rows: rows, buf: buf}
+	return &PackedA{m: m, k: k, rows: rows, buf: buf, class: class}
 }
 
 // Release gives p's memory back for reuse; p must not be used afterwards.
 func (p *PackedA) Release() {
-	aPool.Put(p.buf)
+	aPools[p.class].Put(p.buf)
 	p.buf = nil
 }
 
