@@ -357,7 +357,6 @@ const elementGrain = 1 << 14
 // convolved band by band instead of materialising a huge column matrix.
 const colBudget = 2 << 20
 
-
 // forwardOne adds the convolution of one sample (x, In×h×w) to y (Out×oh×ow).
 func (c *Conv2d) forwardOne(x []float32, h, w int, y []float32, oh, ow int, pro *Prologue, sample int) {
 	plane := oh * ow
