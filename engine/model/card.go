@@ -1,9 +1,5 @@
 package model
 
-import (
-	"tessera/engine/ckpt"
-)
-
 // Card summarises a model for people: what `tessera inspect` prints and the
 // studio's model card shows.
 type Card struct {
@@ -73,7 +69,7 @@ func (c *Card) hash(path string) error {
 	if path == "" {
 		return nil
 	}
-	sum, err := ckpt.SHA256(path)
+	sum, err := fileSHA256(path)
 	c.SHA256 = sum
 	return err
 }

@@ -23,7 +23,7 @@ func OpenCheckpoint(path, configPath string) (*Checkpoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := ckpt.Open(weightsPath)
+	f, err := openWeights(weightsPath)
 	if err != nil {
 		return nil, err
 	}

@@ -50,7 +50,7 @@ func open(path, configPath string, wrap func(weights.Source) weights.Source) (*M
 	if err != nil {
 		return nil, err
 	}
-	f, err := ckpt.Open(weightsPath)
+	f, err := openWeights(weightsPath)
 	if err != nil {
 		return nil, err
 	}
@@ -121,6 +121,9 @@ func specFor(f *ckpt.File, configs []string) (*Spec, []string, error) {
 
 // locate finds the weights file and config files for a user-given path.
 func locate(path, configPath string) (string, []string, error) {
+	if IsBuiltin(path) {
+		return path, nil, nil
+	}
 	st, err := os.Stat(path)
 	if err != nil {
 		return "", nil, fmt.Errorf("model: %w", err)
