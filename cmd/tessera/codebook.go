@@ -13,7 +13,7 @@ import (
 func init() {
 	register(command{
 		name:    "codebook",
-		args:    "--model PATH --out atlas.png [--cols N] [--scale S]",
+		args:    "[--model PATH] --out atlas.png [--cols N] [--scale S]",
 		summary: "render every codebook entry as its decoded patch, in a labelled grid",
 		run:     runCodebook,
 	})

@@ -10,7 +10,7 @@ import (
 func init() {
 	register(command{
 		name:    "convert",
-		args:    "--model PATH [--config FILE] [--half] --out model.safetensors",
+		args:    "[--model PATH] [--config FILE] [--half] --out model.safetensors",
 		summary: "save a model as one Tessera safetensors file (weights in use and their config)",
 		run:     runConvert,
 	})
@@ -24,8 +24,11 @@ func runConvert(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 0 || *out == "" || mf.path == "" {
-		return usagef("need --model PATH and --out FILE")
+	if fs.NArg() != 0 || *out == "" {
+		return usagef("need --out FILE")
+	}
+	if err := mf.orDefault(model.DefaultModel); err != nil {
+		return err
 	}
 	if _, err := model.Convert(mf.path, mf.config, *out, *half); err != nil {
 		return err

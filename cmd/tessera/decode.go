@@ -15,7 +15,7 @@ import (
 func init() {
 	register(command{
 		name:    "decode",
-		args:    "--model PATH --out image.png [--tile] GRID",
+		args:    "[--model PATH] --out image.png [--tile] GRID",
 		summary: "decode a token grid (JSON, or a PNG written by Tessera) into an image",
 		run:     runDecode,
 	})

@@ -11,7 +11,7 @@ import (
 func init() {
 	register(command{
 		name:    "encode",
-		args:    "--model PATH --out tokens.json IMAGE",
+		args:    "[--model PATH] --out tokens.json IMAGE",
 		summary: "encode an image into a token grid (JSON)",
 		run:     runEncode,
 	})

@@ -17,7 +17,7 @@ import (
 func init() {
 	register(command{
 		name:    "evaluate",
-		args:    "--model PATH [--json] IMAGE|DIR...",
+		args:    "[--model PATH] [--json] IMAGE|DIR...",
 		summary: "measure a first stage on images: reconstruction PSNR and how much of the codebook they use",
 		run:     runEvaluate,
 	})

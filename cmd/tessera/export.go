@@ -12,7 +12,7 @@ import (
 func init() {
 	register(command{
 		name:    "export",
-		args:    "--model PATH [--config FILE] [--lpips CKPT] --out DIR",
+		args:    "[--model PATH] [--config FILE] [--lpips CKPT] --out DIR",
 		summary: "write a model as a taming log directory, for taming's main.py and scripts",
 		run:     runExport,
 	})
@@ -26,8 +26,8 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 0 || *out == "" || mf.path == "" {
-		return usagef("need --model PATH and --out DIR")
+	if fs.NArg() != 0 || *out == "" {
+		return usagef("need --out DIR")
 	}
 	m, err := mf.open()
 	if err != nil {

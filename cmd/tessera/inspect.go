@@ -12,7 +12,7 @@ import (
 func init() {
 	register(command{
 		name:    "inspect",
-		args:    "--model PATH [--config FILE] [--json]",
+		args:    "[--model PATH] [--config FILE] [--json]",
 		summary: "describe a model: kind, conditioning, codebook, grid, parameters, source",
 		run:     runInspect,
 	})

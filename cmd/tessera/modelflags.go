@@ -14,7 +14,7 @@ type modelFlags struct {
 
 func addModelFlags(fs *flag.FlagSet) *modelFlags {
 	m := &modelFlags{}
-	fs.StringVar(&m.path, "model", "", "model: a taming log directory, a .ckpt (config beside it or --config) or a Tessera .safetensors `PATH`")
+	fs.StringVar(&m.path, "model", "", "model: a taming log directory, a .ckpt (config beside it or --config), a Tessera .safetensors `PATH`, or builtin:NAME (default: the built-in landscape model, "+model.DefaultModel+")")
 	fs.StringVar(&m.config, "config", "", "taming YAML `FILE` for a .ckpt whose config is not beside it")
 	return m
 }
@@ -29,10 +29,23 @@ func (m *modelFlags) open() (*model.Model, error) {
 	return mod, err
 }
 
-// openAny opens any model, a pixel classifier too.
+// openAny opens any model, a pixel classifier too; with no --model, the
+// built-in default.
 func (m *modelFlags) openAny() (*model.Model, error) {
-	if m.path == "" {
-		return nil, usagef("--model is required")
+	if err := m.orDefault(model.DefaultModel); err != nil {
+		return nil, err
 	}
 	return model.Open(m.path, m.config)
+}
+
+// orDefault names the built-in model def when no --model was given.
+func (m *modelFlags) orDefault(def string) error {
+	if m.path != "" {
+		return nil
+	}
+	if !model.HasBuiltin(def) {
+		return usagef("--model is required: this build has no built-in %s", def)
+	}
+	m.path = def
+	return nil
 }

@@ -15,7 +15,7 @@ import (
 func init() {
 	register(command{
 		name:    "resample",
-		args:    "--model PATH --tokens IN.json (--mask MASK.png | --rect x,y,w,h) [sampling flags] --out image.png [--tokens OUT.json]",
+		args:    "[--model PATH] --tokens IN.json (--mask MASK.png | --rect x,y,w,h) [sampling flags] --out image.png [--tokens OUT.json]",
 		summary: "resample a region of a token grid with the transformer, keeping the rest",
 		run:     runResample,
 	})
@@ -43,6 +43,9 @@ func runResample(args []string, stdout, stderr io.Writer) error {
 	}
 	g, params, err := readGrid(grids[0])
 	if err != nil {
+		return err
+	}
+	if err := mf.orDefault(sf.defaultModel(params)); err != nil {
 		return err
 	}
 	m, err := mf.open()

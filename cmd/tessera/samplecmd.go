@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,7 +24,7 @@ import (
 func init() {
 	register(command{
 		name: "sample",
-		args: "--model PATH [--class N | --seg MAP.png | --cond IMAGE] [--width W --height H] [--top-k K] [--top-p P] " +
+		args: "[--model PATH] [--class N|NAME | --seg MAP.png | --cond IMAGE] [--width W --height H] [--top-k K] [--top-p P] " +
 			"[--temperature T] [--seed S] [--count N] [--stride S] [--tile] --out image.png [--tokens tokens.json]",
 		summary: "sample new images with the transformer",
 		run:     runSample,
@@ -32,7 +33,7 @@ func init() {
 
 // samplingFlags are the flags sample and resample share.
 type samplingFlags struct {
-	class             int
+	class             string
 	seg, cond         string
 	topK              int
 	topP, temperature float64
@@ -44,7 +45,7 @@ type samplingFlags struct {
 
 func addSamplingFlags(fs *flag.FlagSet) *samplingFlags {
 	s := &samplingFlags{}
-	fs.IntVar(&s.class, "class", -1, "class `N` for class-conditional models")
+	fs.StringVar(&s.class, "class", "", "class id `N` or name for class-conditional models (the built-in scenes: alpine, coast, ...)")
 	fs.StringVar(&s.seg, "seg", "", "segmentation label map `PNG` (pixel value = label) for segmentation models")
 	fs.StringVar(&s.cond, "cond", "", "conditioning `IMAGE` (e.g. depth) for other spatially conditioned models")
 	fs.IntVar(&s.topK, "top-k", 100, "keep the K most likely tokens at each step (0: all; 1: greedy)")
@@ -75,17 +76,21 @@ func (s *samplingFlags) request(m *model.Model, params map[string]any, stderr io
 		Decode: pipeline.DecodeOptions{Tile: s.tile},
 	}
 	given := 0
-	if s.class < 0 {
+	if s.class == "" {
 		// Resampling a grid made with a class reuses that class.
 		if c, ok := params["class"].(json.Number); ok {
-			if v, err := c.Int64(); err == nil {
-				s.class = int(v)
-			}
+			s.class = c.String()
 		}
 	}
-	if s.class >= 0 {
-		c := s.class
+	if s.class != "" {
+		c, err := classID(m, s.class)
+		if err != nil {
+			return req, err
+		}
 		req.Cond.Class, req.Cond.Describe = &c, fmt.Sprintf("class %d", c)
+		if names := m.Spec.Cond.Names; c < len(names) {
+			req.Cond.Describe = fmt.Sprintf("class %d (%s)", c, names[c])
+		}
 		given++
 	}
 	if s.seg != "" {
@@ -112,6 +117,43 @@ func (s *samplingFlags) request(m *model.Model, params map[string]any, stderr io
 	return req, nil
 }
 
+// classID reads --class: an id, or one of the model's class names.
+func classID(m *model.Model, class string) (int, error) {
+	if id, err := strconv.Atoi(class); err == nil {
+		return id, nil
+	}
+	if m.Spec.Cond == nil || m.Spec.Cond.Kind != model.CondClass {
+		return 0, usagef("--class %q: this model is not class-conditional", class)
+	}
+	names := m.Spec.Cond.Names
+	for i, n := range names {
+		if strings.EqualFold(n, class) {
+			return i, nil
+		}
+	}
+	if len(names) == 0 {
+		return 0, usagef("--class %q: this model's classes have no names; give an id in 0..%d", class, m.Spec.Cond.Classes-1)
+	}
+	return 0, usagef("--class %q is not one of the model's classes: %s", class, strings.Join(names, ", "))
+}
+
+// defaultModel is the built-in model that fits the condition given: the
+// segmentation one for a label map, the scenes one for a class, and for
+// nothing the scenes one when sampling (params nil) but the segmentation
+// one when resampling a grid made without a class.
+func (s *samplingFlags) defaultModel(params map[string]any) string {
+	_, madeWithClass := params["class"]
+	switch {
+	case s.seg != "" || s.cond != "":
+		return model.DefaultModel
+	case s.class != "" || madeWithClass:
+		return model.DefaultScenes
+	case params != nil:
+		return model.DefaultModel
+	}
+	return model.DefaultScenes
+}
+
 func runSample(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sample", stderr)
 	mf := addModelFlags(fs)
@@ -125,6 +167,9 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	}
 	if fs.NArg() != 0 || sf.out == "" || *count < 1 || *width < 0 || *height < 0 {
 		return usagef("need --out FILE, a positive --count and no extra arguments")
+	}
+	if err := mf.orDefault(sf.defaultModel(nil)); err != nil {
+		return err
 	}
 	m, err := mf.open()
 	if err != nil {
