@@ -93,6 +93,10 @@ func trainFlags(fs *flag.FlagSet, o *train.Options) (threads *int, pw *optionalF
 	fs.Float64Var(&o.ClipGrad, "clip-grad", 0, "clip the gradients' joint L2 norm to X (0: off)")
 	fs.IntVar(&o.ImageEvery, "image-every", train.DefaultImageEvery, "write a progress picture at steps 1, 2, 4, ... then every N")
 	fs.BoolVar(&o.LPIPSDropout, "lpips-dropout", false, "vqgan: LPIPS's lin-layer dropout on, as taming's Lightning loop leaves it (default: eval mode, deterministic)")
+	fs.Func("label-names", "transformer: the segmentation labels' names by id, comma-separated (for the studio's painter)", func(v string) error {
+		o.LabelNames = strings.Split(v, ",")
+		return nil
+	})
 	threads = fs.Int("threads", runtime.NumCPU(), "cores to use")
 	pw, ds, pkeep = &optionalFloat{}, &optionalInt{}, &optionalFloat{}
 	fs.Var(pw, "perceptual-weight", "vqgan: weight of LPIPS in the loss (default: the config's; 0 needs no LPIPS weights)")

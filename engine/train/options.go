@@ -26,6 +26,9 @@ type Options struct {
 	Preset     string `json:"preset,omitempty"`      // a built-in size for a fresh VQGAN (see Presets)
 	GPTPreset  string `json:"gpt_preset,omitempty"`  // a built-in size for a fresh transformer (see GPTPresets)
 	Condition  string `json:"condition,omitempty"`   // that transformer's conditioning: none, class or segmentation
+	// LabelNames name a segmentation transformer's labels by id, for the
+	// studio's painter and inspect.
+	LabelNames []string `json:"label_names,omitempty"`
 	FirstStage string `json:"first_stage,omitempty"` // a transformer's frozen first stage
 	CondStage  string `json:"cond_stage,omitempty"`  // a transformer's frozen cond stage
 	LPIPS      string `json:"lpips,omitempty"`       // where LPIPS's weights come from, if not --init

@@ -287,6 +287,14 @@ func (r *session) setupTransformer(o *origin) error {
 	if err != nil {
 		return err
 	}
+	if names := r.opt.LabelNames; len(names) > 0 {
+		if c.Kind != model.CondSpatial || len(names) != c.Labels {
+			return fmt.Errorf("train: %d label names for a model with %d labels", len(names), c.Labels)
+		}
+		cs := *c
+		cs.Names = names
+		spec.Cond = &cs
+	}
 	if c.Kind == model.CondClass {
 		if n := r.set.NumClasses(); n > c.Classes {
 			return fmt.Errorf("train: %s has %d classes but the model takes %d", r.opt.Data, n, c.Classes)

@@ -95,12 +95,13 @@ func TestTrainSegmentationTransformerFromConfig(t *testing.T) {
 	}
 	out := t.TempDir()
 	runSteps(t, Options{Kind: KindTransformer, Data: images, Labels: labels, Config: reftest.Path("seg_transformer", "configs", "model.yaml"),
-		FirstStage: reftest.Path("vqgan"), CondStage: reftest.Path("seg_transformer"), Out: out, Batch: 2, Steps: 3, Seed: 5})
+		FirstStage: reftest.Path("vqgan"), CondStage: reftest.Path("seg_transformer"), Out: out, Batch: 2, Steps: 3, Seed: 5,
+		LabelNames: []string{"sky", "sea", "sand", "grass", "rock"}})
 	m, err := model.Open(out, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.CondStage == nil || m.Spec.Cond.Labels != 5 {
+	if m.CondStage == nil || m.Spec.Cond.Labels != 5 || len(m.Spec.Cond.Names) != 5 || m.Spec.Cond.Names[4] != "rock" {
 		t.Fatalf("the trained model's conditioning is %+v", m.Spec.Cond)
 	}
 }
