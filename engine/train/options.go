@@ -21,17 +21,17 @@ type Options struct {
 	Data   string `json:"data"`
 	Labels string `json:"labels,omitempty"` // label maps for a segmentation transformer or a classifier
 
-	Init       string `json:"init,omitempty"`        // a model to start from (its step is not continued)
-	Config     string `json:"config,omitempty"`      // a taming YAML for a fresh model
-	Preset     string `json:"preset,omitempty"`      // a built-in size for a fresh VQGAN (see Presets)
-	GPTPreset  string `json:"gpt_preset,omitempty"`  // a built-in size for a fresh transformer (see GPTPresets)
-	Condition  string `json:"condition,omitempty"`   // that transformer's conditioning: none, class or segmentation
+	Init      string `json:"init,omitempty"`       // a model to start from (its step is not continued)
+	Config    string `json:"config,omitempty"`     // a taming YAML for a fresh model
+	Preset    string `json:"preset,omitempty"`     // a built-in size for a fresh VQGAN (see Presets)
+	GPTPreset string `json:"gpt_preset,omitempty"` // a built-in size for a fresh transformer (see GPTPresets)
+	Condition string `json:"condition,omitempty"`  // that transformer's conditioning: none, class or segmentation
 	// LabelNames name a segmentation transformer's labels by id, for the
 	// studio's painter and inspect.
 	LabelNames []string `json:"label_names,omitempty"`
-	FirstStage string `json:"first_stage,omitempty"` // a transformer's frozen first stage
-	CondStage  string `json:"cond_stage,omitempty"`  // a transformer's frozen cond stage
-	LPIPS      string `json:"lpips,omitempty"`       // where LPIPS's weights come from, if not --init
+	FirstStage string   `json:"first_stage,omitempty"` // a transformer's frozen first stage
+	CondStage  string   `json:"cond_stage,omitempty"`  // a transformer's frozen cond stage
+	LPIPS      string   `json:"lpips,omitempty"`       // where LPIPS's weights come from, if not --init
 
 	Out    string `json:"out"`
 	Resume string `json:"-"` // a run's --out to continue
