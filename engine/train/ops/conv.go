@@ -75,11 +75,23 @@ func (k *Conv2d) Forward(in []*tensor.Dense) (*tensor.Dense, error) {
 
 func (k *Conv2d) Differentiable(inputs int) []bool { return all(inputs) }
 
-func (k *Conv2d) Backward(in []*tensor.Dense, _, grad *tensor.Dense) ([]*tensor.Dense, error) {
+func (k *Conv2d) Backward(in []*tensor.Dense, out, grad *tensor.Dense) ([]*tensor.Dense, error) {
+	return k.BackwardSome(in, out, grad, all(len(in)))
+}
+
+// BackwardSome skips the data gradient, or the weight and bias gradients,
+// when the graph does not use them (the discriminator's weights in the
+// generator's loss, an image's gradient).
+func (k *Conv2d) BackwardSome(in []*tensor.Dense, _, grad *tensor.Dense, want []bool) ([]*tensor.Dense, error) {
 	c := k.params(in)
 	grads := make([]*tensor.Dense, len(in))
-	grads[0] = emptyLike(in[0])
-	c.BackwardDataTo(grads[0], grad)
+	if want[0] {
+		grads[0] = emptyLike(in[0])
+		c.BackwardDataTo(grads[0], grad)
+	}
+	if !want[1] && (len(in) < 3 || !want[2]) {
+		return grads, nil
+	}
 	grads[1] = zerosLike(in[1])
 	var db []float32
 	if len(in) == 3 {

@@ -43,6 +43,15 @@ type Kernel interface {
 	Backward(in []*tensor.Dense, out, grad *tensor.Dense) ([]*tensor.Dense, error)
 }
 
+// A PartialKernel computes only the gradients its graph uses: want[i] is
+// false for an input whose gradient node nothing consumes (the weights of a
+// network differentiated only for its input, an image), and that entry of
+// the result may then be nil.
+type PartialKernel interface {
+	Kernel
+	BackwardSome(in []*tensor.Dense, out, grad *tensor.Dense, want []bool) ([]*tensor.Dense, error)
+}
+
 var opIDs atomic.Uint64
 
 // Apply adds k applied to the inputs to their graph. Every call makes a node
@@ -94,6 +103,8 @@ type forwardOp struct {
 	shape  tensor.Shape
 	cache  *gradCache
 	out    handedOut
+	backs  []*backwardOp // its gradient nodes, from SymDiff
+	want   []bool        // which inputs' gradients are consumed, from the first backward run
 }
 
 func (o *forwardOp) Arity() int { return len(o.types) - 1 }
@@ -148,9 +159,24 @@ func (o *forwardOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, erro
 		if err != nil {
 			return nil, fmt.Errorf("ops: gradient of %s: %w", o.kernel.Name(), err)
 		}
+		b.node = n
+		o.backs = append(o.backs, b)
 		grads[i] = n
 	}
 	return grads, nil
+}
+
+// wanted tells which inputs' gradient nodes have consumers. It is measured
+// once, at the first backward run: a graph is complete (gradients taken,
+// results watched) before it runs.
+func (o *forwardOp) wanted() []bool {
+	if o.want == nil {
+		o.want = make([]bool, o.Arity())
+		for _, b := range o.backs {
+			o.want[b.input] = b.node.Graph().To(b.node.ID()).Len() > 0
+		}
+	}
+	return o.want
 }
 
 // gradCache holds the gradients of one forward pass until each backward
@@ -170,6 +196,7 @@ type backwardOp struct {
 	types []hm.Type
 	shape tensor.Shape
 	out   handedOut
+	node  *G.Node
 }
 
 func (o *backwardOp) Arity() int                                     { return len(o.types) - 1 }
@@ -202,14 +229,23 @@ func (o *backwardOp) Do(values ...G.Value) (G.Value, error) {
 		if err != nil {
 			return nil, fmt.Errorf("ops: %s gradient: %w", k.Name(), err)
 		}
-		if c.grads, err = k.Backward(in, out, grad); err != nil {
+		if pk, ok := k.(PartialKernel); ok {
+			c.grads, err = pk.BackwardSome(in, out, grad, o.fwd.wanted())
+		} else {
+			c.grads, err = k.Backward(in, out, grad)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("ops: gradient of %s: %w", k.Name(), err)
 		}
 		c.done = true
 	}
 	g := c.grads[o.input]
-	if g == nil {
+	switch {
+	case g == nil && o.fwd.wanted()[o.input]:
 		return nil, fmt.Errorf("ops: %s gave no gradient for input %d", k.Name(), o.input)
+	case g == nil:
+		// Nothing reads this gradient: any memory of its shape will do.
+		g = newDense(false, o.shape...)
 	}
 	c.grads[o.input] = nil // handed to gorgonia, which may write into it
 	o.out.set(g)

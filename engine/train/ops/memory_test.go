@@ -108,3 +108,49 @@ func TestRecycledRunsMatchTheFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestUnusedGradientsSkipped differentiates a convolution for its input
+// only: the kernel is asked for no weight gradient, and the input's matches
+// a graph that also takes the weights'.
+func TestUnusedGradientsSkipped(t *testing.T) {
+	r := rand.New(rand.NewSource(14))
+	xv, wv := randn(r, 2, 3, 6, 5), randn(r, 4, 3, 3, 3)
+	run := func(withWeights bool) ([]float32, []bool) {
+		g := G.NewGraph()
+		x := G.NewTensor(g, G.Float32, 4, G.WithShape(xv.Shape()...), G.WithValue(xv), G.WithName("x"))
+		w := G.NewTensor(g, G.Float32, 4, G.WithShape(wv.Shape()...), G.WithValue(wv), G.WithName("w"))
+		y := Conv(x, w, nil, 1, nn.Same(1))
+		wrt := G.Nodes{x}
+		if withWeights {
+			wrt = append(wrt, w)
+		}
+		grads, err := G.Grad(Mean(Swish(y)), wrt...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		watched := make([]*Watched, len(grads))
+		for i, n := range grads {
+			watched[i] = Watch(n)
+		}
+		m := G.NewTapeMachine(g)
+		defer m.Close()
+		if err := m.RunAll(); err != nil {
+			t.Fatal(err)
+		}
+		var want []bool
+		for _, n := range g.AllNodes() {
+			if op, ok := n.Op().(*forwardOp); ok && op.kernel.Name() == "conv2d" {
+				want = op.want
+			}
+		}
+		return slices.Clone(watched[0].Data()), want
+	}
+	got, want := run(false)
+	if !slices.Equal(want, []bool{true, false}) {
+		t.Fatalf("conv asked for gradients %v, want only the input's", want)
+	}
+	full, _ := run(true)
+	if !slices.Equal(got, full) {
+		t.Fatal("the input's gradient differs when the weights' is skipped")
+	}
+}
