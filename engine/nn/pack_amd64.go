@@ -4,9 +4,9 @@ package nn
 
 import "golang.org/x/sys/cpu"
 
-// packAVX512 selects packPanelAVX512 for the panels of stride-1
-// convolutions.
-var packAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW
+// packAVX512 selects this package's AVX-512 kernels, packPanelAVX512 and
+// dw3x3AVX512 (whose reductions need DQ and VL as well as F).
+var packAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VL
 
 //go:noescape
 func packPanelAVX512(dst, x *float32, taps *packTap, n int, segs *packSeg, nseg, h int)

@@ -12,7 +12,7 @@ import (
 
 // Available tells whether this CPU (and its operating system) runs the
 // AVX-512 instructions Gemm needs.
-var Available = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
+var Available = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VL
 
 //go:noescape
 func kernel8x32(kc int, a, b, c *float32, ldc int, alpha, beta float32, accumulate, rows, mask0, mask1 int)
