@@ -18,24 +18,15 @@ import (
 // every training set, on which the models are measured.
 const heldOutSeed = 987654000
 
-// defaultClassifier opens the pixel classifier that `landscape --classify`
-// and `--accuracy` use without --model; nil while none is built in (the
-// embedded default model set provides it).
-var defaultClassifier func() (*model.Model, error)
-
 // openClassifier opens path, or the built-in classifier when path is "".
 func openClassifier(path string) (*classify.Classifier, error) {
-	var m *model.Model
-	var err error
-	switch {
-	case path != "":
-		m, err = model.Open(path, "")
-	case defaultClassifier != nil:
-		m, err = defaultClassifier()
-		path = "the built-in classifier"
-	default:
-		return nil, usagef("--model is required with --classify and --accuracy: no pixel classifier is built in yet")
+	if path == "" {
+		if !model.HasBuiltin(model.DefaultClassifier) {
+			return nil, usagef("--model is required with --classify and --accuracy: this build has no built-in pixel classifier")
+		}
+		path = model.DefaultClassifier
 	}
+	m, err := model.Open(path, "")
 	if err != nil {
 		return nil, err
 	}
