@@ -190,8 +190,9 @@ func (c *Conv2d) runPacked(packed *blas.PackedA, taps []packTap, src, dst []floa
 	}
 }
 
-// panelWidth is the panel width the fast packer writes: the engine's own
-// product kernels' (blas.PackedWidth would say so; it is fixed at 32).
+// panelWidth is the width of the panels packPanelAVX512 writes; the packer
+// uses it where the product asks for panels that wide, as the engine's own
+// product kernels do.
 const panelWidth = 32
 
 // packTap is one row of the column matrix for packPanelAVX512: the input
@@ -270,9 +271,10 @@ func (c *Conv2d) panelSegs(segs *[maxSegs]packSeg, js, cols, w, oh, ow, size int
 	return segs[:n]
 }
 
-// packer writes blocks of one sample's column matrix (a row per tap
-// (channel, kh, kw), a column per output pixel, as im2col lays it out)
-// straight into the product's panels, so that matrix never exists whole.
+// packer writes blocks of the column matrix of the samples in x (a row per
+// tap (channel, kh, kw), a column per output pixel, the samples' columns
+// side by side) straight into the product's panels, so that matrix never
+// exists whole.
 func (c *Conv2d) packer(x []float32, h, w, oh, ow int, fast []packTap) blas.Packer {
 	taps, size := c.KH*c.KW, c.In*h*w
 	return func(dst []float32, p0, kc, j0, nc, pw int) {

@@ -33,8 +33,8 @@ func (c *Conv2d) BackwardDataTo(dx, dy *tensor.Dense) {
 		}
 	case c.Stride == 1 && !c.Pad.Circular:
 		// The data gradient of a stride-1 convolution is itself a
-		// convolution, whose im2col gathers with straight copies and whose
-		// product sums over Out*KH*KW rather than Out.
+		// convolution, run on the forward pass's packed product, which sums
+		// over Out*KH*KW rather than Out.
 		wt := getScratch(len(c.Weight))
 		defer putScratch(wt)
 		c.transposed(wt).ApplyTo(dx, dy, nil)
