@@ -7,6 +7,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"sync"
@@ -69,14 +70,22 @@ func (s *Session) current() (*model.Model, error) {
 	return m, nil
 }
 
+// ErrClassifier is the error of opening a pixel classifier: it labels images
+// (tessera landscape --classify) and has no codebook to sample with.
+var ErrClassifier = errors.New("it has no codebook or transformer for the studio to use; open a VQGAN or a transformer model")
+
 // OpenModel loads a model on the worker; on success it becomes the model in
-// use. The job's result is the model's *model.Card.
+// use. The job's result is the model's *model.Card. A pixel classifier is
+// refused with ErrClassifier, keeping the model in use.
 func (s *Session) OpenModel(path, config string) *jobs.Job {
 	return s.Worker.Submit("open "+path, func(ctx context.Context, report func(jobs.Progress)) (jobs.Result, error) {
 		report(jobs.Progress{Done: 0, Total: 2, Message: "reading weights"})
 		m, err := model.Open(path, config)
 		if err != nil {
 			return nil, err
+		}
+		if m.Spec.Kind == model.KindClassifier {
+			return nil, fmt.Errorf("session: %s is a pixel classifier, used by `tessera landscape --classify`: %w", path, ErrClassifier)
 		}
 		report(jobs.Progress{Done: 1, Total: 2, Message: "hashing the file"})
 		card, err := m.Card()
