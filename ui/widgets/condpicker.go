@@ -124,6 +124,7 @@ func (c *CondPicker) labelControls(spec *model.CondSpec, w, h int) []fyne.Canvas
 	c.labels, c.names = spec.Labels, spec.Names
 	c.painter = NewSegPainter(c.paintSz)
 	c.painter.n = spec.Labels
+	c.painter.colors = labelPalette(spec.Labels, spec.Names)
 	brush := widget.NewSlider(1, 2)
 	brushText := widget.NewLabel("")
 	brush.OnChanged = func(r float64) {

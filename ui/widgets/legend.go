@@ -7,10 +7,13 @@ import (
 	"image/color"
 	"image/png"
 	"math"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"tessera/engine/data/landscape"
 )
 
 // basePalette holds well separated colours for the first labels; further
@@ -28,7 +31,8 @@ var basePalette = []color.NRGBA{
 	{R: 0x17, G: 0xbe, B: 0xcf, A: 0xff}, // cyan
 }
 
-// labelColor is the colour label l is painted in.
+// labelColor is the colour label l is painted in when the model's labels
+// have no colours of their own.
 func labelColor(l int) color.NRGBA {
 	if l < len(basePalette) {
 		return basePalette[l]
@@ -60,16 +64,46 @@ func hsv(h, s, v float64) color.NRGBA {
 	return color.NRGBA{R: to8(r), G: to8(g), B: to8(b), A: 0xff}
 }
 
-// swatch is a square of label l's colour, as an icon.
-func swatch(l int) fyne.Resource {
+// labelPalette is the colours labels 0..n-1 are painted in. When every
+// label is named after one of the procedural landscapes' labels (the
+// built-in landscape model's), each gets that label's colour, so sky is
+// painted blue and grass green, as tessera landscape draws its maps;
+// otherwise the colours are the generic palette's.
+func labelPalette(n int, names []string) []color.NRGBA {
+	out := make([]color.NRGBA, n)
+	for l := range out {
+		out[l] = labelColor(l)
+	}
+	if len(names) < n {
+		return out
+	}
+	landscapeColors := make([]color.NRGBA, n)
+	for l := range landscapeColors {
+		i := slices.Index(landscape.Labels, names[l])
+		if i < 0 {
+			return out
+		}
+		landscapeColors[l] = landscape.LabelColors[i]
+	}
+	return landscapeColors
+}
+
+// swatch is a square of label l's colour c, as an icon. A thin dark
+// border keeps light colours (cloud, snow) visible on a light theme.
+func swatch(l int, c color.NRGBA) fyne.Resource {
 	img := image.NewNRGBA(image.Rect(0, 0, 16, 16))
-	for i := 0; i < len(img.Pix); i += 4 {
-		c := labelColor(l)
-		copy(img.Pix[i:], []uint8{c.R, c.G, c.B, c.A})
+	for y := range 16 {
+		for x := range 16 {
+			px := c
+			if x == 0 || y == 0 || x == 15 || y == 15 {
+				px = color.NRGBA{R: c.R / 2, G: c.G / 2, B: c.B / 2, A: 0xff}
+			}
+			img.SetNRGBA(x, y, px)
+		}
 	}
 	var b bytes.Buffer
 	_ = png.Encode(&b, img) // writing to memory does not fail
-	return fyne.NewStaticResource(fmt.Sprintf("label%d.png", l), b.Bytes())
+	return fyne.NewStaticResource(fmt.Sprintf("label%d-%02x%02x%02x.png", l, c.R, c.G, c.B), b.Bytes())
 }
 
 // labelName is how label l is shown: its number, and its name if the model
@@ -97,7 +131,7 @@ func newLegend(p *SegPainter, names []string) fyne.CanvasObject {
 	}
 	objs := make([]fyne.CanvasObject, p.n)
 	for l := range p.n {
-		buttons[l] = widget.NewButtonWithIcon(labelName(l, names), swatch(l), func() { choose(l) })
+		buttons[l] = widget.NewButtonWithIcon(labelName(l, names), swatch(l, p.color(l)), func() { choose(l) })
 		buttons[l].Alignment = widget.ButtonAlignLeading
 		objs[l] = buttons[l]
 	}

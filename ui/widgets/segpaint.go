@@ -19,9 +19,10 @@ type SegPainter struct {
 
 	w, h    int
 	labels  []int
-	n       int // the model's labels are 0..n-1
-	label   int // the label the brush paints
-	radius  int // brush radius in map pixels
+	n       int           // the model's labels are 0..n-1
+	colors  []color.NRGBA // label l is painted in colors[l]; nil: the generic palette
+	label   int           // the label the brush paints
+	radius  int           // brush radius in map pixels
 	img     *image.NRGBA
 	minSize fyne.Size
 
@@ -41,13 +42,24 @@ func NewSegPainter(minSize fyne.Size) *SegPainter {
 	return p
 }
 
+// color is the colour label l is painted in.
+func (p *SegPainter) color(l int) color.NRGBA {
+	if l < len(p.colors) {
+		return p.colors[l]
+	}
+	return labelColor(l)
+}
+
+// LabelColor is the colour label l is shown in.
+func (p *SegPainter) LabelColor(l int) color.NRGBA { return p.color(l) }
+
 // setLabels replaces the map; every label must be in 0..n-1.
 func (p *SegPainter) setLabels(labels []int, w, h int) {
 	resized := w != p.w || h != p.h
 	p.w, p.h, p.labels = w, h, slices.Clone(labels)
 	p.img = image.NewNRGBA(image.Rect(0, 0, w, h))
 	for i := range p.labels {
-		p.img.SetNRGBA(i%w, i/w, labelColor(p.labels[i]))
+		p.img.SetNRGBA(i%w, i/w, p.color(p.labels[i]))
 	}
 	p.Refresh()
 	if resized && p.onSize != nil {
@@ -137,7 +149,7 @@ func abs32(a float32) float32 { return max(a, -a) }
 func (p *SegPainter) dab(cx, cy float32) {
 	r := p.radius
 	ix, iy := int(cx), int(cy)
-	c := labelColor(p.label)
+	c := p.color(p.label)
 	for y := iy - r + 1; y < iy+r; y++ {
 		for x := ix - r + 1; x < ix+r; x++ {
 			if x < 0 || y < 0 || x >= p.w || y >= p.h {
