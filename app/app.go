@@ -8,13 +8,15 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"tessera/engine/jobs"
 	"tessera/engine/session"
 )
 
 // Run opens the studio and returns when its window closes; modelPath, if
 // set, is loaded as the window opens, and otherwise the last model when the
-// preference to reopen it is on; tab, if set, is the title of the view
-// shown first. It must be called from the main goroutine: the windowing
+// preference to reopen it is on, and otherwise the built-in landscape model
+// when the binary has it; tab, if set, is the title of the view shown
+// first. It must be called from the main goroutine: the windowing
 // system lives there. It returns an error, rather than the windowing
 // library's panic, when no window can be opened.
 func Run(modelPath, tab string) error {
@@ -35,13 +37,23 @@ func Run(modelPath, tab string) error {
 	if tab != "" && !s.view.Show(tab) {
 		return fmt.Errorf("app: no view %q (the views: %s)", tab, strings.Join(s.view.Titles(), ", "))
 	}
-	if modelPath != "" {
-		s.view.LoadModel(modelPath)
-	} else {
-		s.view.ReopenLastModel()
-	}
+	s.openFirstModel(modelPath)
 	s.win.ShowAndRun()
 	return nil
+}
+
+// openFirstModel loads the model the studio starts with: path if given,
+// else the last model if the preference to reopen it is on, else the
+// built-in landscape model if there is one. It returns the job, or nil when
+// there is nothing to load.
+func (s *studio) openFirstModel(path string) *jobs.Job {
+	if path != "" {
+		return s.view.LoadModel(path)
+	}
+	if j := s.view.ReopenLastModel(); j != nil {
+		return j
+	}
+	return s.view.OpenDefaultModel()
 }
 
 // openStudio creates the window. GLFW panics when the display named by

@@ -28,11 +28,17 @@ type studio struct {
 
 var _ view.Controller = (*studio)(nil)
 
+// builtins finds the built-in models the studio offers and opens first;
+// tests put the tiny fixtures in their place, since the tests must not
+// depend on the models embedded in the binary.
+var builtins = ui.BinaryBuiltins
+
 func newStudio(a fyne.App, sess *session.Session, chooseFile func(string, []string, bool) (string, error)) *studio {
 	s := &studio{fyne: a, chooseFile: chooseFile, chooseFolder: chooseFolderNatively}
 	s.win = a.NewWindow(Name)
 	s.view = ui.NewMainView(s, sess)
 	s.view.Install(s.win)
+	s.view.SetBuiltins(builtins())
 	s.win.Resize(savedWindowSize(a.Preferences()))
 	// Closing during a training run asks first, and waits for its save.
 	s.win.SetCloseIntercept(func() {

@@ -20,12 +20,16 @@ import (
 // MainView is the studio window's content: the task views as tabs above a
 // status bar, plus the menu and shortcuts that go with them.
 type MainView struct {
-	env     *view.Env
-	tabs    *container.AppTabs
-	views   []*viewTab
-	status  *statusBar
-	menu    *mainMenu
-	content fyne.CanvasObject
+	env      *view.Env
+	tabs     *container.AppTabs
+	views    []*viewTab
+	status   *statusBar
+	menu     *mainMenu
+	welcome  *welcomePanel
+	content  fyne.CanvasObject
+	builtins Builtins
+	// modelPath is the path the model in use was opened by ("" for none).
+	modelPath string
 }
 
 // about texts are the empty states' one-line descriptions, by tab title.
@@ -45,16 +49,18 @@ func NewMainView(ctrl view.Controller, s *session.Session) *MainView {
 	v := &MainView{env: &view.Env{Session: s, Ctrl: ctrl}}
 	v.status = newStatusBar(v.showModelCard, func() { v.Show("Jobs") })
 	v.tabs = container.NewAppTabs()
+	openBuiltin := func() { v.OpenDefaultModel() }
 	for _, vw := range newViews(v.env) {
-		t := newViewTab(vw, ctrl, about[vw.Title()])
+		t := newViewTab(vw, ctrl, about[vw.Title()], openBuiltin)
 		v.views = append(v.views, t)
 		v.tabs.Append(t.item)
 	}
 	v.env.Show = func(title string) { v.Show(title) }
 	v.env.LoadModel = func(path string) { v.LoadModel(path) }
+	v.welcome = newWelcomePanel(v)
 	v.menu = newMainMenu(v)
 	v.tabs.OnSelected = func(*container.TabItem) { v.menu.refresh(v) }
-	v.content = container.NewBorder(nil, v.status.box, nil, nil, v.tabs)
+	v.content = container.NewBorder(v.welcome.box, v.status.box, nil, nil, v.tabs)
 	jobsview.Watch(s.Worker, func(jobs.Event) { v.status.studio.show(jobsview.Running(s.Worker)) })
 	jobsview.Watch(s.Training, func(jobs.Event) { v.status.trainer.show(jobsview.Running(s.Training)) })
 	return v
@@ -71,16 +77,45 @@ func (v *MainView) Install(w fyne.Window) {
 	v.addShortcuts(w.Canvas())
 }
 
+// SetBuiltins sets the built-in models the studio offers (File > Open
+// Built-in Model, the empty states, the welcome panel). A new MainView
+// offers none. Call it on the UI goroutine.
+func (v *MainView) SetBuiltins(b Builtins) {
+	v.builtins = b
+	for _, t := range v.views {
+		t.state.offerBuiltin(b)
+	}
+	v.refreshWelcome()
+	v.menu.refresh(v)
+}
+
+// OpenDefaultModel opens the built-in landscape model and returns its job,
+// or nil when there is none. Call it on the UI goroutine.
+func (v *MainView) OpenDefaultModel() *jobs.Job {
+	if v.builtins.Landscape == "" {
+		return nil
+	}
+	return v.LoadModel(v.builtins.Landscape)
+}
+
 // LoadModel opens the model at path on the worker; the views switch to it
 // when it is loaded, and a failure is shown in a dialog naming the file.
 // A model that opens goes to the top of the recent models. It returns the
 // job. Call it on the UI goroutine.
-func (v *MainView) LoadModel(path string) *jobs.Job {
+func (v *MainView) LoadModel(path string) *jobs.Job { return v.loadModel(path, nil) }
+
+// loadModel is LoadModel that calls then, on the UI goroutine, once the
+// views have switched to the model (not when it fails).
+func (v *MainView) loadModel(path string, then func()) *jobs.Job {
 	v.status.model.SetText("Loading " + path + "…")
 	j := v.env.Session.OpenModel(path, "")
 	go func() {
 		<-j.Done()
-		view.Do(func() { v.modelLoaded(path, j) })
+		view.Do(func() {
+			if v.modelLoaded(path, j) && then != nil {
+				then()
+			}
+		})
 	}()
 	return j
 }
@@ -94,26 +129,32 @@ func (v *MainView) ReopenLastModel() *jobs.Job {
 	return nil
 }
 
-func (v *MainView) modelLoaded(path string, j *jobs.Job) {
+// modelLoaded shows the outcome of opening path, and tells whether the
+// model is now in use.
+func (v *MainView) modelLoaded(path string, j *jobs.Job) bool {
 	if err := j.Err(); err != nil {
 		v.status.model.SetText(v.modelText())
-		// A model that was moved or deleted would fail from the menu forever.
-		if errors.Is(err, fs.ErrNotExist) {
+		// A model that was moved or deleted, or a built-in one this binary
+		// lacks, would fail from the menu forever.
+		if errors.Is(err, fs.ErrNotExist) || model.IsBuiltin(path) && !model.HasBuiltin(path) {
 			forgetModel(path)
 			v.menu.refresh(v)
 		}
 		if v.env.Window != nil {
 			dialog.ShowError(fmt.Errorf("could not open %s:\n%w", path, err), v.env.Window)
 		}
-		return
+		return false
 	}
 	rememberModel(path)
+	v.modelPath = path
 	m, card := v.env.Session.Model()
 	v.status.model.SetText(v.modelText())
 	for _, t := range v.views {
 		t.modelChanged(m, card)
 	}
+	v.refreshWelcome()
 	v.menu.refresh(v)
+	return true
 }
 
 // modelText describes the model in use for the status bar.

@@ -5,6 +5,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+
+	"tessera/engine/model"
 )
 
 // The studio's shortcuts (Ctrl is Cmd on macOS). Undo and redo use Fyne's
@@ -31,7 +33,8 @@ const (
 // selected view and the recent models.
 type mainMenu struct {
 	bar                      *fyne.MainMenu
-	recent                   *fyne.MenuItem
+	builtin, recent          *fyne.MenuItem
+	gettingStarted           *fyne.MenuItem
 	card, reopen             *fyne.MenuItem
 	save, export, undo, redo *fyne.MenuItem
 }
@@ -39,13 +42,15 @@ type mainMenu struct {
 func newMainMenu(v *MainView) *mainMenu {
 	ctrl := v.env.Ctrl
 	m := &mainMenu{
-		recent: fyne.NewMenuItem(recentText, nil),
-		card:   fyne.NewMenuItem(cardText, v.showModelCard),
-		save:   fyne.NewMenuItem("Save Grid…", func() { v.withActions(editorActions.Save) }),
-		export: fyne.NewMenuItem("Export Image…", func() { v.withActions(editorActions.Export) }),
-		undo:   fyne.NewMenuItem("Undo", func() { v.undoRedo(undoShortcut, editorActions.Undo) }),
-		redo:   fyne.NewMenuItem("Redo", func() { v.undoRedo(redoShortcut, editorActions.Redo) }),
+		builtin: fyne.NewMenuItem(builtinMenuText, nil),
+		recent:  fyne.NewMenuItem(recentText, nil),
+		card:    fyne.NewMenuItem(cardText, v.showModelCard),
+		save:    fyne.NewMenuItem("Save Grid…", func() { v.withActions(editorActions.Save) }),
+		export:  fyne.NewMenuItem("Export Image…", func() { v.withActions(editorActions.Export) }),
+		undo:    fyne.NewMenuItem("Undo", func() { v.undoRedo(undoShortcut, editorActions.Undo) }),
+		redo:    fyne.NewMenuItem("Redo", func() { v.undoRedo(redoShortcut, editorActions.Redo) }),
 	}
+	m.gettingStarted = fyne.NewMenuItem(gettingStarted, v.showGettingStarted)
 	m.reopen = fyne.NewMenuItem(reopenText, func() {
 		setReopenLast(!reopenLast())
 		m.refresh(v)
@@ -57,17 +62,20 @@ func newMainMenu(v *MainView) *mainMenu {
 	quit := fyne.NewMenuItem("Quit", ctrl.Quit)
 	quit.IsQuit = true
 	m.bar = fyne.NewMainMenu(
-		fyne.NewMenu("File", open, m.recent, fyne.NewMenuItemSeparator(), m.save, m.export, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu("File", open, m.builtin, m.recent, fyne.NewMenuItemSeparator(), m.save, m.export, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu("Edit", m.undo, m.redo),
 		fyne.NewMenu("Model", m.card, fyne.NewMenuItemSeparator(), m.reopen),
+		fyne.NewMenu("Help", m.gettingStarted),
 	)
 	m.refresh(v)
 	return m
 }
 
-// refresh brings the items up to date: the recent models, the reopen
-// preference, what the selected view can do and whether there is a card.
+// refresh brings the items up to date: the built-in and recent models, the
+// reopen preference, what the selected view can do and whether there is a
+// card.
 func (m *mainMenu) refresh(v *MainView) {
+	m.refreshBuiltins(v)
 	var items []*fyne.MenuItem
 	for _, p := range recentModels() {
 		items = append(items, fyne.NewMenuItem(recentLabel(p), func() { v.LoadModel(p) }))
@@ -93,9 +101,33 @@ func (m *mainMenu) refresh(v *MainView) {
 	m.bar.Refresh()
 }
 
+// refreshBuiltins lists the built-in models, the one in use checked; the
+// item is greyed out when the binary has none.
+func (m *mainMenu) refreshBuiltins(v *MainView) {
+	var items []*fyne.MenuItem
+	for _, b := range v.builtins.items() {
+		it := fyne.NewMenuItem(b.label, func() { v.LoadModel(b.path) })
+		it.Checked = sameModel(b.path, v.modelPath)
+		items = append(items, it)
+	}
+	m.builtin.Disabled = len(items) == 0
+	if len(items) == 0 {
+		none := fyne.NewMenuItem(noBuiltinText, nil)
+		none.Disabled = true
+		items = append(items, none)
+	}
+	m.builtin.ChildMenu = fyne.NewMenu("", items...)
+	m.gettingStarted.Disabled = v.builtins.welcomeModel() == ""
+}
+
 // recentLabel puts a model's name before its directory, so the menu reads
 // by name even when the paths are long.
-func recentLabel(path string) string { return filepath.Base(path) + " — " + filepath.Dir(path) }
+func recentLabel(path string) string {
+	if model.IsBuiltin(path) {
+		return builtinName(path) + " — built-in"
+	}
+	return filepath.Base(path) + " — " + filepath.Dir(path)
+}
 
 // addShortcuts makes the shortcuts work where the menu bar does not catch
 // them (Fyne's menu bar only runs its items' shortcuts in some drivers).

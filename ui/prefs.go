@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"path/filepath"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +10,7 @@ import (
 const (
 	prefRecentModels = "models.recent"     // newest first; the first is the last model opened
 	prefReopenLast   = "models.reopenLast" // reopen the last model at start
+	prefWelcomeGone  = "welcome.dismissed" // the welcome panel was dismissed
 	maxRecentModels  = 8
 )
 
@@ -20,7 +20,8 @@ func prefs() fyne.Preferences { return fyne.CurrentApp().Preferences() }
 func recentModels() []string { return prefs().StringList(prefRecentModels) }
 
 // rememberModel puts path first in the recent models, as an absolute path
-// so the same model opened from two directories is listed once.
+// so the same model opened from two directories is listed once (a built-in
+// model keeps its name).
 func rememberModel(path string) {
 	path, list := recentWithout(path)
 	list = append([]string{path}, list...)
@@ -36,9 +37,7 @@ func forgetModel(path string) {
 // recentWithout returns path made absolute, as the list keeps it, and the
 // recent models other than it.
 func recentWithout(path string) (string, []string) {
-	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
-	}
+	path = absPath(path)
 	return path, slices.DeleteFunc(recentModels(), func(p string) bool { return p == path })
 }
 
@@ -48,3 +47,8 @@ func clearRecentModels() { prefs().SetStringList(prefRecentModels, nil) }
 func reopenLast() bool { return prefs().Bool(prefReopenLast) }
 
 func setReopenLast(on bool) { prefs().SetBool(prefReopenLast, on) }
+
+// welcomeDismissed tells whether the welcome panel was dismissed.
+func welcomeDismissed() bool { return prefs().Bool(prefWelcomeGone) }
+
+func setWelcomeDismissed(gone bool) { prefs().SetBool(prefWelcomeGone, gone) }

@@ -44,6 +44,7 @@ type modelFree interface{ ModelFree() }
 type viewTab struct {
 	v     view.View
 	item  *container.TabItem
+	state *emptyState
 	empty fyne.CanvasObject
 	body  fyne.CanvasObject
 }
@@ -60,8 +61,9 @@ func newViews(env *view.Env) []view.View {
 	}
 }
 
-func newViewTab(v view.View, ctrl view.Controller, about string) *viewTab {
-	t := &viewTab{v: v, empty: newEmptyState(v.Icon(), about, ctrl), body: v.Content()}
+func newViewTab(v view.View, ctrl view.Controller, about string, openBuiltin func()) *viewTab {
+	state := newEmptyState(v.Icon(), about, ctrl, openBuiltin)
+	t := &viewTab{v: v, state: state, empty: state.box, body: v.Content()}
 	if _, ok := v.(modelFree); ok {
 		t.empty.Hide()
 	} else {
