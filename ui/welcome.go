@@ -10,54 +10,43 @@ import (
 
 // Texts of the welcome panel, shared with the tests.
 const (
-	welcomeText     = "Welcome to Tessera: the built-in landscape model is loaded. Start here:"
-	paintText       = "Paint a landscape"
-	sceneText       = "Sample a scene"
-	exploreText     = "Explore the codebook"
-	dismissText     = "Dismiss"
-	gettingStarted  = "Getting Started"
-	paintHint       = "paint sky, water, trees…, sample from the map"
-	sceneHint       = "alpine, coast, desert…: a scene from its type"
-	exploreHint     = "the codes every image is made of"
-	welcomeIconSize = 40
+	welcomeText    = "Welcome to Tessera: try the built-in landscape model"
+	paintText      = "Paint a landscape"
+	sceneText      = "Sample a scene"
+	exploreText    = "Explore the codebook"
+	dismissText    = "Dismiss"
+	gettingStarted = "Getting Started"
 )
 
-// welcomePanel sits above the views while one of the built-in landscape
-// models is in use, until it is dismissed (a preference): three ways into
-// the studio for someone who has just opened it.
+// welcomePanel is a strip above the views while one of the built-in
+// landscape models is in use, until it is dismissed (a preference): three
+// ways into the studio for someone who has just opened it. It is one row
+// high, so every view keeps its room.
 type welcomePanel struct {
 	box   *fyne.Container
-	scene *fyne.Container // the scene action: hidden without a scenes model
+	scene *widget.Button // hidden without a scenes model
 }
 
 func newWelcomePanel(v *MainView) *welcomePanel {
 	p := &welcomePanel{}
-	action := func(text, hint string, icon fyne.Resource, do func()) *fyne.Container {
-		b := widget.NewButtonWithIcon(text, icon, do)
-		h := widget.NewLabelWithStyle(hint, fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
-		h.SizeName = theme.SizeNameCaptionText
-		return container.NewVBox(b, h)
-	}
-	paint := action(paintText, paintHint, theme.ColorPaletteIcon(), func() { v.openThenShow(v.builtins.Landscape, "Sample") })
-	p.scene = action(sceneText, sceneHint, theme.MediaPlayIcon(), func() { v.openThenShow(v.builtins.Scenes, "Sample") })
-	explore := action(exploreText, exploreHint, theme.GridIcon(), func() { v.Show("Codebook") })
-	paint.Objects[0].(*widget.Button).Importance = widget.HighImportance
-
-	glyph := container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(welcomeIconSize), widget.NewIcon(theme.InfoIcon())))
-	heading := widget.NewLabelWithStyle(welcomeText, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	paint := widget.NewButtonWithIcon(paintText, theme.ColorPaletteIcon(), func() { v.openThenShow(v.builtins.Landscape, "Sample") })
+	paint.Importance = widget.HighImportance
+	p.scene = widget.NewButtonWithIcon(sceneText, theme.MediaPlayIcon(), func() { v.openThenShow(v.builtins.Scenes, "Sample") })
+	explore := widget.NewButtonWithIcon(exploreText, theme.GridIcon(), func() { v.Show("Codebook") })
 	dismiss := widget.NewButtonWithIcon(dismissText, theme.CancelIcon(), func() {
 		setWelcomeDismissed(true)
 		v.refreshWelcome()
 		v.menu.refresh(v)
 	})
 	dismiss.Importance = widget.LowImportance
-	body := container.NewVBox(
-		container.NewBorder(nil, nil, nil, container.NewVBox(dismiss), heading),
-		container.NewHBox(paint, p.scene, explore),
-	)
+
+	heading := widget.NewLabelWithStyle(welcomeText, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	actions := container.NewHBox(paint, p.scene, explore, widget.NewSeparator(), dismiss)
+	icon := widget.NewIcon(theme.InfoIcon())
+	row := container.New(&welcomeLayout{icon, heading, actions}, icon, heading, actions)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	bg.CornerRadius = theme.InputRadiusSize()
-	p.box = container.NewVBox(container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, glyph, nil, body))))
+	p.box = container.NewVBox(container.NewStack(bg, container.NewPadded(row)))
 	p.box.Hide()
 	return p
 }
@@ -96,4 +85,29 @@ func (v *MainView) openThenShow(path, tab string) {
 		return
 	}
 	v.loadModel(path, func() { v.Show(tab) })
+}
+
+// welcomeLayout puts the icon and the heading on the left and the actions
+// on the right. A window too narrow for the whole heading leaves it out
+// rather than cut it, so the actions always fit; the least width is the
+// icon's and the actions'.
+type welcomeLayout struct{ icon, heading, actions fyne.CanvasObject }
+
+func (l *welcomeLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	i, a := l.icon.MinSize(), l.actions.MinSize()
+	h := max(i.Height, a.Height, l.heading.MinSize().Height)
+	return fyne.NewSize(i.Width+theme.Padding()+a.Width, h)
+}
+
+func (l *welcomeLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	i, hd, a := l.icon.MinSize(), l.heading.MinSize(), l.actions.MinSize()
+	middle := func(s fyne.Size) float32 { return (size.Height - s.Height) / 2 }
+	l.icon.Move(fyne.NewPos(0, middle(i)))
+	l.icon.Resize(i)
+	l.actions.Move(fyne.NewPos(size.Width-a.Width, middle(a)))
+	l.actions.Resize(a)
+	room := size.Width - a.Width - i.Width - theme.Padding()
+	l.heading.Move(fyne.NewPos(i.Width+theme.Padding(), middle(hd)))
+	l.heading.Resize(fyne.NewSize(max(room, 0), hd.Height))
+	l.heading.(*widget.Label).Hidden = room < hd.Width
 }
