@@ -66,6 +66,7 @@ func FuzzOpen(f *testing.F) {
 	}
 	f.Add(safetensorsBytes(`{"__metadata__":{"a":"b"},"x":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]}}`, make([]byte, 4)))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer fuzzMemory(t, len(data))()
 		file, err := open("fuzz", bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			return

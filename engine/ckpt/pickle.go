@@ -69,8 +69,31 @@ const (
 // length field from causing a huge allocation.
 const maxPickleItem = 256 << 20
 
-// maxGlobalLine caps the module and name lines of GLOBAL.
+// maxGlobalLine caps the module and name lines of GLOBAL (and the two
+// strings of STACK_GLOBAL).
 const maxGlobalLine = 1024
+
+// What one pickle may build, in all: every value it pushes counts as an
+// object, and the memory those objects hold is estimated as they are made
+// (a little above what Go really spends). A checkpoint's pickle holds a few
+// dozen objects per tensor and small strings, far below both; the limits
+// stop a small file whose opcodes each make an empty dict, or a reference,
+// from costing gigabytes. They are variables only so tests can lower them.
+var (
+	maxPickleObjects int64 = 1 << 21
+	maxPickleBytes   int64 = 256 << 20
+)
+
+// Estimated costs, in bytes, of what the unpickler makes.
+const (
+	costSlot   = 32  // a value on the stack or in a container, with room for slice growth
+	costBox    = 24  // a tuple, string or bytes header boxed in an interface
+	costDict   = 160 // an empty dict: the struct and its index map
+	costEntry  = 96  // a dict item: key, value and an index entry
+	costMemo   = 64  // a memo entry
+	costObject = 48  // a pyObject, before its name
+	costTensor = 256 // a Tensor and its storage record, before shape and strides
+)
 
 // unpickler executes pickle opcodes. It never recurses, every allocation is
 // bounded by the bytes it has consumed, and malformed input yields an error.
@@ -81,6 +104,9 @@ type unpickler struct {
 	stack  []any
 	marks  []int // stack heights at each MARK; items below the top mark are out of reach
 	memo   map[uint32]any
+
+	// objects and bytes are what was built so far, against the limits.
+	objects, bytes int64
 
 	// call applies a GLOBAL (REDUCE, NEWOBJ); persistent resolves BINPERSID.
 	call       func(fn *pyObject, args pyTuple) (any, error)
@@ -166,7 +192,29 @@ func (u *unpickler) floor() int {
 	return u.marks[len(u.marks)-1]
 }
 
-func (u *unpickler) push(v any) { u.stack = append(u.stack, v) }
+// push puts v on the stack, counting it as an object; what v holds beyond
+// its slot is charged where it is made.
+func (u *unpickler) push(v any) error {
+	if err := u.charge(1, costSlot); err != nil {
+		return err
+	}
+	u.stack = append(u.stack, v)
+	return nil
+}
+
+// charge counts objects and bytes about to be built and refuses to go past
+// the limits.
+func (u *unpickler) charge(objects, bytes int64) error {
+	u.objects += objects
+	u.bytes += bytes
+	switch {
+	case u.objects > maxPickleObjects:
+		return u.errorf("the pickle builds more than %d objects, the most Tessera reads from a checkpoint's pickle (a damaged or hostile file?)", maxPickleObjects)
+	case u.bytes > maxPickleBytes:
+		return u.errorf("the pickle's objects would take more than %d MiB, the most Tessera reads from a checkpoint's pickle (a damaged or hostile file?)", maxPickleBytes>>20)
+	}
+	return nil
+}
 
 func (u *unpickler) pop() (any, error) {
 	if len(u.stack) <= u.floor() {
@@ -191,6 +239,9 @@ func (u *unpickler) popMark() ([]any, error) {
 	}
 	k := u.marks[len(u.marks)-1]
 	u.marks = u.marks[:len(u.marks)-1]
+	if err := u.charge(0, int64(len(u.stack)-k)*costSlot); err != nil {
+		return nil, err
+	}
 	items := append([]any(nil), u.stack[k:]...)
 	u.stack = u.stack[:k]
 	return items, nil
@@ -199,6 +250,9 @@ func (u *unpickler) popMark() ([]any, error) {
 func (u *unpickler) popN(n int) (pyTuple, error) {
 	if len(u.stack)-u.floor() < n {
 		return nil, u.errorf("stack underflow")
+	}
+	if err := u.charge(0, int64(n)*costSlot); err != nil {
+		return nil, err
 	}
 	items := append(pyTuple(nil), u.stack[len(u.stack)-n:]...)
 	u.stack = u.stack[:len(u.stack)-n]
@@ -238,6 +292,9 @@ func (u *unpickler) step(op byte) error {
 		_, err := u.readUint(8) // frames only group opcodes; nothing to do
 		return err
 	case opMark:
+		if err := u.charge(1, 16); err != nil {
+			return err
+		}
 		u.marks = append(u.marks, len(u.stack))
 	case opPop:
 		_, err := u.pop()
@@ -250,31 +307,31 @@ func (u *unpickler) step(op byte) error {
 		if err != nil {
 			return err
 		}
-		u.push(v)
+		return u.push(v)
 	case opNone:
-		u.push(nil)
+		return u.push(nil)
 	case opNewTrue:
-		u.push(true)
+		return u.push(true)
 	case opNewFalse:
-		u.push(false)
+		return u.push(false)
 	case opBinInt:
 		v, err := u.readUint(4)
 		if err != nil {
 			return err
 		}
-		u.push(int64(int32(uint32(v))))
+		return u.push(int64(int32(uint32(v))))
 	case opBinInt1:
 		v, err := u.readUint(1)
 		if err != nil {
 			return err
 		}
-		u.push(int64(v))
+		return u.push(int64(v))
 	case opBinInt2:
 		v, err := u.readUint(2)
 		if err != nil {
 			return err
 		}
-		u.push(int64(v))
+		return u.push(int64(v))
 	case opLong1, opLong4:
 		return u.long(op)
 	case opBinFloat:
@@ -282,50 +339,58 @@ func (u *unpickler) step(op byte) error {
 		if err != nil {
 			return err
 		}
-		u.push(math.Float64frombits(binary.BigEndian.Uint64(b)))
+		return u.push(math.Float64frombits(binary.BigEndian.Uint64(b)))
 	case opBinUnicode, opShortBinUni, opBinUnicode8, opBinString, opShortBinString:
 		b, err := u.sized(op)
 		if err != nil {
 			return err
 		}
-		u.push(string(b))
+		return u.push(string(b))
 	case opBinBytes, opShortBinBytes, opBinBytes8:
 		b, err := u.sized(op)
 		if err != nil {
 			return err
 		}
-		u.push(b)
+		return u.push(b)
 	case opEmptyDict:
-		u.push(newDict())
+		if err := u.charge(0, costDict); err != nil {
+			return err
+		}
+		return u.push(newDict())
 	case opEmptyList:
-		u.push(&pyList{})
+		return u.push(&pyList{})
 	case opEmptyTuple:
-		u.push(pyTuple{})
+		return u.pushTuple(pyTuple{})
 	case opTuple:
 		items, err := u.popMark()
 		if err != nil {
 			return err
 		}
-		u.push(pyTuple(items))
+		return u.pushTuple(pyTuple(items))
 	case opTuple1, opTuple2, opTuple3:
 		t, err := u.popN(int(op-opTuple1) + 1)
 		if err != nil {
 			return err
 		}
-		u.push(t)
+		return u.pushTuple(t)
 	case opList:
 		items, err := u.popMark()
 		if err != nil {
 			return err
 		}
-		u.push(&pyList{items: items})
+		return u.push(&pyList{items: items})
 	case opDict:
 		items, err := u.popMark()
 		if err != nil {
 			return err
 		}
+		if err := u.charge(0, costDict); err != nil {
+			return err
+		}
 		d := newDict()
-		u.push(d)
+		if err := u.push(d); err != nil {
+			return err
+		}
 		return u.setItems(d, items)
 	case opAppend, opAppends:
 		return u.appendItems(op)
@@ -354,7 +419,7 @@ func (u *unpickler) step(op byte) error {
 		if !ok {
 			return u.errorf("memo has no entry %d", idx)
 		}
-		u.push(v)
+		return u.push(v)
 	case opGlobal:
 		module, err := u.readLine()
 		if err != nil {
@@ -364,7 +429,7 @@ func (u *unpickler) step(op byte) error {
 		if err != nil {
 			return err
 		}
-		u.push(&pyObject{name: module + "." + name})
+		return u.global(module, name)
 	case opStackGlobal:
 		t, err := u.popN(2)
 		if err != nil {
@@ -375,7 +440,10 @@ func (u *unpickler) step(op byte) error {
 		if !ok1 || !ok2 {
 			return u.errorf("STACK_GLOBAL needs two strings")
 		}
-		u.push(&pyObject{name: module + "." + name})
+		if len(module) > maxGlobalLine || len(name) > maxGlobalLine {
+			return u.errorf("STACK_GLOBAL name longer than %d bytes", maxGlobalLine)
+		}
+		return u.global(module, name)
 	case opReduce, opNewObj, opNewObjEx:
 		return u.apply(op)
 	case opBuild:
@@ -398,11 +466,46 @@ func (u *unpickler) step(op byte) error {
 		if err != nil {
 			return u.errorf("%v", err)
 		}
-		u.push(v)
+		if err := u.charge(0, costOf(v)); err != nil {
+			return err
+		}
+		return u.push(v)
 	default:
 		return u.errorf("unsupported opcode 0x%02x", op)
 	}
 	return nil
+}
+
+// pushTuple pushes a new tuple, whose header is boxed.
+func (u *unpickler) pushTuple(t pyTuple) error {
+	if err := u.charge(0, costBox); err != nil {
+		return err
+	}
+	return u.push(t)
+}
+
+// global pushes the class or function module.name.
+func (u *unpickler) global(module, name string) error {
+	if err := u.charge(0, costObject+int64(len(module)+len(name))); err != nil {
+		return err
+	}
+	return u.push(&pyObject{name: module + "." + name})
+}
+
+// costOf estimates the memory a value made by a call or a persistent id
+// holds beyond its slot.
+func costOf(v any) int64 {
+	switch v := v.(type) {
+	case *Tensor:
+		return costTensor + 16*int64(len(v.Shape))
+	case *storage:
+		return costTensor + int64(len(v.name))
+	case *pyDict:
+		return costDict
+	case *pyObject:
+		return costObject + int64(len(v.name))
+	}
+	return costObject
 }
 
 // sized reads the payload of a length-prefixed string or bytes opcode.
@@ -424,6 +527,10 @@ func (u *unpickler) sized(op byte) ([]byte, error) {
 	if n > maxPickleItem {
 		return nil, u.errorf("string of %d bytes exceeds the %d-byte limit", n, maxPickleItem)
 	}
+	// The bytes read and the string made of them.
+	if err := u.charge(0, costBox+2*int64(n)); err != nil {
+		return nil, err
+	}
 	return u.read(int64(n))
 }
 
@@ -440,12 +547,17 @@ func (u *unpickler) long(op byte) error {
 	if op == opLong4 && int32(uint32(n)) < 0 {
 		return u.errorf("negative LONG4 length")
 	}
+	if n <= maxPickleItem {
+		// The bytes read and the number made of them.
+		if err := u.charge(0, 2*int64(n)); err != nil {
+			return err
+		}
+	}
 	b, err := u.read(int64(n))
 	if err != nil {
 		return err
 	}
-	u.push(decodeLong(b))
-	return nil
+	return u.push(decodeLong(b))
 }
 
 // decodeLong returns an int64 when the value fits, else a *big.Int.
@@ -494,6 +606,11 @@ func (u *unpickler) put(op byte) error {
 	if err != nil {
 		return err
 	}
+	if _, ok := u.memo[uint32(idx)]; !ok {
+		if err := u.charge(1, costMemo); err != nil {
+			return err
+		}
+	}
 	u.memo[uint32(idx)] = v
 	return nil
 }
@@ -504,6 +621,9 @@ func (u *unpickler) setItems(target any, items []any) error {
 	}
 	switch d := target.(type) {
 	case *pyDict:
+		if err := u.charge(0, int64(len(items)/2)*costEntry); err != nil {
+			return err
+		}
 		for i := 0; i < len(items); i += 2 {
 			d.set(items[i], items[i+1])
 		}
@@ -535,6 +655,9 @@ func (u *unpickler) appendItems(op byte) error {
 	}
 	switch l := target.(type) {
 	case *pyList:
+		if err := u.charge(0, int64(len(items))*costSlot); err != nil {
+			return err
+		}
 		l.items = append(l.items, items...)
 	case *pyObject:
 		// append/extend on an opaque object: dropped.
@@ -564,15 +687,20 @@ func (u *unpickler) apply(op byte) error {
 		return u.errorf("call of %s with %s arguments, want a tuple", fn.name, typeName(t[1]))
 	}
 	if u.call == nil {
-		u.push(&pyObject{name: fn.name + "()"})
-		return nil
+		v := &pyObject{name: fn.name + "()"}
+		if err := u.charge(0, costOf(v)); err != nil {
+			return err
+		}
+		return u.push(v)
 	}
 	v, err := u.call(fn, args)
 	if err != nil {
 		return u.errorf("%s: %v", fn.name, err)
 	}
-	u.push(v)
-	return nil
+	if err := u.charge(0, costOf(v)); err != nil {
+		return err
+	}
+	return u.push(v)
 }
 
 // typeName names a value's Python type for error messages.

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -200,6 +201,7 @@ func FuzzPickle(f *testing.F) {
 	p.op(opSetItems, opSetItems).stop()
 	f.Add(p.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer fuzzMemory(t, len(data))()
 		u := newUnpickler(bytes.NewReader(data), int64(len(data)))
 		tp := newTorchPickle("fuzz", false)
 		tp.install(u)
@@ -225,4 +227,26 @@ func FuzzPickle(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzMemory lowers the pickle limits to a small budget for one fuzz input
+// and returns the check to defer: the parse may allocate no more than a
+// few times that budget plus a fixed multiple of the input's size (zip
+// and safetensors headers are parsed uncharged, in proportion to their
+// bytes). Whatever an input does, its memory stays bounded.
+func fuzzMemory(t *testing.T, n int) func() {
+	const budget = 1 << 20
+	o, b := maxPickleObjects, maxPickleBytes
+	maxPickleObjects, maxPickleBytes = budget/costSlot, budget
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	return func() {
+		maxPickleObjects, maxPickleBytes = o, b
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		alloc := after.TotalAlloc - before.TotalAlloc
+		if limit := uint64(4*budget + 64*n + 1<<20); alloc > limit {
+			t.Fatalf("a %d-byte input allocated %d bytes (limit %d)", n, alloc, limit)
+		}
+	}
 }

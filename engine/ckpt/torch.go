@@ -87,10 +87,10 @@ func rebuildTensor(args pyTuple) (any, error) {
 	return t, nil
 }
 
-// intTuple converts a tuple of non-negative ints.
+// intTuple converts a tuple of at most maxRank non-negative ints.
 func intTuple(v any) ([]int64, bool) {
 	t, ok := v.(pyTuple)
-	if !ok {
+	if !ok || len(t) > maxRank {
 		return nil, false
 	}
 	out := make([]int64, len(t))

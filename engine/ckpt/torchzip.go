@@ -8,6 +8,12 @@ import (
 	"strings"
 )
 
+// maxPickleStream caps data.pkl as unpacked from the archive. torch
+// compresses nothing, and a real data.pkl is well under a megabyte per
+// thousand tensors; a compressed entry claiming more is refused before it
+// is read. A variable only so tests can lower it.
+var maxPickleStream int64 = 256 << 20
+
 // openTorchZip reads a torch >= 1.6 checkpoint: a ZIP holding <prefix>/data.pkl
 // and one STORED entry <prefix>/data/<key> per storage. Only data.pkl is
 // read at Open; storages are reached at their offsets in the file.
@@ -37,6 +43,10 @@ func openTorchZip(file string, f io.ReaderAt, size int64) (*File, error) {
 		return nil, err
 	}
 
+	if pkl.UncompressedSize64 > uint64(maxPickleStream) {
+		return nil, fmt.Errorf("ckpt: %s: %s unpacks to %d bytes, more than the %d MiB Tessera reads as a checkpoint's pickle",
+			file, pkl.Name, pkl.UncompressedSize64, maxPickleStream>>20)
+	}
 	rc, err := pkl.Open()
 	if err != nil {
 		return nil, fmt.Errorf("ckpt: %s: %s: %v", file, pkl.Name, err)
