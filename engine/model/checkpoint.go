@@ -27,15 +27,19 @@ func OpenCheckpoint(path, configPath string) (*Checkpoint, error) {
 	if err != nil {
 		return nil, err
 	}
+	src := newFileSource(f)
 	spec, configs, err := specFor(f, configs)
 	if err == nil {
 		err = spec.Validate()
+	}
+	if err == nil {
+		err = checkStructure(spec, src)
 	}
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	return &Checkpoint{Spec: spec, Weights: newFileSource(f), File: f, ConfigPaths: configs}, nil
+	return &Checkpoint{Spec: spec, Weights: src, File: f, ConfigPaths: configs}, nil
 }
 
 // Close releases the checkpoint file.

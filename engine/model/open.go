@@ -73,6 +73,9 @@ func Build(spec *Spec, src weights.Source) (*Model, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
+	if err := checkStructure(spec, src); err != nil {
+		return nil, err
+	}
 	m := &Model{Spec: *spec}
 	var err error
 	if spec.Kind == KindClassifier {

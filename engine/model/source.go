@@ -53,7 +53,30 @@ func (s *fileSource) Float32(key string, shape []int) ([]float32, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.Name(), err)
 	}
+	if err := checkFinite(s.Name(), key, v); err != nil {
+		return nil, err
+	}
 	return v, nil
+}
+
+// checkFinite refuses a weight holding NaN or infinite values: a network
+// built from it computes NaN everywhere, which the quantiser turns into
+// code 0 and the decoder into a black image, with no other sign.
+func checkFinite(file, key string, v []float32) error {
+	bad, first := 0, -1
+	for i, x := range v {
+		if x-x != 0 { // NaN or ±Inf
+			if bad == 0 {
+				first = i
+			}
+			bad++
+		}
+	}
+	if bad == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: weight %s holds %d NaN or infinite values of %d (the first at index %d): the checkpoint is damaged, or its training diverged",
+		file, key, bad, len(v), first)
 }
 
 func (s *fileSource) Int64(key string) ([]int64, []int, error) {
