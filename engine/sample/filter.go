@@ -5,6 +5,7 @@
 package sample
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -23,16 +24,38 @@ type Filter struct {
 
 var negInf = float32(math.Inf(-1))
 
+// Validate checks the settings before a run: a temperature that is a
+// finite number, not negative (0 means 1), top-k not negative and top-p
+// in [0, 1]. NaN and infinities are refused here rather than found in
+// the draws.
+func (f Filter) Validate() error {
+	switch {
+	case math.IsNaN(f.Temperature) || math.IsInf(f.Temperature, 0) || f.Temperature < 0:
+		return fmt.Errorf("sample: temperature %v: want a finite number above 0", f.Temperature)
+	case f.TopK < 0:
+		return fmt.Errorf("sample: top-k %d: want 0 (off) or more", f.TopK)
+	case !(f.TopP >= 0 && f.TopP <= 1):
+		return fmt.Errorf("sample: top-p %v: want a number from 0 (off) to 1", f.TopP)
+	}
+	return nil
+}
+
 // Apply turns one row of logits into sampling probabilities in place:
 // divide by the temperature, keep the top k (ties with the k-th value
 // survive, as in taming), keep the nucleus (HF convention: the first token
 // that takes the cumulative probability past p is kept, and so is the best
-// token), then softmax.
+// token), then softmax. A temperature so small that the logits divided by
+// it overflow float32 is the limit of ever smaller temperatures: greedy
+// (the best tokens alone, ties shared).
 func (f Filter) Apply(logits []float32) {
 	if t := f.Temperature; t > 0 && t != 1 {
-		inv := float32(1 / t)
-		for i := range logits {
-			logits[i] *= inv
+		if overflows(logits, 1/t) {
+			greedy(logits)
+		} else {
+			inv := float32(1 / t)
+			for i := range logits {
+				logits[i] *= inv
+			}
 		}
 	}
 	if f.TopK > 0 {
@@ -42,6 +65,32 @@ func (f Filter) Apply(logits []float32) {
 		TopP(logits, f.TopP)
 	}
 	nn.Softmax(logits)
+}
+
+// overflows reports whether some finite logit times inv leaves float32.
+func overflows(logits []float32, inv float64) bool {
+	var most float64
+	for _, v := range logits {
+		if a := math.Abs(float64(v)); a > most && !math.IsInf(a, 0) {
+			most = a
+		}
+	}
+	return most*inv > math.MaxFloat32 || inv > math.MaxFloat32
+}
+
+// greedy keeps the largest logits, as 0, and sets the rest to -Inf.
+func greedy(logits []float32) {
+	best := negInf
+	for _, v := range logits {
+		best = max(best, v)
+	}
+	for i, v := range logits {
+		if v == best {
+			logits[i] = 0
+		} else {
+			logits[i] = negInf
+		}
+	}
 }
 
 // TopK sets every logit below the k-th largest to -Inf.

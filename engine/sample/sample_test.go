@@ -217,3 +217,42 @@ func TestVocabLimitKeepsTokensDecodable(t *testing.T) {
 		}
 	}
 }
+
+// A temperature so small that the logits divided by it overflow float32
+// samples greedily, where it used to turn every logit into ±Inf and the
+// probabilities into NaN (a constant grid whatever the model said).
+func TestTinyTemperatureIsGreedy(t *testing.T) {
+	row := []float32{1, 3, -2, 3, float32(math.Inf(-1))}
+	sample.Filter{Temperature: 1e-38}.Apply(row)
+	if want := []float32{0, 0.5, 0, 0.5, 0}; !slices.Equal(row, want) {
+		t.Fatalf("probabilities %v, want %v", row, want)
+	}
+	m, v := open(t, "cin_transformer")
+	classes, want := reftest.Ints(t, v, "class_tokens"), reftest.Ints(t, v, "greedy_tokens")
+	s := sample.New(m.Transformer, sample.Cond{Token: classes[0]})
+	for _, temp := range []float64{1e-38, 5e-324} {
+		grids, err := s.Sample(context.Background(), 8, 8, sample.Options{Filter: sample.Filter{Temperature: temp}, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(grids[0].Codes, want[:64]) {
+			t.Fatalf("temperature %g:\n got %v\nwant the greedy %v", temp, grids[0].Codes, want[:64])
+		}
+	}
+}
+
+func TestFilterValidate(t *testing.T) {
+	for _, f := range []sample.Filter{
+		{Temperature: math.NaN()}, {Temperature: math.Inf(1)}, {Temperature: -1},
+		{TopP: math.NaN()}, {TopP: 1.5}, {TopP: -0.1}, {TopK: -1},
+	} {
+		if err := f.Validate(); err == nil {
+			t.Errorf("%+v passed", f)
+		}
+	}
+	for _, f := range []sample.Filter{{}, {Temperature: 1e-38, TopK: 5, TopP: 1}, {Temperature: 2, TopP: 0.9}} {
+		if err := f.Validate(); err != nil {
+			t.Errorf("%+v: %v", f, err)
+		}
+	}
+}

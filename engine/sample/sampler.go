@@ -106,6 +106,9 @@ func (o Options) withDefaults() Options {
 }
 
 func (s *Sampler) check(w, h int, opt Options) error {
+	if err := opt.Filter.Validate(); err != nil {
+		return err
+	}
 	e := s.edge
 	switch {
 	case w < e || h < e:
