@@ -3,6 +3,7 @@ package tokens
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -98,9 +99,11 @@ func decode(data []byte) (Grid, map[string]any, error) {
 	if err := checkSize(g.W, g.H); err != nil {
 		return Grid{}, nil, err
 	}
-	if err := json.Unmarshal(fields["codes"], &g.Codes); err != nil {
-		return Grid{}, nil, fmt.Errorf("codes must be a list of integers: %v", err)
+	codes, err := decodeCodes(fields["codes"])
+	if err != nil {
+		return Grid{}, nil, err
 	}
+	g.Codes = codes
 	if err := checkCodes(g.W, g.H, g.Codes, 0); err != nil {
 		return Grid{}, nil, err
 	}
@@ -121,6 +124,55 @@ func decode(data []byte) (Grid, map[string]any, error) {
 		params[k] = v
 	}
 	return g, params, nil
+}
+
+// jsonCode is one entry of "codes": an integer, and never null, which
+// encoding/json would otherwise leave as 0, a valid code.
+type jsonCode int
+
+func (c *jsonCode) UnmarshalJSON(b []byte) error {
+	n, err := strconv.Atoi(string(b))
+	if err != nil {
+		return errBadCode
+	}
+	*c = jsonCode(n)
+	return nil
+}
+
+var errBadCode = errors.New("not an integer")
+
+// decodeCodes reads the "codes" list; a bad entry is named with its index.
+func decodeCodes(raw json.RawMessage) ([]int, error) {
+	var codes []jsonCode
+	err := json.Unmarshal(raw, &codes)
+	if err == nil && codes == nil {
+		err = errors.New("null")
+	}
+	if err != nil {
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) == nil {
+			for i, it := range items {
+				var c jsonCode
+				if c.UnmarshalJSON(it) != nil {
+					return nil, fmt.Errorf("codes must be a list of integers: codes[%d] is %s", i, clip(it))
+				}
+			}
+		}
+		return nil, fmt.Errorf("codes must be a list of integers, got %s", clip(raw))
+	}
+	out := make([]int, len(codes))
+	for i, c := range codes {
+		out[i] = int(c)
+	}
+	return out, nil
+}
+
+// clip shortens JSON for an error message.
+func clip(b []byte) string {
+	if len(b) > 40 {
+		return string(b[:37]) + "..."
+	}
+	return string(b)
 }
 
 // Read loads a grid file written by Write.
