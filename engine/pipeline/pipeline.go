@@ -70,6 +70,9 @@ func Decode(ctx context.Context, m *model.Model, g tokens.Grid, opt DecodeOption
 	if err := g.Validate(fs.Quantizer.Vocab()); err != nil {
 		return nil, err
 	}
+	if err := CheckMemory(fmt.Sprintf("decoding a grid of %dx%d tokens", g.W, g.H), DecodeBytes(fs, g.W, g.H, opt)); err != nil {
+		return nil, err
+	}
 	budget := opt.Budget
 	if budget <= 0 {
 		budget = DefaultBudget

@@ -44,11 +44,21 @@ type Result struct {
 // Sample draws new grids and decodes them. On cancellation it returns what
 // it has: the partial grids, decoded, with the context's error.
 func Sample(ctx context.Context, m *model.Model, req SampleRequest, progress func(Progress)) ([]Result, error) {
+	if m.Transformer != nil && m.Spec.Cond.Kind != model.CondSpatial {
+		// The size is known before the condition is built.
+		w, h := gridSize(m, sample.Cond{}, req)
+		if err := checkRequest(m, w, h, req); err != nil {
+			return nil, err
+		}
+	}
 	s, cond, notes, err := sampler(m, req)
 	if err != nil {
 		return nil, err
 	}
 	w, h := gridSize(m, cond, req)
+	if err := checkRequest(m, w, h, req); err != nil {
+		return nil, err
+	}
 	opt := withProgress(ctx, m, req, progress)
 	grids, err := s.Sample(ctx, w, h, opt)
 	return finish(m, req, grids, notes, "sample", progress, err)
@@ -65,6 +75,10 @@ func Resample(ctx context.Context, m *model.Model, g tokens.Grid, mask tokens.Ma
 	}
 	if cond.Grid != nil && (cond.Grid.W != g.W || cond.Grid.H != g.H) {
 		return nil, fmt.Errorf("pipeline: the condition gives a %dx%d grid but the grid to edit is %dx%d", cond.Grid.W, cond.Grid.H, g.W, g.H)
+	}
+	req.Options.Count = 1
+	if err := checkRequest(m, g.W, g.H, req); err != nil {
+		return nil, err
 	}
 	opt := withProgress(ctx, m, req, progress)
 	grids, err := s.Resample(ctx, []tokens.Grid{g}, mask, opt)
