@@ -23,14 +23,14 @@ const (
 // ways into the studio for someone who has just opened it. It is one row
 // high, so every view keeps its room.
 type welcomePanel struct {
-	box   *fyne.Container
-	scene *widget.Button // hidden without a scenes model
+	box          *fyne.Container
+	paint, scene *widget.Button // hidden without their model
 }
 
 func newWelcomePanel(v *MainView) *welcomePanel {
 	p := &welcomePanel{}
-	paint := widget.NewButtonWithIcon(paintText, theme.ColorPaletteIcon(), func() { v.openThenShow(v.builtins.Landscape, "Sample") })
-	paint.Importance = widget.HighImportance
+	p.paint = widget.NewButtonWithIcon(paintText, theme.ColorPaletteIcon(), func() { v.openThenShow(v.builtins.Landscape, "Sample") })
+	p.paint.Importance = widget.HighImportance
 	p.scene = widget.NewButtonWithIcon(sceneText, theme.MediaPlayIcon(), func() { v.openThenShow(v.builtins.Scenes, "Sample") })
 	explore := widget.NewButtonWithIcon(exploreText, theme.GridIcon(), func() { v.Show("Codebook") })
 	dismiss := widget.NewButtonWithIcon(dismissText, theme.CancelIcon(), func() {
@@ -41,7 +41,7 @@ func newWelcomePanel(v *MainView) *welcomePanel {
 	dismiss.Importance = widget.LowImportance
 
 	heading := widget.NewLabelWithStyle(welcomeText, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	actions := container.NewHBox(paint, p.scene, explore, widget.NewSeparator(), dismiss)
+	actions := container.NewHBox(p.paint, p.scene, explore, widget.NewSeparator(), dismiss)
 	icon := widget.NewIcon(theme.InfoIcon())
 	row := container.New(&welcomeLayout{icon, heading, actions}, icon, heading, actions)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
@@ -55,6 +55,7 @@ func newWelcomePanel(v *MainView) *welcomePanel {
 // is in use and the panel has not been dismissed.
 func (v *MainView) refreshWelcome() {
 	if v.builtins.isWelcomeModel(v.modelPath) && !welcomeDismissed() {
+		v.welcome.paint.Hidden = v.builtins.Landscape == ""
 		v.welcome.scene.Hidden = v.builtins.Scenes == ""
 		v.welcome.box.Show()
 	} else {

@@ -194,13 +194,21 @@ func TestWelcomePanel(t *testing.T) {
 	}
 }
 
-func TestWelcomePanelWithoutTheScenesModel(t *testing.T) {
+func TestWelcomePanelOffersTheModelsThereAre(t *testing.T) {
 	v, _, w := newTestWindow(t)
 	setBuiltins(v, Builtins{Landscape: uitest.Tiny("seg_transformer")})
 	openDefault(t, v)
 	texts := uitest.Texts(w)
 	if !texts[paintText] || !texts[exploreText] || texts[sceneText] {
 		t.Errorf("without a scenes model the panel offers %v", texts)
+	}
+	// The scenes model alone: its panel cannot paint.
+	setBuiltins(v, Builtins{Scenes: uitest.Tiny("cin_transformer")})
+	view.Sync(func() { v.showGettingStarted() })
+	uitest.WaitFor(t, func() bool { return inUse(v) == "cin_transformer" && v.welcome.box.Visible() })
+	texts = uitest.Texts(w)
+	if texts[paintText] || !texts[sceneText] || !texts[exploreText] {
+		t.Errorf("with the scenes model alone the panel offers %v", texts)
 	}
 }
 
