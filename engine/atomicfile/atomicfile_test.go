@@ -32,3 +32,22 @@ func TestWriteReplacesOrKeeps(t *testing.T) {
 		t.Fatal("wrote into a missing directory")
 	}
 }
+
+// A directory, a special file or a missing folder is refused in words,
+// without a temporary file's name.
+func TestWriteRefusesWhatItCannotReplace(t *testing.T) {
+	dir := t.TempDir()
+	for path, want := range map[string]string{
+		dir:                                    "is a directory",
+		os.DevNull:                             "is not a regular file",
+		filepath.Join(dir, "missing", "f.txt"): "folder " + filepath.Join(dir, "missing") + " does not exist",
+	} {
+		err := WriteBytes(path, []byte("x"))
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: err = %v, want %q", path, err, want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("left behind: %v", entries)
+	}
+}
