@@ -3,6 +3,8 @@ package model
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"tessera/engine/ckpt"
 	"tessera/engine/weights"
@@ -13,6 +15,17 @@ import (
 // no training-only networks, and no YAML needed to open it again. With
 // half, the floating-point weights are stored as float16.
 func Convert(path, configPath, out string, half bool) (*Model, error) {
+	if weightsPath, configs, err := locate(path, configPath); err == nil && !IsBuiltin(weightsPath) {
+		for _, in := range append([]string{weightsPath}, configs...) {
+			if sameFile(in, out) {
+				also := ""
+				if filepath.Clean(in) != filepath.Clean(out) {
+					also = " (" + in + ")"
+				}
+				return nil, fmt.Errorf("model: %s is one of the model's own files%s: converting would overwrite what it reads; write to another file", out, also)
+			}
+		}
+	}
 	got := map[string]*ckpt.Data{}
 	m, err := open(path, configPath, func(s weights.Source) weights.Source { return &recorder{Source: s, got: got} })
 	if err != nil {
@@ -59,4 +72,17 @@ func (r *recorder) Int64(key string) ([]int64, []int, error) {
 		r.got[key] = &ckpt.Data{Shape: shape, I64: v}
 	}
 	return v, shape, err
+}
+
+// sameFile reports whether a and b name one file: the same absolute path,
+// or two paths to one existing file.
+func sameFile(a, b string) bool {
+	aa, err1 := filepath.Abs(a)
+	ab, err2 := filepath.Abs(b)
+	if err1 == nil && err2 == nil && aa == ab {
+		return true
+	}
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
 }

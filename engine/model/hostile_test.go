@@ -146,3 +146,25 @@ func TestNonFiniteWeightsAreNamed(t *testing.T) {
 		}
 	}
 }
+
+// Convert never writes over the checkpoint or the config it reads, named
+// directly, through a log directory or through another path.
+func TestConvertRefusesToOverwriteItsInput(t *testing.T) {
+	dir := copyTree(t, "vqgan")
+	ckptPath := filepath.Join(dir, "checkpoints", "last.ckpt")
+	before, _ := os.ReadFile(ckptPath)
+	for _, c := range []struct{ model, config, out string }{
+		{dir, "", ckptPath},
+		{ckptPath, "", filepath.Join(dir, "checkpoints", "..", "checkpoints", "last.ckpt")},
+		{dir, "", filepath.Join(dir, "configs", "model.yaml")},
+		{ckptPath, filepath.Join(dir, "configs", "model.yaml"), filepath.Join(dir, "configs", "model.yaml")},
+	} {
+		_, err := Convert(c.model, c.config, c.out, false)
+		if err == nil || !strings.Contains(err.Error(), "is one of the model's own files") {
+			t.Errorf("convert %s to %s: err = %v", c.model, c.out, err)
+		}
+	}
+	if after, _ := os.ReadFile(ckptPath); string(after) != string(before) {
+		t.Fatal("the checkpoint was changed")
+	}
+}
