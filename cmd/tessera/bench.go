@@ -62,8 +62,11 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *threads < 1 || *repeat < 1 || *positions < 1 || *positions > 1024 || *stride < 1 || *stride > 8 {
-		return usagef("--threads and --repeat must be positive, --positions within 1..1024 and --stride within 1..8")
+	if *threads < 1 || *threads > 4*runtime.NumCPU() {
+		return usagef("--threads %d: give 1 to %d", *threads, 4*runtime.NumCPU())
+	}
+	if *repeat < 1 || *positions < 1 || *positions > 1024 || *stride < 1 || *stride > 8 {
+		return usagef("--repeat must be positive, --positions within 1..1024 and --stride within 1..8")
 	}
 	runtime.GOMAXPROCS(*threads)
 	rng := rand.New(rand.NewSource(*seed))

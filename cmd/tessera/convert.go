@@ -30,6 +30,9 @@ func runConvert(args []string, stdout, stderr io.Writer) error {
 	if err := mf.orDefault(model.DefaultModel); err != nil {
 		return err
 	}
+	if err := (&files{}).model(mf, nil).out("--out", *out, 1).check(); err != nil {
+		return err
+	}
 	if _, err := model.Convert(mf.path, mf.config, *out, *half); err != nil {
 		return err
 	}

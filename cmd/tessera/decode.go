@@ -32,12 +32,19 @@ func runDecode(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 1 || *out == "" {
 		return usagef("need --out FILE and one token grid")
 	}
+	fl := (&files{}).in("GRID", fs.Arg(0)).model(mf, nil).out("--out", *out, 1)
+	if err := fl.check(); err != nil {
+		return err
+	}
 	g, params, err := readGrid(fs.Arg(0))
 	if err != nil {
 		return err
 	}
 	m, err := mf.open()
 	if err != nil {
+		return err
+	}
+	if err := fl.model(mf, m).check(); err != nil {
 		return err
 	}
 	img, err := pipeline.Decode(context.Background(), m, g, pipeline.DecodeOptions{Tile: *tile}, tileProgress(stderr))
@@ -51,9 +58,12 @@ func runDecode(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// isPNG reports whether a grid path is read as a PNG.
+func isPNG(path string) bool { return strings.EqualFold(filepath.Ext(path), ".png") }
+
 // readGrid reads a token grid from JSON or from a PNG Tessera wrote.
 func readGrid(path string) (tokens.Grid, map[string]any, error) {
-	if strings.EqualFold(filepath.Ext(path), ".png") {
+	if isPNG(path) {
 		return imgio.GridFromPNG(path)
 	}
 	return tokens.Read(path)

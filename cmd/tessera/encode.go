@@ -27,8 +27,15 @@ func runEncode(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 1 || *out == "" {
 		return usagef("need --out FILE and one IMAGE")
 	}
+	fl := (&files{}).in("IMAGE", fs.Arg(0)).model(mf, nil).out("--out", *out, 1)
+	if err := fl.check(); err != nil {
+		return err
+	}
 	m, err := mf.open()
 	if err != nil {
+		return err
+	}
+	if err := fl.model(mf, m).check(); err != nil {
 		return err
 	}
 	g, notes, err := pipeline.EncodeFile(m, fs.Arg(0))

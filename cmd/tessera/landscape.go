@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"tessera/engine/data/landscape"
 	"tessera/engine/imgio"
@@ -75,12 +76,37 @@ func runLandscape(args []string, stdout, stderr io.Writer) error {
 		return usagef("--by-scene needs --count")
 	}
 	if !counted {
-		sc, err := writePair(*seed, *width, *height, scene, *out, *segOut)
+		if err := (&files{}).out("--out", *out, 1).out("--seg-out", *segOut, 1).check(); err != nil {
+			return err
+		}
+		// Both files are written beside their places, then renamed.
+		var st staging
+		defer st.discard()
+		img, seg := "", ""
+		var err error
+		if *out != "" {
+			img, err = st.file(*out)
+		}
+		if err == nil && *segOut != "" {
+			seg, err = st.file(*segOut)
+		}
+		if err != nil {
+			return err
+		}
+		sc, err := writePair(*seed, *width, *height, scene, img, seg)
+		if err == nil {
+			err = st.commit()
+		}
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s: %s landscape, seed %d, %dx%d\n", strings.Join(nonEmpty(*out, *segOut), ", "), sc, *seed, *width, *height)
 		return nil
+	}
+	for _, d := range []namedPath{{"--out", *out}, {"--seg-out", *segOut}} {
+		if fi, err := os.Stat(d.path); err == nil && !fi.IsDir() {
+			return usagef("%s %s is a file; with --count it names a folder", d.flag, d.path)
+		}
 	}
 	return writePairs(*seed, *count, *width, *height, scene, *out, *segOut, *byScene, stdout)
 }
@@ -108,6 +134,11 @@ func runClassifierMode(set map[string]bool, in string, n int, seed int64, w, h i
 		return usagef("--accuracy writes no files; --seg-out goes with --classify")
 	case w < 1 || h < 1 || w > landscape.MaxSide || h > landscape.MaxSide:
 		return usagef("--width and --height must be from 1 to %d, got %dx%d", landscape.MaxSide, w, h)
+	}
+	if set["classify"] {
+		if err := (&files{}).in("--classify", in).in("--model", modelPath).out("--seg-out", segOut, 1).check(); err != nil {
+			return err
+		}
 	}
 	c, err := openClassifier(modelPath)
 	if err != nil {
@@ -182,7 +213,14 @@ func writePairs(seed int64, n, w, h int, scene landscape.Scene, out, segOut stri
 		return filepath.Join(dir, fmt.Sprintf("image-%05d.png", i)), nil
 	}
 	jobs := make(chan int)
-	errs := make([]error, n)
+	// The first failure (in seed order) is kept and stops the feeding: no
+	// memory in proportion to n.
+	var (
+		mu       sync.Mutex
+		firstErr error
+		firstAt  = n
+		failed   atomic.Bool
+	)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Add(1)
@@ -201,19 +239,24 @@ func writePairs(seed int64, n, w, h int, scene landscape.Scene, out, segOut stri
 				if err == nil {
 					_, err = writePair(seed+int64(i), w, h, s, img, seg)
 				}
-				errs[i] = err
+				if err != nil {
+					mu.Lock()
+					if i < firstAt {
+						firstErr, firstAt = err, i
+					}
+					mu.Unlock()
+					failed.Store(true)
+				}
 			}
 		}()
 	}
-	for i := range n {
+	for i := 0; i < n && !failed.Load(); i++ {
 		jobs <- i
 	}
 	close(jobs)
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
+	if firstErr != nil {
+		return firstErr
 	}
 	fmt.Fprintf(stdout, "%d landscapes (seeds %d to %d, %dx%d) written to %s\n", n, seed, seed+int64(n)-1, w, h,
 		strings.Join(nonEmpty(out, segOut), " and "))

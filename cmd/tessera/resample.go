@@ -41,6 +41,23 @@ func runResample(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 0 || sf.out == "" || len(grids) == 0 || len(grids) > 2 || (*maskPath == "") == (*rect == "") {
 		return usagef("need --tokens IN, one of --mask and --rect, and --out FILE")
 	}
+	if err := sf.validate(); err != nil {
+		return err
+	}
+	tokensOut := ""
+	if len(grids) == 2 {
+		tokensOut = grids[1]
+		// The documented in-place edit, --tokens X --tokens X, rewrites a
+		// JSON grid; the new grid is JSON, so it cannot replace a PNG.
+		if samePath(grids[0], tokensOut) && isPNG(grids[0]) {
+			return usagef("--tokens %s --tokens %s: the new grid is written as JSON, which would replace the PNG; name a .json file for it", grids[0], tokensOut)
+		}
+	}
+	fl := (&files{}).in("--tokens", grids[0]).in("--mask", *maskPath).
+		out("--out", sf.out, 1).out("--tokens", tokensOut, 1).allowInPlace("--tokens", "--tokens")
+	if err := fl.check(); err != nil {
+		return err
+	}
 	g, params, err := readGrid(grids[0])
 	if err != nil {
 		return err
@@ -50,6 +67,9 @@ func runResample(args []string, stdout, stderr io.Writer) error {
 	}
 	m, err := mf.open()
 	if err != nil {
+		return err
+	}
+	if err := fl.model(mf, m).check(); err != nil {
 		return err
 	}
 	mask, err := loadMask(*maskPath, *rect, g, m.FirstStage.Config.Factor())
@@ -63,10 +83,6 @@ func runResample(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	res, err := pipeline.Resample(ctx, m, g, mask, req, tokenProgress(stderr))
-	tokensOut := ""
-	if len(grids) == 2 {
-		tokensOut = grids[1]
-	}
 	return writeResults(res, err, sf.out, tokensOut, stdout, stderr)
 }
 

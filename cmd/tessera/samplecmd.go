@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,8 +67,8 @@ func (s *samplingFlags) request(m *model.Model, params map[string]any, stderr io
 		s.seed = rand.New(rand.NewSource(time.Now().UnixNano())).Int63n(1 << 31)
 		fmt.Fprintf(stderr, "seed %d\n", s.seed)
 	}
-	if s.temperature <= 0 || s.topP < 0 || s.topP > 1 || s.topK < 0 || s.stride < 1 {
-		return pipeline.SampleRequest{}, usagef("need --temperature > 0, --top-p in [0,1], --top-k >= 0 and --stride >= 1")
+	if err := s.validate(); err != nil {
+		return pipeline.SampleRequest{}, err
 	}
 	req := pipeline.SampleRequest{
 		Options: sample.Options{
@@ -117,6 +119,37 @@ func (s *samplingFlags) request(m *model.Model, params map[string]any, stderr io
 	return req, nil
 }
 
+// validate checks the sampling numbers before any work: NaN and
+// infinities are refused here, not found after sampling.
+func (s *samplingFlags) validate() error {
+	switch t := s.temperature; {
+	case !(t > 0) || math.IsInf(t, 0):
+		return usagef("--temperature %v: give a finite number above 0 (one so small that it overflows samples greedily)", t)
+	case !(s.topP >= 0 && s.topP <= 1):
+		return usagef("--top-p %v: give a number from 0 (off) to 1", s.topP)
+	case s.topK < 0:
+		return usagef("--top-k %d: give 0 (every token) or more", s.topK)
+	case s.stride < 1:
+		return usagef("--stride %d: give 1 or more", s.stride)
+	}
+	return nil
+}
+
+// positive refuses a size flag given as zero or less (leaving it out
+// keeps its default).
+func positive(fs *flag.FlagSet, names ...string) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if err != nil || !slices.Contains(names, f.Name) {
+			return
+		}
+		if n, _ := strconv.ParseInt(f.Value.String(), 10, 64); n <= 0 {
+			err = usagef("--%s %s: give a positive number, or leave it out for the default", f.Name, f.Value)
+		}
+	})
+	return err
+}
+
 // classID reads --class: an id, or one of the model's class names.
 func classID(m *model.Model, class string) (int, error) {
 	if id, err := strconv.Atoi(class); err == nil {
@@ -165,14 +198,28 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 0 || sf.out == "" || *count < 1 || *width < 0 || *height < 0 {
-		return usagef("need --out FILE, a positive --count and no extra arguments")
+	if fs.NArg() != 0 || sf.out == "" {
+		return usagef("need --out FILE and no extra arguments")
+	}
+	if err := positive(fs, "width", "height", "count"); err != nil {
+		return err
+	}
+	if err := sf.validate(); err != nil {
+		return err
 	}
 	if err := mf.orDefault(sf.defaultModel(nil)); err != nil {
 		return err
 	}
+	fl := (&files{}).in("--seg", sf.seg).in("--cond", sf.cond).model(mf, nil).
+		out("--out", sf.out, *count).out("--tokens", *tokensOut, *count)
+	if err := fl.check(); err != nil {
+		return err
+	}
 	m, err := mf.open()
 	if err != nil {
+		return err
+	}
+	if err := fl.model(mf, m).check(); err != nil {
 		return err
 	}
 	req, err := sf.request(m, nil, stderr)
@@ -213,17 +260,32 @@ func writeResults(res []pipeline.Result, runErr error, out, tokensOut string, st
 			fmt.Fprintf(stderr, "note: %s\n", n)
 		}
 	}
+	// Everything is written beside its place first, then renamed into
+	// place together: a failure leaves none of the outputs behind.
+	var st staging
+	defer st.discard()
+	var written []string
 	for i, r := range res {
 		path, tpath := numbered(out, i, len(res)), numbered(tokensOut, i, len(res))
-		if err := imgio.SaveWithGrid(path, r.Image, r.Grid, r.Params); err != nil {
-			return err
+		tmp, err := st.file(path)
+		if err == nil {
+			err = imgio.SaveWithGrid(tmp, r.Image, r.Grid, r.Params)
 		}
-		if tpath != "" {
-			if err := tokens.Write(tpath, r.Grid, r.Params); err != nil {
-				return err
+		if err == nil && tpath != "" {
+			if tmp, err = st.file(tpath); err == nil {
+				err = tokens.Write(tmp, r.Grid, r.Params)
 			}
 		}
-		fmt.Fprintf(stdout, "%s: %dx%d tokens, %dx%d pixels\n", path, r.Grid.W, r.Grid.H, r.Image.Bounds().Dx(), r.Image.Bounds().Dy())
+		if err != nil {
+			return fmt.Errorf("nothing was written: %w", err)
+		}
+		written = append(written, fmt.Sprintf("%s: %dx%d tokens, %dx%d pixels\n", path, r.Grid.W, r.Grid.H, r.Image.Bounds().Dx(), r.Image.Bounds().Dy()))
+	}
+	if err := st.commit(); err != nil {
+		return err
+	}
+	for _, line := range written {
+		fmt.Fprint(stdout, line)
 	}
 	if runErr != nil && len(res) > 0 {
 		return fmt.Errorf("stopped early (%v); the partial results were saved", runErr)
