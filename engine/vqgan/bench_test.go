@@ -63,3 +63,34 @@ func BenchmarkDecode256(b *testing.B) {
 		}
 	}
 }
+
+// tinyTaming is the taming-tiny reference VQGAN's ddconfig (ch 32, ch_mult
+// 1,1,2, attention at resolution 8, f4): its attention runs at the latent
+// resolution, a quarter of the image's side, so it dominates the encode of
+// a large image.
+func tinyTaming() Config {
+	return Config{
+		DD: DDConfig{Ch: 32, OutCh: 3, ChMult: []int{1, 1, 2}, NumResBlocks: 1, AttnResolutions: []int{8},
+			InChannels: 3, Resolution: 32, ZChannels: 16},
+		NEmbed: 64, EmbedDim: 16, Quantizer: VectorQuantizer, Beta: 0.25,
+	}
+}
+
+func benchEncode(b *testing.B, cfg Config, side int) {
+	m, err := Load(weights.Random{Seed: 1}, "", cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := nn.FromSlice(randomTensor(2, 1, 3, side, side), 1, 3, side, side)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := m.Encode(x, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEncodeTiny256 and 512 encode a 256x256 and a 512x512 image with
+// the tiny architecture: attention over 64x64 and 128x128 positions.
+func BenchmarkEncodeTiny256(b *testing.B) { benchEncode(b, tinyTaming(), 256) }
+func BenchmarkEncodeTiny512(b *testing.B) { benchEncode(b, tinyTaming(), 512) }

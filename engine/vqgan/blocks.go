@@ -7,7 +7,6 @@ import (
 	"gorgonia.org/tensor"
 
 	"tessera/engine/nn"
-	"tessera/engine/nn/blas"
 	"tessera/engine/weights"
 )
 
@@ -83,29 +82,29 @@ func loadAttn(l *weights.Loader, c int) *attnBlock {
 }
 
 // forward takes ownership of x and adds the attention output to it in place.
+// The scores are computed a block of query rows at a time (nn.Attention),
+// so a large map needs memory in proportion to its positions, not their
+// square.
 func (a *attnBlock) forward(x *tensor.Dense) *tensor.Dense {
 	n, c, h, w := nn.Dims4(x)
 	hn := a.norm.Forward(x, false)
 	qt, kt, vt := a.q.Forward(hn), a.k.Forward(hn), a.v.Forward(hn)
+	nn.Recycle(hn)
 	q, k, v := nn.Data(qt), nn.Data(kt), nn.Data(vt)
 	hw := h * w
 	out := nn.New(n, c, h, w)
 	o := nn.Data(out)
-	scores := make([]float32, hw*hw)
 	scale := float32(1 / math.Sqrt(float64(c)))
 	for b := 0; b < n; b++ {
-		qb, kb, vb := q[b*c*hw:(b+1)*c*hw], k[b*c*hw:(b+1)*c*hw], v[b*c*hw:(b+1)*c*hw]
-		// scores[i,j] = sum_c q[c,i] k[c,j] / sqrt(C), softmax over j.
-		blas.Sgemm(true, false, hw, hw, c, scale, qb, hw, kb, hw, 0, scores, hw)
-		nn.SoftmaxRows(scores, hw)
-		// out[c,i] = sum_j v[c,j] scores[i,j]
-		blas.Sgemm(false, true, c, hw, hw, 1, vb, hw, scores, hw, 0, o[b*c*hw:(b+1)*c*hw], hw)
+		s := b * c * hw
+		nn.Attention(o[s:s+c*hw], q[s:s+c*hw], k[s:s+c*hw], v[s:s+c*hw], c, hw, scale)
 	}
-	for _, t := range []*tensor.Dense{hn, qt, kt, vt} {
+	for _, t := range []*tensor.Dense{qt, kt, vt} {
 		nn.Recycle(t)
 	}
 	res := consume(a.proj.Forward, out)
 	nn.AddInPlace(nn.Data(res), nn.Data(x))
+	nn.Recycle(x)
 	return res
 }
 
