@@ -10,8 +10,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 	"sort"
+
+	"tessera/engine/infile"
 )
 
 // File is an opened checkpoint. Its tensors read through the open file
@@ -33,15 +34,11 @@ type File struct {
 
 // Open detects the format from the file's first bytes and reads its index
 // (pickle or header), checking that every tensor fits its storage. No tensor
-// data is read.
+// data is read. Only a regular file is opened: a FIFO or a device is
+// refused before the open, so it can neither block nor read without end.
 func Open(path string) (*File, error) {
-	f, err := os.Open(path)
+	f, fi, err := infile.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("ckpt: %v", err)
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
 		return nil, fmt.Errorf("ckpt: %v", err)
 	}
 	out, err := open(path, f, fi.Size())
@@ -93,7 +90,7 @@ func (f *File) Keys() []string { return sortedKeys(f.Tensors) }
 
 // SHA256 returns the hex SHA-256 digest of a file, streaming it.
 func SHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	f, _, err := infile.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("ckpt: %v", err)
 	}

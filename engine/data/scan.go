@@ -20,6 +20,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"tessera/engine/infile"
 )
 
 // Item is one training example on disk.
@@ -138,6 +140,9 @@ func find(dir string, exts []string) ([]string, error) {
 		if d.IsDir() || !contains(exts, ext) {
 			return nil
 		}
+		if _, err := infile.Check(p); err != nil {
+			return err // a FIFO named like an image would block its reader
+		}
 		rel, err := filepath.Rel(dir, p)
 		if err != nil {
 			return err
@@ -226,6 +231,9 @@ func (s *Set) pair(labelDir string) error {
 		}
 		for _, p := range tried {
 			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+				if _, err := infile.Check(p); err != nil {
+					return fmt.Errorf("data: label map for %s: %v", it.Path, err)
+				}
 				it.LabelPath = p
 				break
 			}
@@ -250,7 +258,7 @@ func (s *Set) pair(labelDir string) error {
 
 // dims reads an image file's size from its header.
 func dims(p string) (w, h int, err error) {
-	f, err := os.Open(p)
+	f, _, err := infile.Open(p)
 	if err != nil {
 		return 0, 0, fmt.Errorf("data: %v", err)
 	}

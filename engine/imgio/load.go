@@ -10,7 +10,8 @@ import (
 	_ "image/jpeg" // registers the JPEG decoder
 	_ "image/png"  // registers the PNG decoder
 	"io"
-	"os"
+
+	"tessera/engine/infile"
 )
 
 // maxPixels bounds what decode accepts: a header can claim gigapixels that a
@@ -18,8 +19,10 @@ import (
 const maxPixels = 1 << 28
 
 // decode reads an image file, returning its format name.
+// Only a regular file is opened: a FIFO would block, a device read
+// without end.
 func decode(path string) (image.Image, string, error) {
-	f, err := os.Open(path)
+	f, _, err := infile.Open(path)
 	if err != nil {
 		return nil, "", fmt.Errorf("imgio: %v", err)
 	}
@@ -43,6 +46,23 @@ func decode(path string) (image.Image, string, error) {
 		return nil, "", fmt.Errorf("imgio: %s: %v", path, err)
 	}
 	return img, format, nil
+}
+
+// Size reads an image file's size from its header, without decoding it.
+func Size(path string) (w, h int, err error) {
+	f, _, err := infile.Open(path)
+	if err != nil {
+		return 0, 0, fmt.Errorf("imgio: %v", err)
+	}
+	defer f.Close()
+	cfg, _, err := image.DecodeConfig(bufio.NewReader(f))
+	if errors.Is(err, image.ErrFormat) {
+		return 0, 0, fmt.Errorf("imgio: %s: not a PNG or JPEG image", path)
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("imgio: %s: %v", path, err)
+	}
+	return cfg.Width, cfg.Height, nil
 }
 
 // Load reads a PNG or JPEG file as 8-bit RGB (alpha 255 everywhere), centre-

@@ -34,5 +34,8 @@ func LoadMask(path string, w, h, factor int) (tokens.Mask, error) {
 			}
 		}
 	}
+	if m.Count() == 0 {
+		return tokens.Mask{}, fmt.Errorf("imgio: %s: the mask selects no tokens: every pixel is black (non-black pixels mark the tokens to resample)", path)
+	}
 	return m, nil
 }

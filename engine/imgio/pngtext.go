@@ -1,6 +1,7 @@
 package imgio
 
 import (
+	"bufio"
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
@@ -10,12 +11,13 @@ import (
 	"image"
 	"image/png"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"tessera/engine/atomicfile"
+	"tessera/engine/infile"
+	"tessera/engine/tokens"
 )
 
 const pngSignature = "\x89PNG\r\n\x1a\n"
@@ -24,9 +26,12 @@ const pngSignature = "\x89PNG\r\n\x1a\n"
 // large images are tens of kilobytes of JSON and compress well.
 const compressOver = 1024
 
-// maxText bounds an inflated value, so a crafted chunk cannot exhaust
-// memory. A variable only so tests can lower it.
-var maxText = 64 << 20
+// MaxMeta bounds the text a PNG's metadata may hold, all its text chunks
+// together (inflated), read or written: the grid of the largest image
+// Tessera encodes fits (tokens.MaxJSON), and a crafted file of many large
+// chunks is refused instead of filling memory. A variable only so tests
+// can lower it.
+var MaxMeta = tokens.MaxJSON
 
 type chunk struct {
 	typ  string
@@ -88,10 +93,23 @@ func SavePNG(path string, img image.Image, meta map[string]string) error {
 func encodePNG(img image.Image, meta map[string]string) ([]byte, error) {
 	var text []byte
 	keys := make([]string, 0, len(meta))
+	total := 0
 	for k := range meta {
 		keys = append(keys, k)
+		total += len(meta[k])
 	}
 	slices.Sort(keys)
+	// What the reader would refuse is not written.
+	if total > MaxMeta {
+		big := keys[0]
+		for _, k := range keys {
+			if len(meta[k]) > len(meta[big]) {
+				big = k
+			}
+		}
+		return nil, fmt.Errorf("the metadata is %s (%q alone %s), more than the %s a PNG's metadata may hold",
+			infile.FormatSize(int64(total)), big, infile.FormatSize(int64(len(meta[big]))), infile.FormatSize(int64(MaxMeta)))
+	}
 	for _, k := range keys {
 		typ, data, err := textChunk(k, meta[k])
 		if err != nil {
@@ -176,42 +194,94 @@ func keyword(k []byte) bool {
 // ReadPNGMeta returns the text chunks (tEXt, zTXt, iTXt) of a PNG file. A
 // key that occurs twice keeps its last value. A text chunk whose CRC does
 // not match is an error rather than metadata silently dropped or trusted;
-// other chunks are not checked.
+// other chunks are not checked. Only the text chunks are read: the image
+// data is skipped. The text may hold MaxMeta bytes in all.
 func ReadPNGMeta(path string) (map[string]string, error) {
-	b, err := os.ReadFile(path)
+	f, fi, err := infile.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("imgio: %v", err)
 	}
-	meta, err := readMeta(b)
+	defer f.Close()
+	meta, err := readMeta(f, fi.Size())
 	if err != nil {
 		return nil, fmt.Errorf("imgio: %s: %v", path, err)
 	}
 	return meta, nil
 }
 
-func readMeta(b []byte) (map[string]string, error) {
-	cs, err := chunks(b)
-	if err != nil {
-		return nil, err
+// readMeta reads the text chunks of a PNG stream of size bytes.
+func readMeta(r io.Reader, size int64) (map[string]string, error) {
+	br := bufio.NewReader(r)
+	sig := make([]byte, len(pngSignature))
+	if _, err := io.ReadFull(br, sig); err != nil || string(sig) != pngSignature {
+		return nil, errors.New("not a PNG file")
 	}
 	meta := map[string]string{}
-	for _, c := range cs {
-		if c.typ != "tEXt" && c.typ != "zTXt" && c.typ != "iTXt" {
+	left := MaxMeta // text bytes still allowed
+	var head [8]byte
+	for off := int64(len(pngSignature)); ; {
+		if size-off < 12 {
+			return nil, fmt.Errorf("truncated at byte %d (no IEND chunk)", off)
+		}
+		if _, err := io.ReadFull(br, head[:]); err != nil {
+			return nil, fmt.Errorf("chunk at byte %d: %v", off, err)
+		}
+		n := int64(binary.BigEndian.Uint32(head[:4]))
+		if n > size-off-12 {
+			return nil, fmt.Errorf("chunk at byte %d claims %d bytes, past the end of the file", off, n)
+		}
+		typ := string(head[4:])
+		if typ != "tEXt" && typ != "zTXt" && typ != "iTXt" {
+			if typ == "IEND" {
+				return meta, nil
+			}
+			if _, err := br.Discard(int(n) + 4); err != nil {
+				return nil, fmt.Errorf("chunk at byte %d: %v", off, err)
+			}
+			off += 12 + n
 			continue
 		}
+		// A value replacing one of the same key frees that one's share.
+		// The raw chunk may exceed the text by its keyword, tags and
+		// zlib's overhead.
+		allow := left
+		if c, err := br.Peek(min(int(n), 80)); err == nil {
+			if kw, _, ok := bytes.Cut(c, []byte{0}); ok {
+				allow += len(meta[fromLatin1(kw)])
+			}
+		}
+		if n > int64(allow)+int64(allow/64)+4096 {
+			return nil, metaTooLarge(typ, off)
+		}
+		data := make([]byte, n+4)
+		if _, err := io.ReadFull(br, data); err != nil {
+			return nil, fmt.Errorf("%s chunk at byte %d: %v", typ, off, err)
+		}
+		c := chunk{typ: typ, data: data[:n], crc: binary.BigEndian.Uint32(data[n:]), at: int(off)}
 		if c.crc != crcOf(c.typ, c.data) {
 			return nil, fmt.Errorf("%s chunk at byte %d is corrupted (CRC mismatch)", c.typ, c.at)
 		}
-		k, v, err := parseText(c)
+		k, v, err := parseText(c, allow)
 		if err != nil {
 			return nil, fmt.Errorf("%s chunk at byte %d: %v", c.typ, c.at, err)
 		}
+		left += len(meta[k]) // replaced: only the last value is kept
+		if len(v) > left {
+			return nil, metaTooLarge(typ, off)
+		}
+		left -= len(v)
 		meta[k] = v
+		off += 12 + n
 	}
-	return meta, nil
 }
 
-func parseText(c chunk) (key, val string, err error) {
+func metaTooLarge(typ string, off int64) error {
+	return fmt.Errorf("%s chunk at byte %d: the text chunks hold more than the %s of metadata Tessera reads", typ, off, infile.FormatSize(int64(MaxMeta)))
+}
+
+// parseText reads a text chunk; an inflated value may have at most limit
+// bytes.
+func parseText(c chunk, limit int) (key, val string, err error) {
 	kw, rest, ok := bytes.Cut(c.data, []byte{0})
 	if !ok || len(kw) == 0 {
 		return "", "", errors.New("no keyword")
@@ -224,7 +294,7 @@ func parseText(c chunk) (key, val string, err error) {
 		if len(rest) == 0 || rest[0] != 0 {
 			return "", "", errors.New("unknown compression method")
 		}
-		t, err := inflate(rest[1:])
+		t, err := inflate(rest[1:], limit)
 		return key, fromLatin1(t), err
 	}
 	if len(rest) < 2 {
@@ -241,22 +311,25 @@ func parseText(c chunk) (key, val string, err error) {
 	case compressed > 1 || (compressed == 1 && method != 0):
 		return "", "", errors.New("unknown compression method")
 	case compressed == 1:
-		rest, err = inflate(rest)
+		rest, err = inflate(rest, limit)
 	}
 	return key, string(rest), err
 }
 
-func inflate(b []byte) ([]byte, error) {
+func inflate(b []byte, limit int) ([]byte, error) {
 	r, err := zlib.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}
-	out, err := io.ReadAll(io.LimitReader(r, int64(maxText)+1))
+	out, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(out) > maxText {
-		return nil, fmt.Errorf("the text inflates past %d bytes", maxText)
+	if len(out) > limit {
+		if limit < MaxMeta {
+			return nil, fmt.Errorf("the text inflates past %d bytes, what is left of the %s of metadata Tessera reads after the chunks before it", limit, infile.FormatSize(int64(MaxMeta)))
+		}
+		return nil, fmt.Errorf("the text inflates past %d bytes, the %s of metadata Tessera reads", limit, infile.FormatSize(int64(MaxMeta)))
 	}
 	return out, nil
 }

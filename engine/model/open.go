@@ -12,6 +12,7 @@ import (
 	"tessera/engine/ckpt"
 	"tessera/engine/classify"
 	"tessera/engine/gpt"
+	"tessera/engine/infile"
 	"tessera/engine/vqgan"
 	"tessera/engine/weights"
 )
@@ -131,8 +132,15 @@ func locate(path, configPath string) (string, []string, error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("model: %w", err)
 	}
+	if !st.IsDir() && !st.Mode().IsRegular() {
+		// A FIFO would block the open, a device read without end.
+		return "", nil, fmt.Errorf("model: %w", &infile.NotRegularError{Path: path, Mode: st.Mode()})
+	}
 	var configs []string
 	if configPath != "" {
+		if fi, err := os.Stat(configPath); err == nil && !fi.Mode().IsRegular() {
+			return "", nil, fmt.Errorf("model: config %w", &infile.NotRegularError{Path: configPath, Mode: fi.Mode()})
+		}
 		configs = []string{configPath}
 	}
 	if !st.IsDir() {

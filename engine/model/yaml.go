@@ -1,13 +1,18 @@
 package model
 
 import (
+	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"tessera/engine/infile"
 
 	"tessera/engine/gpt"
 	"tessera/engine/vqgan"
@@ -48,29 +53,30 @@ type net2netParams struct {
 	Unconditional bool          `yaml:"unconditional"`
 }
 
+// MaxConfigBytes bounds a config file: taming's are a few kilobytes.
+const MaxConfigBytes = 16 << 20
+
 // ReadYAML reads taming config files and merges them in order, later files
 // overriding earlier ones key by key, as taming's main.py does with OmegaConf.
+// The merge keeps each value's own node, so a value of the wrong type is
+// reported at its line in the file it came from.
 func ReadYAML(paths ...string) (*Spec, error) {
-	merged, err := MergeYAML(paths...)
+	merged, lines, err := MergeYAMLNode(paths...)
 	if err != nil {
 		return nil, err
 	}
 	name := strings.Join(paths, ", ")
-	root, ok := merged["model"]
-	if !ok {
+	root := mappingValue(merged, "model")
+	if root == nil {
 		return nil, fmt.Errorf("model: %s: no top-level 'model' section", name)
 	}
-	data, err := yaml.Marshal(root)
-	if err != nil {
-		return nil, fmt.Errorf("model: %s: %w", name, err)
-	}
 	var top instantiable
-	if err := yaml.Unmarshal(data, &top); err != nil {
-		return nil, fmt.Errorf("model: %s: %w", name, err)
+	if err := root.Decode(&top); err != nil {
+		return nil, fmt.Errorf("model: %s: %w", name, lines(err))
 	}
 	spec, err := specFromTarget(top)
 	if err != nil {
-		return nil, fmt.Errorf("model: %s: %w", name, err)
+		return nil, fmt.Errorf("model: %s: %w", name, lines(err))
 	}
 	if err := spec.Validate(); err != nil {
 		return nil, fmt.Errorf("%w (config %s)", err, name)
@@ -81,31 +87,133 @@ func ReadYAML(paths ...string) (*Spec, error) {
 // MergeYAML reads taming config files into one tree, later files
 // overriding earlier ones key by key.
 func MergeYAML(paths ...string) (map[string]any, error) {
-	merged := map[string]any{}
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil, fmt.Errorf("model: %w", err)
-		}
-		var doc map[string]any
-		if err := yaml.Unmarshal(data, &doc); err != nil {
-			return nil, fmt.Errorf("model: %s: not a YAML config: %w", p, err)
-		}
-		mergeMaps(merged, doc)
+	merged, lines, err := MergeYAMLNode(paths...)
+	if err != nil {
+		return nil, err
 	}
-	return merged, nil
+	doc := map[string]any{}
+	if err := merged.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("model: %s: %w", strings.Join(paths, ", "), lines(err))
+	}
+	return doc, nil
 }
 
-func mergeMaps(dst, src map[string]any) {
-	for k, v := range src {
-		if sm, ok := v.(map[string]any); ok {
-			if dm, ok := dst[k].(map[string]any); ok {
-				mergeMaps(dm, sm)
+// lineStride separates the files' line numbers inside a merged tree: more
+// lines than a config of MaxConfigBytes can have.
+const lineStride = 2 * MaxConfigBytes
+
+// MergeYAMLNode reads taming config files (regular files of at most
+// MaxConfigBytes each) and merges their top-level mappings key by key,
+// later files overriding earlier ones, keeping the nodes as parsed. The
+// function returned rewrites the line numbers in a decoding error of the
+// merged tree to the lines of the files they came from ("line 12 of
+// b.yaml" when there are several files).
+func MergeYAMLNode(paths ...string) (*yaml.Node, func(error) error, error) {
+	merged := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	for i, p := range paths {
+		data, err := infile.ReadFile(p, MaxConfigBytes, "config")
+		if err != nil {
+			return nil, nil, fmt.Errorf("model: %w", err)
+		}
+		var doc yaml.Node
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			return nil, nil, fmt.Errorf("model: %s: not a YAML config: %w", p, err)
+		}
+		root := &doc
+		if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+			root = root.Content[0]
+		}
+		switch {
+		case root.Kind == 0 || root.Kind == yaml.DocumentNode:
+			continue // an empty file
+		case root.Kind != yaml.MappingNode:
+			return nil, nil, fmt.Errorf("model: %s: not a YAML config: line %d: the top level is not a mapping of keys to values", p, root.Line)
+		}
+		shiftLines(root, i*lineStride)
+		mergeNodes(merged, root)
+	}
+	return merged, func(err error) error { return fileLines(err, paths) }, nil
+}
+
+// mappingValue returns the value of key in a mapping node, or nil.
+func mappingValue(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// mergeNodes merges the mapping src into the mapping dst: a key in both
+// whose values are both mappings is merged in turn, any other value of src
+// replaces dst's. A value that is an alias is merged as a copy of what it
+// names, so the anchor's other uses keep their values.
+func mergeNodes(dst, src *yaml.Node) {
+	for i := 0; i+1 < len(src.Content); i += 2 {
+		k, v := src.Content[i], src.Content[i+1]
+		found := false
+		for j := 0; j+1 < len(dst.Content); j += 2 {
+			if dst.Content[j].Value != k.Value || dst.Content[j].Kind != yaml.ScalarNode || k.Kind != yaml.ScalarNode {
 				continue
 			}
+			found = true
+			d := dst.Content[j+1]
+			if dm, sm := resolved(d), resolved(v); dm.Kind == yaml.MappingNode && sm.Kind == yaml.MappingNode {
+				if d.Kind == yaml.AliasNode {
+					cp := *dm
+					cp.Content = slices.Clone(dm.Content)
+					cp.Anchor = ""
+					d = &cp
+					dst.Content[j+1] = d
+				}
+				mergeNodes(d, sm)
+			} else {
+				dst.Content[j+1] = v
+			}
+			break
 		}
-		dst[k] = v
+		if !found {
+			dst.Content = append(dst.Content, k, v)
+		}
 	}
+}
+
+func resolved(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
+	}
+	return n
+}
+
+// shiftLines adds by to the line of every node of a file's tree (not
+// following aliases, which point into the same tree).
+func shiftLines(n *yaml.Node, by int) {
+	if by == 0 {
+		return
+	}
+	n.Line += by
+	for _, c := range n.Content {
+		shiftLines(c, by)
+	}
+}
+
+var lineRef = regexp.MustCompile(`line (\d+)`)
+
+// fileLines rewrites "line N" in err, N a line of the merged tree, to the
+// line of the file it came from.
+func fileLines(err error, paths []string) error {
+	if err == nil || len(paths) < 2 {
+		return err
+	}
+	msg := lineRef.ReplaceAllStringFunc(err.Error(), func(m string) string {
+		n, convErr := strconv.Atoi(m[len("line "):])
+		if convErr != nil || n/lineStride >= len(paths) {
+			return m
+		}
+		return fmt.Sprintf("line %d of %s", n%lineStride, paths[n/lineStride])
+	})
+	return errors.New(msg)
 }
 
 func specFromTarget(top instantiable) (*Spec, error) {

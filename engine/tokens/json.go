@@ -5,12 +5,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 
 	"tessera/engine/atomicfile"
+	"tessera/engine/infile"
 )
+
+// MaxJSON bounds a grid's JSON, read or written: a 4096x4096 grid of
+// five-digit codes fits. A PNG's grid chunk has the same limit.
+const MaxJSON = 128 << 20
+
+// maxJSON is MaxJSON, lowered by tests.
+var maxJSON = MaxJSON
 
 // The grid's own JSON fields; every other top-level field is a parameter.
 var reserved = []string{"width", "height", "codes"}
@@ -48,6 +55,7 @@ func encode(g Grid, params map[string]any) ([]byte, error) {
 		}
 	}
 	b.WriteString("\n  ]")
+	paramsAt := b.Len()
 	keys := make([]string, 0, len(params))
 	for k := range params {
 		if slices.Contains(reserved, k) {
@@ -65,6 +73,10 @@ func encode(g Grid, params map[string]any) ([]byte, error) {
 		fmt.Fprintf(&b, ",\n  %s: %s", name, val)
 	}
 	b.WriteString("\n}\n")
+	if b.Len() > maxJSON {
+		return nil, fmt.Errorf("the grid's JSON would be %s, more than the %s a grid file may hold (the parameters are %s of it)",
+			infile.FormatSize(int64(b.Len())), infile.FormatSize(int64(maxJSON)), infile.FormatSize(int64(b.Len()-paramsAt)))
+	}
 	return b.Bytes(), nil
 }
 
@@ -175,9 +187,10 @@ func clip(b []byte) string {
 	return string(b)
 }
 
-// Read loads a grid file written by Write.
+// Read loads a grid file written by Write: a regular file of at most
+// MaxJSON bytes.
 func Read(path string) (Grid, map[string]any, error) {
-	data, err := os.ReadFile(path)
+	data, err := infile.ReadFile(path, int64(maxJSON), "token grid")
 	if err != nil {
 		return Grid{}, nil, fmt.Errorf("tokens: %v", err)
 	}

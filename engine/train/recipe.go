@@ -30,15 +30,26 @@ type Recipe struct {
 // taming's main.py merges them. Objectives Tessera does not train are
 // errors that say which they are.
 func ReadRecipe(paths ...string) (*Recipe, error) {
-	tree, err := model.MergeYAML(paths...)
+	root, lines, err := model.MergeYAMLNode(paths...)
 	if err != nil {
 		return nil, err
 	}
-	return recipeFromTree(tree, strings.Join(paths, ", "))
+	r, err := recipeFromNode(root, strings.Join(paths, ", "))
+	return r, lines(err)
 }
 
 // recipeFromTree reads a recipe from a parsed config named name.
 func recipeFromTree(tree map[string]any, name string) (*Recipe, error) {
+	var root yaml.Node
+	if err := root.Encode(tree); err != nil {
+		return nil, fmt.Errorf("train: %s: %w", name, err)
+	}
+	return recipeFromNode(&root, name)
+}
+
+// recipeFromNode reads a recipe from a config's node tree, whose lines
+// are the file's, so errors name them.
+func recipeFromNode(root *yaml.Node, name string) (*Recipe, error) {
 	var doc struct {
 		Model struct {
 			BaseLearningRate *float64 `yaml:"base_learning_rate"`
@@ -52,11 +63,7 @@ func recipeFromTree(tree map[string]any, name string) (*Recipe, error) {
 			} `yaml:"params"`
 		} `yaml:"model"`
 	}
-	raw, err := yaml.Marshal(tree)
-	if err == nil {
-		err = yaml.Unmarshal(raw, &doc)
-	}
-	if err != nil {
+	if err := root.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("train: %s: %w", name, err)
 	}
 	m := doc.Model
