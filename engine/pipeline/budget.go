@@ -117,6 +117,15 @@ func wholeDecodeBytes(fs *vqgan.Model, w, h int64) int64 {
 	return add(mul(4*4, ch0, cells, f, f), mul(8, cells, cells))
 }
 
+// EncodeBytes estimates the peak memory of encoding a w×h input with a
+// first or cond stage (the input already cropped to the downsampling
+// factor): the encoder's own (vqgan.Model.EncodeBytes, attention in blocks
+// included), the prepared image (4 bytes a pixel) and extra bytes a pixel
+// that the caller holds besides (a label map, a one-hot copy).
+func EncodeBytes(fs *vqgan.Model, w, h int, extraPerPixel int64) int64 {
+	return add(fs.EncodeBytes(w, h), mul(int64(max(w, 0)), int64(max(h, 0)), 4+extraPerPixel))
+}
+
 // SampleBytes estimates the memory of sampling count grids of w×h tokens
 // and decoding them: the grids, the transformer's key/value cache and
 // work buffers for the batch, every result image (all are kept), and one

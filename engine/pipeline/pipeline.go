@@ -28,21 +28,45 @@ func Encode(m *model.Model, img image.Image) (tokens.Grid, []string, error) {
 	if fs.Config.DD.InChannels != 3 {
 		return tokens.Grid{}, nil, fmt.Errorf("pipeline: this first stage encodes %d-channel inputs, not RGB images", fs.Config.DD.InChannels)
 	}
-	rgb, notes, err := imgio.Prepare(img, fs.Config.Factor())
+	f := fs.Config.Factor()
+	b := img.Bounds()
+	need := EncodeBytes(fs, b.Dx()/f*f, b.Dy()/f*f, 0)
+	if err := CheckMemory(fmt.Sprintf("encoding a %dx%d image", b.Dx(), b.Dy()), need); err != nil {
+		return tokens.Grid{}, nil, err
+	}
+	rgb, notes, err := imgio.Prepare(img, f)
 	if err != nil {
 		return tokens.Grid{}, nil, err
 	}
 	x := imgio.ToTensor(rgb)
-	enc, err := fs.Encode(x, nil)
+	enc, err := encodeHeld(fs, x, need)
 	if err != nil {
 		return tokens.Grid{}, nil, err
 	}
 	return tokens.Grid{W: enc.W, H: enc.H, Codes: enc.Tokens}, notes, nil
 }
 
-// EncodeFile loads and encodes an image file.
+// encodeHeld encodes x with the collector held near the live set when the
+// encode is large (see holdHeap).
+func encodeHeld(fs *vqgan.Model, x *tensor.Dense, need int64) (*vqgan.Encoding, error) {
+	defer holdHeap(need)()
+	return fs.Encode(x, nil)
+}
+
+// EncodeFile loads and encodes an image file. Its size is read from the
+// header and checked against the memory budget before it is decoded.
 func EncodeFile(m *model.Model, path string) (tokens.Grid, []string, error) {
-	img, notes, err := imgio.Load(path, m.FirstStage.Config.Factor())
+	f := m.FirstStage.Config.Factor()
+	w, h, err := imgio.Size(path)
+	if err != nil {
+		return tokens.Grid{}, nil, err
+	}
+	// The decoded file (up to 8 bytes a pixel) comes on top.
+	need := add(EncodeBytes(m.FirstStage, w/f*f, h/f*f, 0), mul(int64(w), int64(h), 8))
+	if err := CheckMemory(fmt.Sprintf("encoding %s (%dx%d)", path, w, h), need); err != nil {
+		return tokens.Grid{}, nil, err
+	}
+	img, notes, err := imgio.Load(path, f)
 	if err != nil {
 		return tokens.Grid{}, nil, err
 	}

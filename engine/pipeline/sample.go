@@ -65,7 +65,15 @@ func Sample(ctx context.Context, m *model.Model, req SampleRequest, progress fun
 }
 
 // Resample redraws the masked tokens of a grid, keeping the rest.
+// A mask that selects no tokens is an error: the result would be the grid
+// unchanged.
 func Resample(ctx context.Context, m *model.Model, g tokens.Grid, mask tokens.Mask, req SampleRequest, progress func(Progress)) ([]Result, error) {
+	if err := mask.Validate(); err != nil {
+		return nil, err
+	}
+	if mask.Count() == 0 {
+		return nil, fmt.Errorf("pipeline: the mask selects no tokens: mark at least one to resample")
+	}
 	s, cond, notes, err := sampler(m, req)
 	if err != nil {
 		return nil, err
@@ -86,7 +94,7 @@ func Resample(ctx context.Context, m *model.Model, g tokens.Grid, mask tokens.Ma
 }
 
 func sampler(m *model.Model, req SampleRequest) (*sample.Sampler, sample.Cond, []string, error) {
-	cond, notes, err := BuildCond(m, req.Cond)
+	cond, notes, err := buildCond(m, req.Cond, req.W, req.H)
 	if err != nil {
 		return nil, cond, nil, err
 	}
