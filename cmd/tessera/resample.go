@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 
 	"tessera/engine/imgio"
 	"tessera/engine/pipeline"
@@ -44,6 +46,11 @@ func runResample(args []string, stdout, stderr io.Writer) error {
 	if err := sf.validate(); err != nil {
 		return err
 	}
+	if *rect != "" {
+		if _, _, _, _, err := parseRect(*rect); err != nil {
+			return err
+		}
+	}
 	tokensOut := ""
 	if len(grids) == 2 {
 		tokensOut = grids[1]
@@ -76,6 +83,7 @@ func runResample(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	sf.grid = grids[0]
 	req, err := sf.request(m, params, stderr)
 	if err != nil {
 		return err
@@ -88,11 +96,26 @@ func runResample(args []string, stdout, stderr io.Writer) error {
 
 func loadMask(path, rect string, g tokens.Grid, factor int) (tokens.Mask, error) {
 	if rect != "" {
-		var x, y, w, h int
-		if _, err := fmt.Sscanf(rect, "%d,%d,%d,%d", &x, &y, &w, &h); err != nil {
-			return tokens.Mask{}, usagef("--rect %q: want x,y,w,h", rect)
+		x, y, w, h, err := parseRect(rect)
+		if err != nil {
+			return tokens.Mask{}, err
 		}
 		return tokens.MaskFromRect(g.W, g.H, x, y, w, h)
 	}
 	return imgio.LoadMask(path, g.W, g.H, factor)
+}
+
+// parseRect reads --rect x,y,w,h: exactly four integers.
+func parseRect(rect string) (x, y, w, h int, err error) {
+	fields := strings.Split(rect, ",")
+	if len(fields) != 4 {
+		return 0, 0, 0, 0, usagef("--rect %q: want x,y,w,h (four integers in tokens), got %d fields", rect, len(fields))
+	}
+	var v [4]int
+	for i, f := range fields {
+		if v[i], err = strconv.Atoi(strings.TrimSpace(f)); err != nil {
+			return 0, 0, 0, 0, usagef("--rect %q: want x,y,w,h (four integers in tokens); %q is not an integer", rect, f)
+		}
+	}
+	return v[0], v[1], v[2], v[3], nil
 }

@@ -43,6 +43,7 @@ type samplingFlags struct {
 	stride            int
 	tile              bool
 	out               string
+	grid              string // the grid being resampled, for messages
 }
 
 func addSamplingFlags(fs *flag.FlagSet) *samplingFlags {
@@ -78,11 +79,15 @@ func (s *samplingFlags) request(m *model.Model, params map[string]any, stderr io
 		Decode: pipeline.DecodeOptions{Tile: s.tile},
 	}
 	given := 0
-	if s.class == "" {
-		// Resampling a grid made with a class reuses that class.
-		if c, ok := params["class"].(json.Number); ok {
-			s.class = c.String()
+	if v, ok := params["class"]; ok && s.class == "" && s.seg == "" && s.cond == "" &&
+		m.Spec.Cond != nil && m.Spec.Cond.Kind == model.CondClass {
+		// Resampling a grid made with a class reuses that class; one the
+		// model does not have is an error, not dropped.
+		c, err := gridClass(m, v, s.grid)
+		if err != nil {
+			return req, err
 		}
+		s.class = strconv.Itoa(c)
 	}
 	if s.class != "" {
 		c, err := classID(m, s.class)
@@ -117,6 +122,31 @@ func (s *samplingFlags) request(m *model.Model, params map[string]any, stderr io
 		return req, usagef("give only one of --class, --seg and --cond")
 	}
 	return req, nil
+}
+
+// gridClass reads the class a grid records (its "class" parameter): an
+// id of the model's, or one of its class names.
+func gridClass(m *model.Model, v any, grid string) (int, error) {
+	spec := m.Spec.Cond
+	ids := fmt.Sprintf("an id in 0..%d", spec.Classes-1)
+	if len(spec.Names) > 0 {
+		ids += " or one of " + strings.Join(spec.Names, ", ")
+	}
+	js, _ := json.Marshal(v)
+	bad := fmt.Errorf("%s: the grid's \"class\" is %s, not a class of this model (%s); give --class to choose one", grid, js, ids)
+	switch v := v.(type) {
+	case json.Number:
+		if id, err := strconv.Atoi(v.String()); err == nil && id >= 0 && id < spec.Classes {
+			return id, nil
+		}
+	case string:
+		for i, n := range spec.Names {
+			if strings.EqualFold(n, v) {
+				return i, nil
+			}
+		}
+	}
+	return 0, bad
 }
 
 // validate checks the sampling numbers before any work: NaN and
@@ -191,7 +221,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sample", stderr)
 	mf := addModelFlags(fs)
 	sf := addSamplingFlags(fs)
-	width := fs.Int("width", 0, "grid width in tokens (default: the model's native grid, or the condition's)")
+	width := fs.Int("width", 0, "grid width in tokens (default: the model's native grid, or the condition's; a --seg or --cond map is scaled to the size given, one side alone keeping its aspect)")
 	height := fs.Int("height", 0, "grid height in tokens")
 	count := fs.Int("count", 1, "sample N images together")
 	tokensOut := fs.String("tokens", "", "also write the token grid JSON to `FILE`")
