@@ -148,7 +148,15 @@ func evaluateFirstStage(fsm *vqgan.Model, src images) (*evaluation, error) {
 		if err != nil {
 			return nil, err
 		}
-		img, _, err := imgio.Prepare(raw, fsm.Config.Factor())
+		// Encoded and decoded whole: refused first when that would not
+		// fit the memory budget.
+		f, bounds := fsm.Config.Factor(), raw.Bounds()
+		w, h := bounds.Dx()/f*f, bounds.Dy()/f*f
+		need := max(pipeline.EncodeBytes(fsm, w, h, 0), pipeline.WholeDecodeBytes(fsm, w/f, h/f))
+		if err := pipeline.CheckMemory(fmt.Sprintf("evaluating %s (%dx%d)", name, bounds.Dx(), bounds.Dy()), need); err != nil {
+			return nil, err
+		}
+		img, _, err := imgio.Prepare(raw, f)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
