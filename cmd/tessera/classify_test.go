@@ -143,7 +143,7 @@ func TestLandscapeClassifyErrors(t *testing.T) {
 		want   string
 	}{
 		{[]string{"--classify", img}, 2, "needs --seg-out"},
-		{[]string{"--classify", img, "--seg-out", seg}, 2, "--model is required with --classify and --accuracy"},
+		{[]string{"--classify", img, "--seg-out", seg}, 1, "in.png: no such file"},
 		{[]string{"--classify", img, "--seg-out", seg, "--count", "3"}, 2, "--count does not go with"},
 		{[]string{"--classify", img, "--seg-out", seg, "--width", "64"}, 2, "labels the image at its own size"},
 		{[]string{"--classify", img, "--accuracy", "3", "--seg-out", seg}, 2, "not both"},
