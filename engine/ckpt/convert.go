@@ -3,7 +3,33 @@ package ckpt
 import (
 	"encoding/binary"
 	"math"
+	"runtime"
+	"sync"
 )
+
+// hostLittleEndian reports whether float32 values in memory have the byte
+// order of checkpoint files, so they can be read in place.
+var hostLittleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// parallelGrain is the fewest elements worth a goroutine of conversion.
+const parallelGrain = 64 << 10
+
+// decodeF32Parallel is decodeF32 split across the available cores.
+func decodeF32Parallel(dt DType, src []byte, dst []float32) {
+	n, es := len(dst), dt.Size()
+	workers := min(runtime.GOMAXPROCS(0), n/parallelGrain)
+	if workers <= 1 {
+		decodeF32(dt, src, dst)
+		return
+	}
+	var wg sync.WaitGroup
+	step := (n + workers - 1) / workers
+	for lo := 0; lo < n; lo += step {
+		hi := min(lo+step, n)
+		wg.Go(func() { decodeF32(dt, src[lo*es:hi*es], dst[lo:hi]) })
+	}
+	wg.Wait()
+}
 
 // decodeF32 converts len(dst) little-endian elements of type dt from src.
 // The switch sits outside the loops so bulk conversion stays cheap.
@@ -15,8 +41,9 @@ func decodeF32(dt DType, src []byte, dst []float32) {
 			dst[i] = math.Float32frombits(le.Uint32(src[4*i:]))
 		}
 	case F16:
+		tab := halfTable()
 		for i := range dst {
-			dst[i] = halfToFloat32(le.Uint16(src[2*i:]))
+			dst[i] = tab[le.Uint16(src[2*i:])]
 		}
 	case BF16:
 		for i := range dst {
@@ -63,6 +90,17 @@ func intElem(dt DType, src []byte, i int) int64 {
 		return int64(src[i])
 	}
 }
+
+// halfTable holds halfToFloat32 of every binary16 bit pattern: 256 KiB
+// that convert a half with one load, several times faster than the
+// arithmetic.
+var halfTable = sync.OnceValue(func() *[1 << 16]float32 {
+	var t [1 << 16]float32
+	for h := range t {
+		t[h] = halfToFloat32(uint16(h))
+	}
+	return &t
+})
 
 // halfToFloat32 widens an IEEE 754 binary16 value; every half is exactly
 // representable as a float32.
