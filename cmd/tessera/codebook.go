@@ -39,7 +39,7 @@ func runCodebook(args []string, stdout, stderr io.Writer) error {
 	if err := fl.check(); err != nil {
 		return err
 	}
-	m, err := mf.open()
+	m, err := mf.openFirstStage()
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func runDecode(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := mf.open()
+	m, err := mf.openFirstStage()
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func runEncode(args []string, stdout, stderr io.Writer) error {
 	if err := fl.check(); err != nil {
 		return err
 	}
-	m, err := mf.open()
+	m, err := mf.openFirstStage()
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,18 @@ func addModelFlags(fs *flag.FlagSet) *modelFlags {
 // open opens a model that tokenizes images: a first stage, or a
 // transformer with its stages.
 func (m *modelFlags) open() (*model.Model, error) {
-	mod, err := m.openAny()
+	return m.openCodebook(model.Open)
+}
+
+// openFirstStage opens a model as open does, but builds only its first
+// stage: for commands that encode and decode and never sample.
+func (m *modelFlags) openFirstStage() (*model.Model, error) {
+	return m.openCodebook(model.OpenFirstStage)
+}
+
+// openCodebook opens a model with openFn and refuses a pixel classifier.
+func (m *modelFlags) openCodebook(openFn func(path, config string) (*model.Model, error)) (*model.Model, error) {
+	mod, err := m.openWith(openFn)
 	if err == nil && mod.Classifier != nil {
 		return nil, fmt.Errorf("%s is a pixel classifier: it labels images (tessera landscape --classify) and has no codebook", m.path)
 	}
@@ -31,11 +42,13 @@ func (m *modelFlags) open() (*model.Model, error) {
 
 // openAny opens any model, a pixel classifier too; with no --model, the
 // built-in default.
-func (m *modelFlags) openAny() (*model.Model, error) {
+func (m *modelFlags) openAny() (*model.Model, error) { return m.openWith(model.Open) }
+
+func (m *modelFlags) openWith(openFn func(path, config string) (*model.Model, error)) (*model.Model, error) {
 	if err := m.orDefault(model.DefaultModel); err != nil {
 		return nil, err
 	}
-	return model.Open(m.path, m.config)
+	return openFn(m.path, m.config)
 }
 
 // orDefault names the built-in model def when no --model was given.

@@ -33,7 +33,7 @@ func OpenCheckpoint(path, configPath string) (*Checkpoint, error) {
 		err = spec.Validate()
 	}
 	if err == nil {
-		err = checkStructure(spec, src)
+		err = checkStructure(spec, src, wholeModel)
 	}
 	if err != nil {
 		f.Close()

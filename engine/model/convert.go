@@ -27,7 +27,7 @@ func Convert(path, configPath, out string, half bool) (*Model, error) {
 		}
 	}
 	got := map[string]*ckpt.Data{}
-	m, err := open(path, configPath, func(s weights.Source) weights.Source { return &recorder{Source: s, got: got} })
+	m, err := open(path, configPath, wholeModel, func(s weights.Source) weights.Source { return &recorder{Source: s, got: got} })
 	if err != nil {
 		return nil, err
 	}

@@ -32,21 +32,39 @@ type Model struct {
 	ConfigPaths []string // the YAML files the spec came from (none for Tessera files)
 	Format      string   // "torch-zip", "torch-legacy" or "safetensors"
 
-	FirstStage  *vqgan.Model
+	FirstStage *vqgan.Model
+	// CondStage and Transformer are nil when the model was opened with
+	// OpenFirstStage.
 	CondStage   *vqgan.Model // spatial conditioning only
 	Transformer *gpt.Model
 	Classifier  *classify.Classifier // a classifier alone: the other networks are nil
 }
 
+// scope says which networks of a Net2Net model are built; a first stage
+// or a classifier is always built whole.
+type scope int
+
+const (
+	wholeModel     scope = iota
+	firstStageOnly       // what encoding and decoding use
+)
+
 // Open loads a model from a taming log directory, a checkpoint (with
 // configPath, or a config found beside it) or a Tessera safetensors file.
 func Open(path, configPath string) (*Model, error) {
-	return open(path, configPath, func(s weights.Source) weights.Source { return s })
+	return open(path, configPath, wholeModel, func(s weights.Source) weights.Source { return s })
+}
+
+// OpenFirstStage loads a model as Open does, but of a Net2Net model only
+// the first stage: the transformer's and cond stage's weights are neither
+// read nor checked, so encoding and decoding pay only for what they use.
+func OpenFirstStage(path, configPath string) (*Model, error) {
+	return open(path, configPath, firstStageOnly, func(s weights.Source) weights.Source { return s })
 }
 
 // open finds, reads and builds a model; wrap may interpose on the weights
 // (Convert records them).
-func open(path, configPath string, wrap func(weights.Source) weights.Source) (*Model, error) {
+func open(path, configPath string, sc scope, wrap func(weights.Source) weights.Source) (*Model, error) {
 	weightsPath, configs, err := locate(path, configPath)
 	if err != nil {
 		return nil, err
@@ -60,7 +78,7 @@ func open(path, configPath string, wrap func(weights.Source) weights.Source) (*M
 	if err != nil {
 		return nil, err
 	}
-	m, err := Build(spec, wrap(newFileSource(f)))
+	m, err := build(spec, wrap(newFileSource(f)), sc)
 	if err != nil {
 		return nil, err
 	}
@@ -71,10 +89,14 @@ func open(path, configPath string, wrap func(weights.Source) weights.Source) (*M
 // Build assembles the networks a spec describes from a weight source keyed
 // like taming's checkpoints.
 func Build(spec *Spec, src weights.Source) (*Model, error) {
+	return build(spec, src, wholeModel)
+}
+
+func build(spec *Spec, src weights.Source, sc scope) (*Model, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
-	if err := checkStructure(spec, src); err != nil {
+	if err := checkStructure(spec, src, sc); err != nil {
 		return nil, err
 	}
 	m := &Model{Spec: *spec}
@@ -89,6 +111,9 @@ func Build(spec *Spec, src weights.Source) (*Model, error) {
 	}
 	if m.FirstStage, err = vqgan.Load(src, "first_stage_model.", spec.FirstStage); err != nil {
 		return nil, fmt.Errorf("first stage: %w", err)
+	}
+	if sc == firstStageOnly {
+		return m, nil
 	}
 	if m.Transformer, err = gpt.Load(src, "transformer.", *spec.Transformer); err != nil {
 		return nil, fmt.Errorf("transformer: %w", err)

@@ -15,14 +15,17 @@ import (
 // builders loop over those counts, so a config (or a second config merged
 // over it, or a Tessera file's description) asking for a billion blocks
 // fails here on the first weight missing, instead of building a billion
-// empty blocks first.
-func checkStructure(spec *Spec, src weights.Source) error {
+// empty blocks first. With firstStageOnly, only the first stage is checked.
+func checkStructure(spec *Spec, src weights.Source, sc scope) error {
 	switch spec.Kind {
 	case KindVQGAN, KindClassifier:
 		return checkLevels(src, "", spec.FirstStage.DD)
 	}
 	if err := checkLevels(src, "first_stage_model.", spec.FirstStage.DD); err != nil {
 		return fmt.Errorf("first stage: %w", err)
+	}
+	if sc == firstStageOnly {
+		return nil
 	}
 	if t := spec.Transformer; t != nil && t.NLayer > 0 {
 		key := "transformer.blocks." + strconv.Itoa(t.NLayer-1) + ".ln1.weight"
