@@ -71,6 +71,8 @@ func (v *trainView) begin(r *session.Run, msg string) {
 	v.run, v.begun = r, msg
 	v.status.Info(msg)
 	v.progress.Show()
+	v.head.Refresh()
+	v.right.Refresh()
 	v.watch(r)
 	v.refresh()
 }

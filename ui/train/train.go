@@ -82,12 +82,15 @@ type trainView struct {
 	// Watch.
 	progress     *widget.ProgressBar
 	progressText *widget.Label
-	curves       *curves
-	losses       *widgets.Plot
-	codes        *widgets.Plot
-	logScale     *widget.Check
-	smooth       *widget.Slider
-	pictures     *pictures
+	// head holds the progress above the plots; showing the bar changes its
+	// height, which Fyne only lays out when asked.
+	head, right *fyne.Container
+	curves      *curves
+	losses      *widgets.Plot
+	codes       *widgets.Plot
+	logScale    *widget.Check
+	smooth      *widget.Slider
+	pictures    *pictures
 
 	// Finish.
 	open, export *widget.Button
@@ -165,9 +168,9 @@ func (v *trainView) build() {
 
 	centre := container.NewHSplit(plots, v.pictures.box)
 	centre.Offset = 0.55
-	top := container.NewVBox(v.progressText, v.progress, v.status.Content(), controls)
-	right := container.NewBorder(top, finish, nil, nil, centre)
-	split := container.NewHSplit(left, right)
+	v.head = container.NewVBox(v.progressText, v.progress, v.status.Content(), controls)
+	v.right = container.NewBorder(v.head, finish, nil, nil, centre)
+	split := container.NewHSplit(left, v.right)
 	split.Offset = 0.36
 	v.body = split
 }

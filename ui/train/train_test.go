@@ -127,6 +127,12 @@ func TestTrainViewRunsStopsResumesAndFinishes(t *testing.T) {
 	setText(v.adv.imageEvery, "2")
 
 	uitest.TapButton(t, w, "Start")
+	view.Sync(func() {
+		// The bar, hidden until the run, gets its place when it shows.
+		if s, p := v.progress.Size(), v.progress.Position(); s.Width != v.head.Size().Width || p.Y < v.progressText.MinSize().Height {
+			t.Errorf("the progress bar shows at %v, %v: want the width of its column (%v), below the text", p, s, v.head.Size().Width)
+		}
+	})
 	// Progress, a curve with points and a picture.
 	uitest.WaitFor(t, func() bool {
 		s := v.losses.Series()
