@@ -23,14 +23,21 @@ type Card struct {
 
 // Card describes the model; it hashes the weights file, which takes a few
 // seconds per gigabyte.
-func (m *Model) Card() (*Card, error) {
+func (m *Model) Card() (*Card, error) { return m.card(fileSHA256) }
+
+// CardCached describes the model as Card does, with the weights file's
+// hash from hashes: read again only when the file has changed.
+func (m *Model) CardCached(hashes *HashCache) (*Card, error) { return m.card(hashes.SHA256) }
+
+// card describes the model, hashing its weights file with sha.
+func (m *Model) card(sha func(path string) (string, error)) (*Card, error) {
 	if cl := m.Classifier; cl != nil {
 		c := &Card{
 			Kind: m.Spec.Kind, Conditioning: CondNone, Labels: cl.Labels(), LabelNames: cl.Names, Factor: cl.Factor(),
 			Params: map[string]int64{"encoder": cl.EncoderParams, "decoder": cl.DecoderParams},
 			Source: m.WeightsPath, Format: m.Format, Configs: m.ConfigPaths,
 		}
-		return c, c.hash(m.WeightsPath)
+		return c, c.hash(m.WeightsPath, sha)
 	}
 	fs := m.FirstStage
 	c := &Card{
@@ -61,15 +68,15 @@ func (m *Model) Card() (*Card, error) {
 			c.Params["cond_stage"] = cs.EncoderParams + cs.DecoderParams + cs.CodebookParams
 		}
 	}
-	return c, c.hash(m.WeightsPath)
+	return c, c.hash(m.WeightsPath, sha)
 }
 
 // hash records the weights file's SHA-256, when there is a file.
-func (c *Card) hash(path string) error {
+func (c *Card) hash(path string, sha func(string) (string, error)) error {
 	if path == "" {
 		return nil
 	}
-	sum, err := fileSHA256(path)
+	sum, err := sha(path)
 	c.SHA256 = sum
 	return err
 }

@@ -88,7 +88,7 @@ func (s *Session) OpenModel(path, config string) *jobs.Job {
 			return nil, fmt.Errorf("session: %s is a pixel classifier, used by `tessera landscape --classify`: %w", path, ErrClassifier)
 		}
 		report(jobs.Progress{Done: 1, Total: 2, Message: "hashing the file"})
-		card, err := m.Card()
+		card, err := m.CardCached(model.DefaultHashCache())
 		if err != nil {
 			return nil, err
 		}
