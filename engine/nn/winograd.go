@@ -92,25 +92,35 @@ func winoG(points []float64) [][3]float64 {
 }
 
 // winoTransformWeights returns G·w·Gᵀ for every (out, in) kernel, laid out
-// as k matrices [Out][In], computed in float64 and rounded once.
+// as k matrices [Out][In], computed in float64 and rounded once. A model's
+// first decode pays for this on every layer, so each output channel's
+// kernels are transformed into a small buffer and then written out a
+// matrix row at a time, not scattered over k matrices.
 func winoTransformWeights(s *winoScheme, w []float32, out, in int) []float32 {
-	g, n := winoG(s.points), s.n()
-	u := make([]float32, s.k()*out*in)
+	g, n, k := winoG(s.points), s.n(), s.k()
+	u := make([]float32, k*out*in)
 	For(out, 4, func(o0, o1 int) {
-		gw := make([][3]float64, n) // G·w
+		t := make([]float32, in*k) // one output channel's transforms, [In][k]
 		for o := o0; o < o1; o++ {
-			for ci := 0; ci < in; ci++ {
-				k := w[(o*in+ci)*9 : (o*in+ci)*9+9]
+			for ci := range in {
+				kern := w[(o*in+ci)*9:][:9]
+				var gw [8][3]float64 // G·w; n is at most 8
 				for a := range n {
 					for kw := range 3 {
-						gw[a][kw] = g[a][0]*float64(k[kw]) + g[a][1]*float64(k[3+kw]) + g[a][2]*float64(k[6+kw])
+						gw[a][kw] = g[a][0]*float64(kern[kw]) + g[a][1]*float64(kern[3+kw]) + g[a][2]*float64(kern[6+kw])
 					}
 				}
+				tc := t[ci*k:][:k]
 				for a := range n {
 					for b := range n {
-						v := gw[a][0]*g[b][0] + gw[a][1]*g[b][1] + gw[a][2]*g[b][2]
-						u[((a*n+b)*out+o)*in+ci] = float32(v)
+						tc[a*n+b] = float32(gw[a][0]*g[b][0] + gw[a][1]*g[b][1] + gw[a][2]*g[b][2])
 					}
+				}
+			}
+			for ab := range k {
+				row := u[(ab*out+o)*in:][:in]
+				for ci := range row {
+					row[ci] = t[ci*k+ab]
 				}
 			}
 		}
