@@ -41,9 +41,9 @@ func decodeF32(dt DType, src []byte, dst []float32) {
 			dst[i] = math.Float32frombits(le.Uint32(src[4*i:]))
 		}
 	case F16:
-		tab := halfTable()
+		tab, src := halfTable(), src[:2*len(dst)]
 		for i := range dst {
-			dst[i] = tab[le.Uint16(src[2*i:])]
+			dst[i] = tab[uint16(src[2*i])|uint16(src[2*i+1])<<8]
 		}
 	case BF16:
 		for i := range dst {
