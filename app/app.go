@@ -9,7 +9,9 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"tessera/engine/jobs"
+	"tessera/engine/outputs"
 	"tessera/engine/session"
+	"tessera/ui"
 )
 
 // Run opens the studio and returns when its window closes; modelPath, if
@@ -64,5 +66,18 @@ func openStudio(a fyne.App, sess *session.Session) (s *studio, err error) {
 			err = fmt.Errorf("cannot open a window on display %q: %v", os.Getenv("DISPLAY"), r)
 		}
 	}()
-	return newStudio(a, sess, chooseFileNatively), nil
+	s = newStudio(a, sess, chooseFileNatively)
+	keepOutputs(s.view)
+	return s, nil
+}
+
+// keepOutputs gives the studio its output history (outputs.DefaultRoot).
+// Tests leave it out, so they never write into the user's home.
+func keepOutputs(v *ui.MainView) {
+	root, err := outputs.DefaultRoot()
+	if err != nil {
+		fyne.LogError("results are not kept", err)
+		return
+	}
+	v.SetOutputs(root)
 }

@@ -1,9 +1,12 @@
 package app
 
 import (
+	"fmt"
+	"net/url"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 
 	"tessera/engine/session"
 	"tessera/ui"
@@ -48,6 +51,13 @@ func newStudio(a fyne.App, sess *session.Session, chooseFile func(string, []stri
 		})
 	})
 	return s
+}
+
+// ShowFolder opens path in the desktop's file manager.
+func (s *studio) ShowFolder(path string) {
+	if err := s.fyne.OpenURL(&url.URL{Scheme: "file", Path: path}); err != nil {
+		dialog.ShowError(fmt.Errorf("could not show %s: %w", path, err), s.win)
+	}
 }
 
 // Quit closes the studio, as closing its window does.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -15,11 +16,48 @@ const (
 	keepTrainingText = "Keep training"
 )
 
-// ConfirmClose runs close at once when no training run is going. Otherwise
-// it asks first; on yes it stops the run, waits while the run saves its
+// Texts of the unsaved-changes confirmation, shared with the tests.
+const (
+	discardTitle = "Discard unsaved changes?"
+	discardText  = "Discard changes"
+	keepText     = "Keep editing"
+)
+
+// ConfirmClose runs close at once when nothing would be lost. With unsaved
+// changes in the Editor it asks first. While a training run is going it
+// asks too; on yes it stops the run, waits while the run saves its
 // checkpoint (Resume in the Train view continues it), then closes. Call it
 // on the UI goroutine.
 func (v *MainView) ConfirmClose(close func()) {
+	v.discardFirst("Quitting", func() { v.stopTrainingFirst(close) })
+}
+
+// discardFirst runs then at once when no view has unsaved changes (or
+// there is no window to ask in); otherwise it asks whether doing (what
+// then does, as "Quitting") may discard them, and runs then on yes.
+func (v *MainView) discardFirst(doing string, then func()) {
+	var unsaved []string
+	for _, t := range v.views {
+		if w, ok := t.v.(unsavedWork); ok && t.ready() && w.Unsaved() {
+			unsaved = append(unsaved, t.v.Title())
+		}
+	}
+	if len(unsaved) == 0 || v.env.Window == nil {
+		then()
+		return
+	}
+	msg := widget.NewLabel(fmt.Sprintf("The %s has changes that are not saved.\n%s discards them: save the grid first (File > Save Grid…) to keep them.",
+		strings.Join(unsaved, " and "), doing))
+	dialog.NewCustomConfirm(discardTitle, discardText, keepText, msg, func(yes bool) {
+		if yes {
+			then()
+		}
+	}, v.env.Window).Show()
+}
+
+// stopTrainingFirst runs close at once when no training run is going;
+// otherwise it asks, stops the run and waits for its checkpoint.
+func (v *MainView) stopTrainingFirst(close func()) {
 	run := v.env.Session.ActiveRun()
 	if run == nil || v.env.Window == nil {
 		close()

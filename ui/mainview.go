@@ -12,9 +12,11 @@ import (
 
 	"tessera/engine/jobs"
 	"tessera/engine/model"
+	"tessera/engine/outputs"
 	"tessera/engine/session"
 	jobsview "tessera/ui/jobs"
 	"tessera/ui/view"
+	"tessera/ui/widgets"
 )
 
 // MainView is the studio window's content: the task views as tabs above a
@@ -98,15 +100,40 @@ func (v *MainView) OpenDefaultModel() *jobs.Job {
 	return v.LoadModel(v.builtins.Landscape)
 }
 
+// SetOutputs makes root the output history every result is written to
+// (see package outputs); a new MainView keeps none. Call it on the UI
+// goroutine.
+func (v *MainView) SetOutputs(root string) {
+	v.env.Outputs = &outputs.Folder{Root: root}
+	v.menu.refresh(v)
+}
+
+// showOutputs opens the output history's folder (File > Show Outputs).
+func (v *MainView) showOutputs() {
+	if err := widgets.ShowOutputs(v.env); err != nil && v.env.Window != nil {
+		dialog.ShowError(err, v.env.Window)
+	}
+}
+
 // LoadModel opens the model at path on the worker; the views switch to it
 // when it is loaded, and a failure is shown in a dialog naming the file.
 // A model that opens goes to the top of the recent models. It returns the
 // job. Call it on the UI goroutine.
+//
+// When the Editor has unsaved changes it asks first and returns nil; the
+// model is opened only if the user agrees.
 func (v *MainView) LoadModel(path string) *jobs.Job { return v.loadModel(path, nil) }
 
 // loadModel is LoadModel that calls then, on the UI goroutine, once the
 // views have switched to the model (not when it fails).
 func (v *MainView) loadModel(path string, then func()) *jobs.Job {
+	var j *jobs.Job
+	v.discardFirst("Opening "+outputs.ModelName(path), func() { j = v.startLoading(path, then) })
+	return j
+}
+
+// startLoading is loadModel once nothing unsaved stands in the way.
+func (v *MainView) startLoading(path string, then func()) *jobs.Job {
 	v.status.model.SetText("Loading " + path + "…")
 	j := v.env.Session.OpenModel(path, "")
 	go func() {

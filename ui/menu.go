@@ -27,6 +27,7 @@ const (
 	noRecentText = "No recent models"
 	cardText     = "Model Card…"
 	reopenText   = "Reopen Last Model at Start"
+	outputsText  = "Show Outputs Folder"
 )
 
 // mainMenu is the window's menu bar and the items that change with the
@@ -37,6 +38,7 @@ type mainMenu struct {
 	gettingStarted           *fyne.MenuItem
 	card, reopen             *fyne.MenuItem
 	save, export, undo, redo *fyne.MenuItem
+	outputs                  *fyne.MenuItem
 }
 
 func newMainMenu(v *MainView) *mainMenu {
@@ -50,6 +52,7 @@ func newMainMenu(v *MainView) *mainMenu {
 		undo:    fyne.NewMenuItem("Undo", func() { v.undoRedo(undoShortcut, editorActions.Undo) }),
 		redo:    fyne.NewMenuItem("Redo", func() { v.undoRedo(redoShortcut, editorActions.Redo) }),
 	}
+	m.outputs = fyne.NewMenuItem(outputsText, v.showOutputs)
 	m.gettingStarted = fyne.NewMenuItem(gettingStarted, v.showGettingStarted)
 	m.reopen = fyne.NewMenuItem(reopenText, func() {
 		setReopenLast(!reopenLast())
@@ -62,7 +65,7 @@ func newMainMenu(v *MainView) *mainMenu {
 	quit := fyne.NewMenuItem("Quit", ctrl.Quit)
 	quit.IsQuit = true
 	m.bar = fyne.NewMainMenu(
-		fyne.NewMenu("File", open, m.builtin, m.recent, fyne.NewMenuItemSeparator(), m.save, m.export, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu("File", open, m.builtin, m.recent, fyne.NewMenuItemSeparator(), m.save, m.export, fyne.NewMenuItemSeparator(), m.outputs, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu("Edit", m.undo, m.redo),
 		fyne.NewMenu("Model", m.card, fyne.NewMenuItemSeparator(), m.reopen),
 		fyne.NewMenu("Help", m.gettingStarted),
@@ -94,6 +97,7 @@ func (m *mainMenu) refresh(v *MainView) {
 	m.reopen.Checked = reopenLast()
 	_, card := v.env.Session.Model()
 	m.card.Disabled = card == nil
+	m.outputs.Disabled = v.env.Outputs == nil
 	_, ok := v.actions()
 	for _, it := range []*fyne.MenuItem{m.save, m.export, m.undo, m.redo} {
 		it.Disabled = !ok

@@ -34,6 +34,11 @@ type editorActions interface {
 	Redo()
 }
 
+// unsavedWork is implemented by a view whose document can hold changes not
+// saved yet (the Editor). Quitting and opening another model, which
+// discard them, ask first.
+type unsavedWork interface{ Unsaved() bool }
+
 // modelFree is implemented by a view that is useful before any model is
 // loaded (the Jobs view: it shows the model being loaded). Its tab shows
 // the view itself instead of the "No model loaded" empty state.

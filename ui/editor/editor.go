@@ -51,6 +51,7 @@ type editorView struct {
 	before *tokens.Grid    // the grid as a stroke began
 
 	gen       int // counts edits, so a decode of an older grid is dropped
+	savedGen  int // the edit generation last opened, saved or exported
 	debounce  *time.Timer
 	loading   *jobs.Job // reading a file into a new document
 	decoding  *jobs.Job // decoding the edited grid
@@ -166,7 +167,7 @@ func patchImage() *canvas.Image {
 func (v *editorView) setDocument(g tokens.Grid, img image.Image, params map[string]any) {
 	v.grid, v.img, v.params = g, img, params
 	v.gen++
-	v.imgGen = v.gen
+	v.imgGen, v.savedGen = v.gen, v.gen
 	v.hist = session.NewHistory(undoSteps)
 	v.sel, v.clip = image.Rectangle{}, tokens.Grid{}
 	v.view.SetSelection(v.sel)
@@ -180,6 +181,13 @@ func (v *editorView) setDocument(g tokens.Grid, img image.Image, params map[stri
 }
 
 func (v *editorView) loaded() bool { return v.grid.W > 0 }
+
+// Unsaved tells whether the grid was changed since it was opened, saved or
+// exported: the studio asks before quitting or another model discards it.
+func (v *editorView) Unsaved() bool { return v.loaded() && v.gen != v.savedGen }
+
+// saved notes that the grid of edit generation gen was written.
+func (v *editorView) saved(gen int) { v.savedGen = max(v.savedGen, gen) }
 
 // refreshButtons enables what makes sense now.
 func (v *editorView) refreshButtons() {

@@ -122,13 +122,18 @@ func (v *editorView) Save() {
 	if !v.loaded() {
 		return
 	}
-	g, params := v.grid.Clone(), v.docParams()
+	g, params, gen := v.grid.Clone(), v.docParams(), v.gen
+	img, fresh := v.img, v.imgGen == v.gen
 	v.env.Ctrl.PickFile("Save the token grid", []string{"json"}, true, func(path string) {
 		if path == "" {
 			return
 		}
 		path = widgets.WithExt(path, ".json")
-		widgets.WriteOnWorker(v.env.Session, v.status, "save "+filepath.Base(path), func() error { return tokens.Write(path, g, params) }, "Saved the grid to "+path+".")
+		widgets.WriteOnWorker(v.env.Session, v.status, "save "+filepath.Base(path), func() error { return tokens.Write(path, g, params) }, "Saved the grid to "+path+".",
+			func() {
+				v.saved(gen)
+				v.withImage(g, img, fresh, func(img image.Image) { widgets.KeepImage(v.env, v.status, img, g, params) })
+			})
 	})
 }
 
@@ -138,26 +143,35 @@ func (v *editorView) Export() {
 	if !v.loaded() {
 		return
 	}
-	g, params := v.grid.Clone(), v.docParams()
+	g, params, gen := v.grid.Clone(), v.docParams(), v.gen
 	img, fresh := v.img, v.imgGen == v.gen
 	v.env.Ctrl.PickFile("Export a PNG with its token grid", []string{"png"}, true, func(path string) {
 		if path == "" {
 			return
 		}
 		path = widgets.WithExt(path, ".png")
-		write := func(img image.Image) {
-			widgets.WriteOnWorker(v.env.Session, v.status, "export "+filepath.Base(path), func() error { return imgio.SaveWithGrid(path, img, g, params) }, "Exported "+path+" with its token grid.")
-		}
-		if fresh {
-			write(img)
+		v.withImage(g, img, fresh, func(img image.Image) {
+			widgets.WriteOnWorker(v.env.Session, v.status, "export "+filepath.Base(path), func() error { return imgio.SaveWithGrid(path, img, g, params) }, "Exported "+path+" with its token grid.",
+				func() {
+					v.saved(gen)
+					widgets.KeepImage(v.env, v.status, img, g, params)
+				})
+		})
+	})
+}
+
+// withImage calls f with the image of g: img when it was decoded from the
+// latest edits (fresh), else a decode made now.
+func (v *editorView) withImage(g tokens.Grid, img image.Image, fresh bool, f func(image.Image)) {
+	if fresh {
+		f(img)
+		return
+	}
+	view.WhenDone(v.env.Session.Decode(g, pipeline.DecodeOptions{}), func(res jobs.Result, err error) {
+		if err != nil {
+			v.status.Fail(err)
 			return
 		}
-		view.WhenDone(v.env.Session.Decode(g, pipeline.DecodeOptions{}), func(res jobs.Result, err error) {
-			if err != nil {
-				v.status.Fail(err)
-				return
-			}
-			write(res.(*image.NRGBA))
-		})
+		f(res.(*image.NRGBA))
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"tessera/engine/session"
 	"tessera/engine/tokens"
 	"tessera/ui/view"
+	"tessera/ui/widgets"
 )
 
 // resampleBlocked says why Resample is unavailable, or "".
@@ -86,7 +87,11 @@ func (v *editorView) resample() {
 			v.grid, v.params = out[0].Grid, out[0].Params
 			v.gen++
 			v.show(out[0].Image, v.gen)
-			v.status.Info(fmt.Sprintf("Resampled %d×%d tokens (seed %d).", r.Dx(), r.Dy(), req.Options.Seed))
+			kept := ""
+			if dir := widgets.Keep(v.env, v.status, out[0]); dir != "" {
+				kept = " Saved in " + dir + "."
+			}
+			v.status.Info(fmt.Sprintf("Resampled %d×%d tokens (seed %d).%s", r.Dx(), r.Dy(), req.Options.Seed, kept))
 		}
 		v.refreshButtons()
 	})

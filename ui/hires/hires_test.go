@@ -43,6 +43,7 @@ func setHiResSize(h *hiResView, w, ht string) {
 
 func TestHiResEstimatesSamplesAndExports(t *testing.T) {
 	env, h, ctrl, w := newHiRes(t, "cin_transformer")
+	root := uitest.KeepOutputs(t, env)
 	setHiResSize(h, "12", "12")
 	if !uitest.ShowsText(w, "= 12×12 tokens, 48×48 pixels") {
 		t.Errorf("size not shown: %v", uitest.Texts(w))
@@ -71,6 +72,16 @@ func TestHiResEstimatesSamplesAndExports(t *testing.T) {
 	}
 	if r.Params["stride"] != 1 || r.Params["operation"] != "sample" {
 		t.Errorf("parameters %v", r.Params)
+	}
+	// The result is kept in the output history; the measurement is not.
+	if kept := uitest.WaitForOutputs(t, root, 1); len(kept) != 1 {
+		t.Errorf("the history holds %d PNGs, want the one result", len(kept))
+	} else {
+		for name, g := range kept {
+			if !g.Equal(grid) || !strings.HasSuffix(name, "-48x48.png") {
+				t.Errorf("the history holds %s with another grid", name)
+			}
+		}
 	}
 	// Later estimates use the speed of this run.
 	if !uitest.ShowsText(w, "About ") || !uitest.ShowsText(w, "for 144 tokens, at the speed of the last run here.") {

@@ -208,19 +208,23 @@ func (v *hiResView) run() {
 		v.job = nil
 		v.status.Idle()
 		out, _ := res.([]pipeline.Result)
+		kept := ""
 		if len(out) > 0 {
 			v.result = &out[0]
 			v.showImage(out[0].Image)
+			if dir := widgets.Keep(v.env, v.status, out[0]); dir != "" {
+				kept = " Saved in " + dir + "."
+			}
 		}
 		switch {
 		case view.Cancelled(err) && v.result != nil:
-			v.status.Info(fmt.Sprintf("Cancelled after %d of %d tokens: the partial image is kept (tokens not sampled are code 0).", last.Done, last.Total))
+			v.status.Info(fmt.Sprintf("Cancelled after %d of %d tokens: the partial image is kept (tokens not sampled are code 0).%s", last.Done, last.Total, kept))
 		case view.Cancelled(err):
 			v.status.Info("Cancelled.")
 		case err != nil:
 			v.status.Fail(err)
 		default:
-			v.status.Info(fmt.Sprintf("Sampled %d×%d tokens in %s.", req.W, req.H, widgets.Took(j.Elapsed())))
+			v.status.Info(fmt.Sprintf("Sampled %d×%d tokens in %s.%s", req.W, req.H, widgets.Took(j.Elapsed()), kept))
 			// The next estimate uses this run's speed: it includes the
 			// previews and the decoding the user waits for too.
 			v.perInput = j.Elapsed() / time.Duration(v.inputs(req.W, req.H, req.Options.Stride, req.Options.Tile))

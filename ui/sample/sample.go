@@ -81,17 +81,25 @@ func (v *sampleView) build() {
 	left := container.NewBorder(nil, run, nil, nil,
 		container.NewVScroll(container.NewStack(widgets.AtLeast(fyne.NewSize(300, 0)), controls)))
 	top := container.NewBorder(nil, widget.NewSeparator(), container.NewPadded(v.preview), nil, v.previewText)
-	clear := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.gallery.Clear)
+	clear := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.gallery.ConfirmClear)
+	folder := widget.NewButtonWithIcon(outputsText, theme.FolderOpenIcon(), func() {
+		if err := widgets.ShowOutputs(v.env); err != nil {
+			v.status.Fail(err)
+		}
+	})
 	right := container.NewBorder(
-		container.NewVBox(top, container.NewBorder(nil, nil, widgets.Heading("Results"), clear)),
+		container.NewVBox(top, container.NewBorder(nil, nil, widgets.Heading("Results"), container.NewHBox(folder, clear))),
 		nil, nil, nil, v.gallery.Content())
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.33
 	v.body = split
 }
 
-// ModelChanged follows a new model; the gallery is cleared, since its
-// grids are codes of the old codebook.
+// outputsText labels the button that shows the output history's folder.
+const outputsText = "Outputs"
+
+// ModelChanged follows a new model; the gallery keeps the old model's
+// results, marked as such.
 func (v *sampleView) ModelChanged(m *model.Model, card *model.Card) {
 	if v.job != nil {
 		v.job.Cancel()
@@ -99,7 +107,7 @@ func (v *sampleView) ModelChanged(m *model.Model, card *model.Card) {
 		v.cancel.Disable()
 		v.status.Idle()
 	}
-	v.gallery.Clear()
+	v.gallery.SetModel(m.WeightsPath)
 	v.preview.Image = nil
 	v.preview.Refresh()
 	v.previewText.SetText("Results appear here as they are sampled.")
@@ -172,18 +180,22 @@ func (v *sampleView) finished(res jobs.Result, err error) {
 	v.start.Enable()
 	v.cancel.Disable()
 	out, _ := res.([]pipeline.Result)
+	kept := ""
 	if len(out) > 0 {
 		v.preview.Image = out[0].Image
 		v.preview.Refresh()
 		v.gallery.Add(out)
+		if dir := widgets.Keep(v.env, v.status, out...); dir != "" {
+			kept = " Saved in " + dir + "."
+		}
 	}
 	switch {
 	case view.Cancelled(err):
-		v.status.Info(fmt.Sprintf("Cancelled: kept %d partial result(s).", len(out)))
+		v.status.Info(fmt.Sprintf("Cancelled: kept %d partial result(s).%s", len(out), kept))
 	case err != nil:
 		v.status.Fail(err)
 	default:
-		v.status.Info(fmt.Sprintf("Sampled %d result(s).", len(out)))
+		v.status.Info(fmt.Sprintf("Sampled %d result(s).%s", len(out), kept))
 	}
 	if len(out) > 0 {
 		v.previewText.SetText("Latest: " + widgets.Summary(out[0].Params))

@@ -19,6 +19,8 @@ type Controller interface {
 	// PickFolder asks for a folder to read and calls done with its path, or
 	// with "" when the user cancels.
 	PickFolder(title string, done func(path string))
+	// ShowFolder opens a folder in the desktop's file manager.
+	ShowFolder(path string)
 	// Quit closes the studio.
 	Quit()
 }

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"tessera/engine/model"
+	"tessera/engine/outputs"
 	"tessera/engine/pipeline"
 	"tessera/engine/session"
 	"tessera/engine/tokens"
@@ -17,6 +18,9 @@ type Env struct {
 	Session *session.Session
 	Ctrl    Controller
 	Window  fyne.Window // nil until the view is installed in a window
+	// Outputs is the output history every result is written to; nil
+	// (in most tests) keeps none.
+	Outputs *outputs.Folder
 
 	// The views offer each other these (set by the view that owns the
 	// data, called on the UI goroutine; nil until that view exists).

@@ -8,29 +8,40 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"tessera/engine/imgio"
+	"tessera/engine/outputs"
 	"tessera/engine/pipeline"
 	"tessera/ui/view"
 )
 
-// Gallery lists sampled results, newest first, each with the parameters
-// that made it, a way to open it in the Editor and one to export it.
+// Gallery lists sampled results, newest first, each with the model and
+// parameters that made it, a way to open it in the Editor and one to
+// export it. Results of other models stay, marked with their model; only
+// the model in use can edit them.
 type Gallery struct {
 	env     *view.Env
 	status  *StatusLine
 	results []pipeline.Result
+	model   string // the weights path of the model in use
 	grid    *fyne.Container
 	body    fyne.CanvasObject
 }
+
+// Texts of the Clear confirmation, shared with the tests.
+const (
+	ClearTitle = "Clear the results?"
+	ClearText  = "Clear"
+)
 
 const galleryThumb = 168
 
 func NewGallery(env *view.Env, status *StatusLine) *Gallery {
 	g := &Gallery{env: env, status: status}
-	g.grid = container.NewGridWrap(fyne.NewSize(galleryThumb+16, galleryThumb+100))
+	g.grid = container.NewGridWrap(fyne.NewSize(galleryThumb+16, galleryThumb+120))
 	g.body = container.NewVScroll(g.grid)
 	return g
 }
@@ -52,6 +63,35 @@ func (g *Gallery) Add(res []pipeline.Result) {
 	g.grid.Refresh()
 }
 
+// SetModel marks the results of models other than the one at path (its
+// weights path): their codes mean nothing to its codebook, so they cannot
+// go to the Editor.
+func (g *Gallery) SetModel(path string) {
+	g.model = path
+	g.grid.Objects = g.grid.Objects[:0]
+	for _, r := range g.results {
+		g.grid.Objects = append(g.grid.Objects, g.card(r))
+	}
+	g.grid.Refresh()
+}
+
+// ConfirmClear asks, then removes every result from the gallery (the
+// output history keeps its files).
+func (g *Gallery) ConfirmClear() {
+	if len(g.results) == 0 || g.env.Window == nil {
+		return
+	}
+	msg := fmt.Sprintf("Remove the %d result(s) from the gallery?", len(g.results))
+	if g.env.Outputs != nil {
+		msg += "\nTheir PNGs stay in " + g.env.Outputs.Root + "."
+	}
+	dialog.NewCustomConfirm(ClearTitle, ClearText, "Keep them", widget.NewLabel(msg), func(yes bool) {
+		if yes {
+			g.Clear()
+		}
+	}, g.env.Window).Show()
+}
+
 func (g *Gallery) Clear() {
 	g.results = nil
 	g.grid.Objects = nil
@@ -61,7 +101,13 @@ func (g *Gallery) Clear() {
 func (g *Gallery) card(r pipeline.Result) fyne.CanvasObject {
 	img := &canvas.Image{Image: r.Image, FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
 	img.SetMinSize(fyne.NewSquareSize(galleryThumb))
-	about := widget.NewLabel(Summary(r.Params))
+	made, _ := r.Params["model"].(string)
+	other := made != g.model
+	name := outputs.ModelName(made)
+	if other {
+		name += " (another model)"
+	}
+	about := widget.NewLabel(name + "\n" + Summary(r.Params))
 	about.Wrapping = fyne.TextWrapWord
 	about.SizeName = theme.SizeNameCaptionText
 	edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() {
@@ -69,6 +115,9 @@ func (g *Gallery) card(r pipeline.Result) fyne.CanvasObject {
 			g.env.SendToEditor(r.Grid, r.Image, r.Params)
 		}
 	})
+	if other {
+		edit.Disable()
+	}
 	export := widget.NewButtonWithIcon("PNG…", theme.FileImageIcon(), func() { ExportResult(g.env, g.status, r) })
 	return container.NewBorder(img, container.NewGridWithColumns(2, edit, export), nil, nil, about)
 }

@@ -54,8 +54,9 @@ func (s *StatusLine) Progress(p jobs.Progress) {
 func (s *StatusLine) Idle() { s.bar.Hide() }
 
 // WriteOnWorker writes a file on the session's worker, after the jobs
-// before it, and says in st how it went.
-func WriteOnWorker(s *session.Session, st *StatusLine, name string, write func() error, done string) {
+// before it, and says in st how it went. then, if set, runs on the UI
+// goroutine after a write that succeeded.
+func WriteOnWorker(s *session.Session, st *StatusLine, name string, write func() error, done string, then ...func()) {
 	j := s.Worker.Submit(name, func(context.Context, func(jobs.Progress)) (jobs.Result, error) {
 		return nil, write()
 	})
@@ -65,5 +66,8 @@ func WriteOnWorker(s *session.Session, st *StatusLine, name string, write func()
 			return
 		}
 		st.Info(done)
+		for _, f := range then {
+			f()
+		}
 	})
 }

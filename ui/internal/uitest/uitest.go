@@ -19,9 +19,12 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"tessera/engine/imgio"
 	"tessera/engine/jobs"
 	"tessera/engine/model"
+	"tessera/engine/outputs"
 	"tessera/engine/session"
+	"tessera/engine/tokens"
 	"tessera/ui/view"
 )
 
@@ -32,10 +35,14 @@ type Recorder struct {
 	Opened, Quits int
 	Picks         []string // titles of PickFile and PickFolder calls
 	Answer        string   // the path PickFile and PickFolder answer with
+	Shown         []string // the folders ShowFolder was asked to open
 }
 
 func (r *Recorder) OpenModel() { r.Opened++ }
 func (r *Recorder) Quit()      { r.Quits++ }
+func (r *Recorder) ShowFolder(path string) {
+	r.Shown = append(r.Shown, path)
+}
 func (r *Recorder) PickFile(title string, exts []string, save bool, done func(string)) {
 	r.Picks = append(r.Picks, title)
 	done(r.Answer)
@@ -108,6 +115,38 @@ func OpenModel(t *testing.T, env *view.Env, name string, views ...view.View) (*m
 		}
 	})
 	return m, card
+}
+
+// KeepOutputs gives env an output history in a temporary folder and
+// returns the folder.
+func KeepOutputs(t *testing.T, env *view.Env) string {
+	root := t.TempDir()
+	view.Sync(func() { env.Outputs = &outputs.Folder{Root: root} })
+	return root
+}
+
+// WaitForOutputs waits until the output history under root holds n PNGs
+// that carry a token grid, and returns their grids by file name.
+func WaitForOutputs(t *testing.T, root string, n int) map[string]tokens.Grid {
+	t.Helper()
+	deadline := time.Now().Add(patience)
+	for {
+		got := map[string]tokens.Grid{}
+		paths, _ := filepath.Glob(filepath.Join(root, "*", "*.png"))
+		for _, p := range paths {
+			// A file is claimed before it is written: read only whole ones.
+			if g, _, err := imgio.GridFromPNG(p); err == nil {
+				got[filepath.Base(p)] = g
+			}
+		}
+		if len(got) >= n {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d output PNGs within %v, want %d: %v", len(got), patience, n, paths)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // WaitJob waits for j and fails the test if it failed.
