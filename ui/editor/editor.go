@@ -66,6 +66,7 @@ type editorView struct {
 	notes      *widget.Label
 	toolHelp   *widget.Label
 	why        *widget.Label // why Resample is unavailable
+	seed       *widgets.SeedField
 	tools      map[tool]*widget.Button
 	buttons    editorButtons
 	status     *widgets.StatusLine
@@ -133,6 +134,7 @@ func (v *editorView) build() {
 	b.resample = widget.NewButtonWithIcon("Resample region", theme.ViewRefreshIcon(), v.resample)
 	b.resample.Importance = widget.HighImportance
 	b.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), v.cancelResample)
+	v.seed = widgets.NewSeedField(true, nil)
 
 	top := container.NewHBox(open, b.save, b.export, widget.NewSeparator(), b.undo, b.redo, widget.NewSeparator(), b.grid)
 	toolbar := container.NewHBox(v.toolBar()...)
@@ -145,6 +147,7 @@ func (v *editorView) build() {
 		v.toolHelp,
 		widget.NewSeparator(),
 		container.NewHBox(b.resample, b.cancel),
+		container.NewBorder(nil, nil, widget.NewLabel("Seed"), nil, v.seed.Content()),
 		v.why,
 		widget.NewSeparator(),
 		v.notes,

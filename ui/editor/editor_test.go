@@ -237,3 +237,40 @@ func TestCellLineHasNoGaps(t *testing.T) {
 		}
 	}
 }
+
+func TestEditorResampleHasItsOwnSeed(t *testing.T) {
+	env, e, ctrl, w := newEditor(t, "cin_transformer")
+	env.SampleSettings = func() (pipeline.SampleRequest, error) {
+		class := 0
+		return pipeline.SampleRequest{Cond: pipeline.Condition{Class: &class}, Options: sample.Options{Filter: sample.Filter{TopK: 100, TopP: 1, Temperature: 1}, Seed: 99, Count: 1}}, nil
+	}
+	openInEditor(t, ctrl, w, e, uitest.Tiny("vqgan", "input1.png"))
+	uitest.TapButton(t, w, "Region")
+	dragCells(w, e.view, image.Pt(2, 2), image.Pt(5, 4))
+	resample := func() int64 {
+		t.Helper()
+		uitest.TapButton(t, w, "Resample region")
+		uitest.WaitFor(t, func() bool { return e.resampler == nil && strings.HasPrefix(e.status.Text(), "Resampled") })
+		editorGrid(t, e)
+		var seed int64
+		view.Sync(func() {
+			seed, _ = e.params["seed"].(int64)
+			if e.seed.Entry.Text != strconv.FormatInt(seed, 10) {
+				t.Errorf("the seed field shows %q, the result was made with %d", e.seed.Entry.Text, seed)
+			}
+			e.status.Info("")
+		})
+		return seed
+	}
+	first, second := resample(), resample()
+	if first == second || first == 99 || second == 99 {
+		t.Errorf("resampled with seeds %d and %d: want a new one each time, not the Sample view's 99", first, second)
+	}
+	view.Sync(func() {
+		e.seed.Random.SetChecked(false)
+		e.seed.Entry.SetText("5")
+	})
+	if got := resample(); got != 5 {
+		t.Errorf("resampled with seed %d, want the typed 5", got)
+	}
+}

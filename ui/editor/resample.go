@@ -28,7 +28,9 @@ func (v *editorView) resampleBlocked() string {
 }
 
 // resample redraws the selected region with the transformer on the worker,
-// showing the image as it is drawn; the result is one undo step.
+// showing the image as it is drawn; the result is one undo step. The
+// filters and condition come from the Sample view, the seed from the
+// Editor's own field.
 func (v *editorView) resample() {
 	if v.resampleBlocked() != "" || !v.loaded() || v.sel.Empty() {
 		return
@@ -47,6 +49,11 @@ func (v *editorView) resample() {
 		v.status.Fail(err)
 		return
 	}
+	if req.Options.Seed, err = v.seed.Next(); err != nil {
+		v.status.Fail(fmt.Errorf("resample: %w", err))
+		return
+	}
+	v.seed.Used(req.Options.Seed)
 	req.Options.Count = 1
 	req.PreviewEvery = r.Dx() // a new image each row of the region
 	req.PreviewShare = view.PreviewShare
@@ -55,7 +62,7 @@ func (v *editorView) resample() {
 	j := v.env.Session.Resample(v.grid, mask, req)
 	v.resampler = j
 	v.refreshButtons()
-	v.status.Info(fmt.Sprintf("Resampling %d×%d tokens…", r.Dx(), r.Dy()))
+	v.status.Info(fmt.Sprintf("Resampling %d×%d tokens with seed %d…", r.Dx(), r.Dy(), req.Options.Seed))
 	view.Follow(v.env.Session.Worker, j, func(p jobs.Progress) {
 		v.status.Progress(p)
 		if s, ok := p.Preview.(session.Sampled); ok {
@@ -81,7 +88,7 @@ func (v *editorView) resample() {
 			// Draws depend on the seed and the context before each token,
 			// so a region sampled with this seed comes out the same.
 			v.view.SetImage(shown, v.grid.W, v.grid.H)
-			v.status.Info(fmt.Sprintf("Seed %d drew the same tokens again: change the seed in the Sample view (the dice) for others.", req.Options.Seed))
+			v.status.Info(fmt.Sprintf("Seed %d drew the same tokens again: change the seed (the dice), or tick %q, for others.", req.Options.Seed, widgets.NewSeedText))
 		case len(out) == 1:
 			v.hist.Push(before)
 			v.grid, v.params = out[0].Grid, out[0].Params

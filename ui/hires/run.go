@@ -188,7 +188,7 @@ func (v *hiResView) run() {
 	j := v.env.Session.Sample(req)
 	v.job, v.result = j, nil
 	v.refreshButtons()
-	v.status.Info(fmt.Sprintf("Sampling %d×%d tokens row by row…", req.W, req.H))
+	v.status.Info(fmt.Sprintf("Sampling %d×%d tokens row by row with seed %d…", req.W, req.H, req.Options.Seed))
 	var last jobs.Progress
 	view.Follow(v.env.Session.Worker, j, func(p jobs.Progress) {
 		if j != v.job {
@@ -224,7 +224,7 @@ func (v *hiResView) run() {
 		case err != nil:
 			v.status.Fail(err)
 		default:
-			v.status.Info(fmt.Sprintf("Sampled %d×%d tokens in %s.%s", req.W, req.H, widgets.Took(j.Elapsed()), kept))
+			v.status.Info(fmt.Sprintf("Sampled %d×%d tokens with seed %d in %s.%s", req.W, req.H, req.Options.Seed, widgets.Took(j.Elapsed()), kept))
 			// The next estimate uses this run's speed: it includes the
 			// previews and the decoding the user waits for too.
 			v.perInput = j.Elapsed() / time.Duration(v.inputs(req.W, req.H, req.Options.Stride, req.Options.Tile))

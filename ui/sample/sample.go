@@ -147,6 +147,7 @@ func (v *sampleView) sample() {
 	}
 	req.PreviewEvery = max(v.card.NativeGrid, 1) // a preview every row of the native grid
 	req.PreviewShare = view.PreviewShare
+	v.settings.seed.Used(req.Options.Seed)
 	j := v.env.Session.Sample(req)
 	v.job = j
 	v.start.Disable()

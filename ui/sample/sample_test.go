@@ -56,7 +56,8 @@ func TestSamplerForAClassModel(t *testing.T) {
 			t.Fatalf("class picker: kind %d, options %v", s.cond.Kind(), class.Options)
 		}
 		class.SetSelected("3")
-		s.settings.seed.SetText("7")
+		s.settings.seed.Random.SetChecked(false)
+		s.settings.seed.Entry.SetText("7")
 		s.settings.count.SetValue(2)
 	})
 	first := sampleOnce(t, w, s)
@@ -100,9 +101,10 @@ func TestSamplerForAClassModel(t *testing.T) {
 func TestSamplerDiceAndPreferences(t *testing.T) {
 	_, s, _, _ := newSampler(t, "cin_transformer")
 	view.Sync(func() {
-		s.settings.seed.SetText("7")
-		test.Tap(s.settings.dice)
-		if s.settings.seed.Text == "7" {
+		s.settings.seed.Random.SetChecked(false)
+		s.settings.seed.Entry.SetText("7")
+		test.Tap(s.settings.seed.Dice)
+		if s.settings.seed.Entry.Text == "7" {
 			t.Error("the dice kept the seed")
 		}
 		if _, err := s.settings.options(); err != nil {
@@ -248,6 +250,43 @@ func TestSamplerWithAFirstStageOnly(t *testing.T) {
 		}
 		if _, err := s.request(); err == nil || !strings.Contains(err.Error(), "cannot sample") {
 			t.Errorf("request: %v", err)
+		}
+	})
+}
+
+func TestSamplerDrawsANewSeedEachTimeByDefault(t *testing.T) {
+	_, s, _, w := newSampler(t, "cin_transformer")
+	view.Sync(func() {
+		if !s.settings.seed.Random.Checked || !s.settings.seed.Entry.Disabled() {
+			t.Error("the sampler does not start in the new-seed-each-time mode")
+		}
+	})
+	first := sampleOnce(t, w, s)[0]
+	second := sampleOnce(t, w, s)[0]
+	a, b := first.Params["seed"].(int64), second.Params["seed"].(int64)
+	if a == b {
+		t.Fatalf("two runs used seed %d both", a)
+	}
+	if first.Grid.Equal(second.Grid) {
+		t.Error("two runs with different seeds drew the same grid")
+	}
+	view.Sync(func() {
+		if got := s.settings.seed.Entry.Text; got != strconv.FormatInt(b, 10) {
+			t.Errorf("the seed field shows %q, want the seed used, %d", got, b)
+		}
+	})
+	if !uitest.ShowsText(w, "seed "+strconv.FormatInt(b, 10)+" #0") {
+		t.Errorf("the gallery does not show the seed used: %v", uitest.Texts(w))
+	}
+	// Turning the mode off keeps the last seed, which makes the result again.
+	uitest.Tap(uitest.Find(t, w, func(c *widget.Check) bool { return c.Text == widgets.NewSeedText }))
+	again := sampleOnce(t, w, s)[0]
+	if again.Params["seed"] != b || !again.Grid.Equal(second.Grid) {
+		t.Errorf("with the mode off the sampler used seed %v, want %d again with its grid", again.Params["seed"], b)
+	}
+	view.Sync(func() {
+		if fyne.CurrentApp().Preferences().Bool(prefRandomSeed) {
+			t.Error("the mode's preference was not saved")
 		}
 	})
 }

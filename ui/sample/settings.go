@@ -3,13 +3,9 @@ package sample
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
-	"strconv"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"tessera/engine/sample"
@@ -22,20 +18,19 @@ const (
 	prefTopP        = "sampler.topP"
 	prefTemperature = "sampler.temperature"
 	prefCount       = "sampler.count"
+	prefRandomSeed  = "sampler.randomSeed"
 
-	defaultTopK  = 100
-	maxCount     = 8
-	maxSeedDrawn = 1 << 31
+	defaultTopK = 100
+	maxCount    = 8
 )
 
 // samplerSettings are the sampling controls: filters, seed and count. The
-// filters and count persist in the app's preferences.
+// filters, the count and the seed's mode persist in the app's preferences.
 type samplerSettings struct {
 	topK, topP, temp, count      *widget.Slider
 	topKText, topPText, tempText *widget.Label
 	countText                    *widget.Label
-	seed                         *widget.Entry
-	dice                         *widget.Button
+	seed                         *widgets.SeedField
 	form                         fyne.CanvasObject
 }
 
@@ -50,17 +45,13 @@ func newSamplerSettings() *samplerSettings {
 		topPText:  widget.NewLabel(""),
 		tempText:  widget.NewLabel(""),
 		countText: widget.NewLabel(""),
-		seed:      widget.NewEntry(),
+		seed:      widgets.NewSeedField(p.BoolWithFallback(prefRandomSeed, true), func(on bool) { p.SetBool(prefRandomSeed, on) }),
 	}
 	s.topP.Step, s.temp.Step = 0.01, 0.05
 	s.topK.Value = float64(p.IntWithFallback(prefTopK, defaultTopK))
 	s.topP.Value = p.FloatWithFallback(prefTopP, 1)
 	s.temp.Value = p.FloatWithFallback(prefTemperature, 1)
 	s.count.Value = float64(p.IntWithFallback(prefCount, 1))
-	s.seed.SetText("0")
-	s.dice = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), func() {
-		s.seed.SetText(strconv.FormatInt(rand.Int64N(maxSeedDrawn), 10))
-	})
 	s.showValues()
 	// The sliders save what the user sets; setVocab changes a slider's
 	// value without calling OnChanged, so a small model does not overwrite
@@ -77,7 +68,7 @@ func newSamplerSettings() *samplerSettings {
 		row(s.topKText, s.topK),
 		row(s.topPText, s.topP),
 		row(s.tempText, s.temp),
-		row(widget.NewLabel("Seed"), container.NewBorder(nil, nil, nil, s.dice, s.seed)),
+		row(widget.NewLabel("Seed"), s.seed.Content()),
 		row(s.countText, s.count),
 	)
 	return s
@@ -110,11 +101,12 @@ func (s *samplerSettings) showValues() {
 // hundredths rounds away the float noise of a slider's steps.
 func hundredths(f float64) float64 { return math.Round(f*100) / 100 }
 
-// options are the settings as sampler options.
+// options are the settings as sampler options; in the seed's random mode
+// each call draws another seed.
 func (s *samplerSettings) options() (sample.Options, error) {
-	seed, err := strconv.ParseInt(strings.TrimSpace(s.seed.Text), 10, 64)
+	seed, err := s.seed.Next()
 	if err != nil {
-		return sample.Options{}, fmt.Errorf("the seed must be a whole number, not %q", s.seed.Text)
+		return sample.Options{}, err
 	}
 	return sample.Options{
 		Filter: sample.Filter{TopK: int(s.topK.Value), TopP: hundredths(s.topP.Value), Temperature: hundredths(s.temp.Value)},
