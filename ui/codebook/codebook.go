@@ -32,7 +32,8 @@ const neighbourCount = 8
 // the selected entry's neighbours and occurrences.
 type codebookView struct {
 	env *view.Env
-	// gen counts model changes; results of jobs for an older model are dropped.
+	// gen counts codebook decodes (one a model, and retries); results of
+	// jobs for an older one are dropped.
 	gen int
 
 	cb       *session.Codebook
@@ -48,6 +49,7 @@ type codebookView struct {
 	loading   *fyne.Container
 	loadBar   *widget.ProgressBar
 	loadText  *widget.Label
+	retry     *widget.Button // decodes the codebook again after a cancel or failure
 	main      fyne.CanvasObject
 	atlas     *atlasWidget
 	zoom      *widget.Slider
@@ -71,7 +73,11 @@ func New(env *view.Env) view.View {
 	v := &codebookView{env: env, sortBy: byIndex, selected: -1, hover: -1}
 	v.loadText = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
 	v.loadBar = widget.NewProgressBar()
-	v.loading = container.NewCenter(container.NewVBox(v.loadText, container.NewGridWrap(fyne.NewSize(320, v.loadBar.MinSize().Height), v.loadBar)))
+	v.retry = widget.NewButtonWithIcon(retryText, theme.ViewRefreshIcon(), v.decodeCodebook)
+	v.retry.Hide()
+	v.loading = container.NewCenter(container.NewVBox(v.loadText,
+		container.NewGridWrap(fyne.NewSize(320, v.loadBar.MinSize().Height), v.loadBar),
+		container.NewCenter(v.retry)))
 
 	v.atlas = newAtlasWidget(v.hovered, v.selectEntry)
 	v.zoom = widget.NewSlider(1, 2)
@@ -127,14 +133,25 @@ func (v *codebookView) Title() string              { return "Codebook" }
 func (v *codebookView) Icon() fyne.Resource        { return theme.GridIcon() }
 func (v *codebookView) Content() fyne.CanvasObject { return v.body }
 
+// retryText labels the button that decodes the codebook again.
+const retryText = "Retry"
+
 // ModelChanged forgets the old codebook and decodes the new one.
 func (v *codebookView) ModelChanged(m *model.Model, card *model.Card) {
-	v.gen++
 	v.cb, v.card, v.usage, v.selected, v.hover, v.sortBy = nil, card, nil, -1, -1, byIndex
 	v.hoverInfo.SetText("")
 	v.main.Hide()
-	v.loadText.SetText(fmt.Sprintf("Decoding %d codebook entries…", card.CodebookSize))
+	v.decodeCodebook()
+}
+
+// decodeCodebook decodes every entry of the model's codebook on the
+// worker, showing its progress.
+func (v *codebookView) decodeCodebook() {
+	v.gen++
+	v.loadText.SetText(fmt.Sprintf("Decoding %d codebook entries…", v.card.CodebookSize))
 	v.loadBar.SetValue(0)
+	v.loadBar.Show()
+	v.retry.Hide()
 	v.loading.Show()
 	gen, j := v.gen, v.env.Session.Codebook()
 	go func() {
@@ -157,8 +174,15 @@ func (v *codebookView) ModelChanged(m *model.Model, card *model.Card) {
 }
 
 func (v *codebookView) codebookDone(res any, err error) {
-	if err != nil {
+	switch {
+	case view.Cancelled(err):
+		v.loadText.SetText("Decoding the codebook was cancelled.")
+	case err != nil:
 		v.loadText.SetText("Could not decode the codebook: " + err.Error())
+	}
+	if err != nil {
+		v.loadBar.Hide()
+		v.retry.Show()
 		return
 	}
 	v.cb = res.(*session.Codebook)

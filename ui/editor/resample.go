@@ -62,7 +62,7 @@ func (v *editorView) resample() {
 	j := v.env.Session.Resample(v.grid, mask, req)
 	v.resampler = j
 	v.refreshButtons()
-	v.status.Info(fmt.Sprintf("Resampling %d×%d tokens with seed %d…", r.Dx(), r.Dy(), req.Options.Seed))
+	v.status.Starting(v.env.Session.Worker, j, fmt.Sprintf("Resampling %d×%d tokens with seed %d…", r.Dx(), r.Dy(), req.Options.Seed))
 	view.Follow(v.env.Session.Worker, j, func(p jobs.Progress) {
 		v.status.Progress(p)
 		if s, ok := p.Preview.(session.Sampled); ok {

@@ -93,7 +93,7 @@ func (v *hiResView) calibrate(then func()) {
 	v.job = j
 	v.refreshButtons()
 	win := v.card.Window
-	v.status.Info(fmt.Sprintf("Measuring the sampling speed: sampling the native %d×%d grid once…", win, win))
+	v.status.Starting(v.env.Session.Worker, j, fmt.Sprintf("Measuring the sampling speed: sampling the native %d×%d grid once…", win, win))
 	view.Follow(v.env.Session.Worker, j, v.status.Progress, func(_ jobs.Result, err error) {
 		if j != v.job {
 			return
@@ -188,7 +188,7 @@ func (v *hiResView) run() {
 	j := v.env.Session.Sample(req)
 	v.job, v.result = j, nil
 	v.refreshButtons()
-	v.status.Info(fmt.Sprintf("Sampling %d×%d tokens row by row with seed %d…", req.W, req.H, req.Options.Seed))
+	v.status.Starting(v.env.Session.Worker, j, fmt.Sprintf("Sampling %d×%d tokens row by row with seed %d…", req.W, req.H, req.Options.Seed))
 	var last jobs.Progress
 	view.Follow(v.env.Session.Worker, j, func(p jobs.Progress) {
 		if j != v.job {

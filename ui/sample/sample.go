@@ -152,7 +152,7 @@ func (v *sampleView) sample() {
 	v.job = j
 	v.start.Disable()
 	v.cancel.Enable()
-	v.status.Info(fmt.Sprintf("Sampling %d with seed %d…", req.Options.Count, req.Options.Seed))
+	v.status.Starting(v.env.Session.Worker, j, fmt.Sprintf("Sampling %d with seed %d…", req.Options.Count, req.Options.Seed))
 	view.Follow(v.env.Session.Worker, j, func(p jobs.Progress) {
 		if j != v.job {
 			return

@@ -1,6 +1,7 @@
 package sample
 
 import (
+	"context"
 	"image"
 	"image/png"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"tessera/engine/jobs"
 	"tessera/engine/pipeline"
 	"tessera/engine/tokens"
 	"tessera/ui/internal/uitest"
@@ -289,4 +291,26 @@ func TestSamplerDrawsANewSeedEachTimeByDefault(t *testing.T) {
 			t.Error("the mode's preference was not saved")
 		}
 	})
+}
+
+func TestAQueuedSampleSaysItIsQueued(t *testing.T) {
+	env, s, _, w := newSampler(t, "cin_transformer")
+	release := make(chan struct{})
+	running := make(chan struct{})
+	env.Session.Worker.Submit("something long", func(context.Context, func(jobs.Progress)) (jobs.Result, error) {
+		close(running)
+		<-release
+		return nil, nil
+	})
+	<-running
+	status := func() (text string) { view.Sync(func() { text = s.status.Text() }); return text }
+	uitest.TapButton(t, w, "Sample")
+	if text := status(); !strings.HasPrefix(text, "Queued behind 1 job(s)") {
+		t.Errorf("a sample waiting behind another job says %q", text)
+	}
+	close(release)
+	uitest.WaitFor(t, func() bool { return s.job == nil })
+	if text := status(); !strings.HasPrefix(text, "Sampled 1 result(s).") {
+		t.Errorf("after the run the status says %q", text)
+	}
 }

@@ -71,3 +71,25 @@ func Follow(w *jobs.Worker, j *jobs.Job, onProgress func(jobs.Progress), f func(
 
 // Cancelled tells a cancellation from a failure.
 func Cancelled(err error) bool { return errors.Is(err, context.Canceled) }
+
+// WhenStarted calls f on the UI goroutine once j runs on w, the worker it
+// was submitted to; not at all when it is cancelled before it runs.
+func WhenStarted(w *jobs.Worker, j *jobs.Job, f func()) {
+	events, stop := w.Subscribe()
+	go func() {
+		defer stop()
+		// Subscribed first, then the state: a start in between is not missed.
+		for j.State() == jobs.Queued {
+			select {
+			case _, ok := <-events:
+				if !ok {
+					events = nil // the worker closed; Done follows
+				}
+			case <-j.Done():
+			}
+		}
+		if !j.Started().IsZero() {
+			Do(f)
+		}
+	}()
+}

@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"context"
+	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -43,6 +44,32 @@ func (s *StatusLine) Fail(err error) {
 	s.text.Importance = widget.DangerImportance
 	s.text.SetText(err.Error())
 	s.bar.Hide()
+}
+
+// Starting says msg about j, the job just submitted to w; while j waits
+// behind other jobs it says that it is queued instead, and msg once j runs.
+func (s *StatusLine) Starting(w *jobs.Worker, j *jobs.Job, msg string) {
+	ahead := 0
+	for _, o := range w.Jobs() {
+		if o == j {
+			break
+		}
+		if !o.State().Finished() {
+			ahead++
+		}
+	}
+	if ahead == 0 || j.State() != jobs.Queued {
+		s.Info(msg)
+		return
+	}
+	queued := fmt.Sprintf("Queued behind %d job(s): it starts when they finish (the Jobs view lists them).", ahead)
+	s.Info(queued)
+	view.WhenStarted(w, j, func() {
+		// A message shown since (the job's end, an error) stays.
+		if s.Text() == queued {
+			s.Info(msg)
+		}
+	})
 }
 
 // Progress shows how far a job has come.
