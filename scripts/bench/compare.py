@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,7 +24,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-WORKLOADS = ["encode256", "decode256", "gpt_sample", "sliding_window", "train_vqgan", "train_gpt"]
+# Whole commands, each a fresh process on a saved log directory (torch_cmd.py).
+COMMANDS = ["decode_cmd", "encode_cmd", "sample_cmd"]
+WORKLOADS = ["encode256", "decode256", "gpt_sample", "sliding_window", "train_vqgan", "train_gpt"] + COMMANDS
 
 
 def run_child(argv, env, timeout=None):
@@ -111,6 +114,54 @@ def measure(side, argv, workload, env, timeout):
     return {"seconds": float(res["seconds"]), "peak_mb": peak, "result": res}
 
 
+def command_argv(workload, side, exe, logdir, out, seed):
+    """The command line of a whole-command workload on one side."""
+    grid, image = os.path.join(logdir, "grid.json"), os.path.join(logdir, "image.png")
+    if side == "tessera":
+        return {
+            "decode_cmd": [exe, "decode", "--model", logdir, "--out", out + ".png", grid],
+            "encode_cmd": [exe, "encode", "--model", logdir, "--out", out + ".json", image],
+            "sample_cmd": [exe, "sample", "--model", logdir, "--seed", str(seed), "--out", out + ".png"],
+        }[workload]
+    torch_cmd = [sys.executable, os.path.join(HERE, "torch_cmd.py")]
+    return torch_cmd + {
+        "decode_cmd": ["decode", logdir, grid, out + ".png"],
+        "encode_cmd": ["encode", logdir, image, out + ".json"],
+        "sample_cmd": ["sample", logdir, out + ".png", "--seed", str(seed)],
+    }[workload]
+
+
+def measure_command(side, argv, workload, env, repeat, timeout):
+    """Time a whole process, start to exit, repeat times after one untimed run
+    (which leaves the checkpoint in the page cache, as for any later run).
+    -> dict(seconds (median), peak_mb, result) or dict(error)."""
+    warn_if_busy(f"{workload} {side}")
+    runs, peak = [], 0.0
+    for i in range(repeat + 1):
+        t0 = time.perf_counter()
+        try:
+            _, err, rc, mb = run_child(argv, env, timeout)
+        except OSError as e:
+            return {"error": str(e)}
+        elapsed = time.perf_counter() - t0
+        if rc != 0:
+            return {"error": first_line(err, f"exit status {rc}")}
+        if i > 0:
+            runs.append(elapsed)
+            peak = max(peak, mb)
+    return {"seconds": statistics.median(runs), "peak_mb": peak, "result": {"runs": runs}}
+
+
+def make_logdir(tmpdir, env, seed):
+    """The whole commands' model, written once by PyTorch; -> (dir, None) or (None, error line)."""
+    logdir = os.path.join(tmpdir, "logdir")
+    argv = [sys.executable, os.path.join(HERE, "torch_cmd.py"), "make", logdir, "--seed", str(seed)]
+    _, err, rc, _ = run_child(argv, env)
+    if rc != 0:
+        return None, "torch_cmd.py make: " + first_line(err, f"exit status {rc}")
+    return logdir, None
+
+
 def build_tessera(tmpdir, env):
     """go build once; -> (binary path, None) or (None, error line)."""
     exe = os.path.join(tmpdir, "tessera")
@@ -155,18 +206,30 @@ def main():
         exe, build_err = build_tessera(tmpdir, env)
         if build_err:
             print(f"# tessera: {build_err}", file=sys.stderr, flush=True)
+        logdir, logdir_err = None, None
+        if any(w in COMMANDS for w in workloads):
+            logdir, logdir_err = make_logdir(tmpdir, env, args.seed or 0)
         for w in workloads:
             common = ["--workload", w, "--threads", str(args.threads), "--repeat", str(args.repeat)]
             if w == "sliding_window" and args.positions is not None:
                 common += ["--positions", str(args.positions)]
             if args.seed is not None:
                 common += ["--seed", str(args.seed)]
-            if exe:
-                t = measure("tessera", [exe, "bench"] + common, w, env, args.timeout)
+            if w in COMMANDS:
+                # the Go runtime's threads too: a command has no --threads
+                cmd_env = dict(env, GOMAXPROCS=str(args.threads))
+
+                def side(name, available, error):
+                    if not logdir or not available:
+                        return {"error": logdir_err or error}
+                    argv = command_argv(w, name, exe, logdir, os.path.join(tmpdir, f"{w}-{name}"), args.seed or 0)
+                    return measure_command(name, argv, w, cmd_env, args.repeat, args.timeout)
+
+                t, p = side("tessera", exe, build_err), side("pytorch", True, None)
             else:
-                t = {"error": build_err}
-            p = measure("pytorch", [sys.executable, os.path.join(HERE, "torch_side.py")] + common,
-                        w, env, args.timeout)
+                t = measure("tessera", [exe, "bench"] + common, w, env, args.timeout) if exe else {"error": build_err}
+                p = measure("pytorch", [sys.executable, os.path.join(HERE, "torch_side.py")] + common,
+                            w, env, args.timeout)
 
             def fmt(r, key, spec):
                 return format(r[key], spec) if key in r else "NA"
