@@ -9,6 +9,7 @@ import (
 	"tessera/engine/codebook"
 	"tessera/engine/imgio"
 	"tessera/engine/pipeline"
+	"tessera/engine/vqgan"
 )
 
 func init() {
@@ -39,7 +40,7 @@ func runCodebook(args []string, stdout, stderr io.Writer) error {
 	if err := fl.check(); err != nil {
 		return err
 	}
-	m, err := mf.openFirstStage()
+	m, err := mf.openFirstStage(vqgan.DecoderPart)
 	if err != nil {
 		return err
 	}

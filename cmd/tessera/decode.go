@@ -10,6 +10,7 @@ import (
 	"tessera/engine/imgio"
 	"tessera/engine/pipeline"
 	"tessera/engine/tokens"
+	"tessera/engine/vqgan"
 )
 
 func init() {
@@ -40,7 +41,7 @@ func runDecode(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := mf.openFirstStage()
+	m, err := mf.openFirstStage(vqgan.DecoderPart)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"tessera/engine/pipeline"
 	"tessera/engine/tokens"
+	"tessera/engine/vqgan"
 )
 
 func init() {
@@ -31,7 +32,7 @@ func runEncode(args []string, stdout, stderr io.Writer) error {
 	if err := fl.check(); err != nil {
 		return err
 	}
-	m, err := mf.openFirstStage()
+	m, err := mf.openFirstStage(vqgan.EncoderPart)
 	if err != nil {
 		return err
 	}

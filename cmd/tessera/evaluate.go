@@ -93,7 +93,7 @@ func runEvaluate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := mf.openFirstStage()
+	m, err := mf.openFirstStage(vqgan.AllParts)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"tessera/engine/model"
+	"tessera/engine/vqgan"
 )
 
 // modelFlags are the flags every model-using command shares.
@@ -25,10 +26,13 @@ func (m *modelFlags) open() (*model.Model, error) {
 	return m.openCodebook(model.Open)
 }
 
-// openFirstStage opens a model as open does, but builds only its first
-// stage: for commands that encode and decode and never sample.
-func (m *modelFlags) openFirstStage() (*model.Model, error) {
-	return m.openCodebook(model.OpenFirstStage)
+// openFirstStage opens a model as open does, but builds only the given
+// parts of its first stage: for commands that encode or decode and never
+// sample.
+func (m *modelFlags) openFirstStage(parts vqgan.Parts) (*model.Model, error) {
+	return m.openCodebook(func(path, config string) (*model.Model, error) {
+		return model.OpenFirstStage(path, config, parts)
+	})
 }
 
 // openCodebook opens a model with openFn and refuses a pixel classifier.

@@ -9,6 +9,7 @@ import (
 
 	"tessera/engine/internal/reftest"
 	"tessera/engine/nn"
+	"tessera/engine/vqgan"
 	"tessera/engine/weights"
 )
 
@@ -45,52 +46,87 @@ func openLogged(t *testing.T, path string, sc scope) (*Model, []string) {
 	return m, log.keys
 }
 
-// Opening a Net2Net model for encoding and decoding reads the first
-// stage's weights, all of them and nothing else, and decodes exactly as
-// the whole model does.
-func TestOpenFirstStageReadsOnlyTheFirstStage(t *testing.T) {
+// firstStageKeys are the keys of parts of a Net2Net model's first stage.
+func firstStageKeys(all []string, parts vqgan.Parts) []string {
+	var subs = []string{"quantize."}
+	if parts&vqgan.EncoderPart != 0 {
+		subs = append(subs, "encoder.", "quant_conv.")
+	}
+	if parts&vqgan.DecoderPart != 0 {
+		subs = append(subs, "decoder.", "post_quant_conv.")
+	}
+	var out []string
+	for _, k := range all {
+		if slices.ContainsFunc(subs, func(s string) bool { return strings.HasPrefix(k, "first_stage_model."+s) }) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Opening a Net2Net model to decode reads the weights of the first stage's
+// decoder and quantizer, all of them and nothing else, and decodes exactly
+// as the whole model does; to encode, those of its encoder and quantizer,
+// and encodes exactly as the whole model does.
+func TestOpenFirstStageReadsOnlyWhatItBuilds(t *testing.T) {
 	converted := filepath.Join(t.TempDir(), "seg.safetensors")
 	if _, err := Convert(reftest.Path("seg_transformer"), "", converted, false); err != nil {
 		t.Fatal(err)
 	}
+	img := nn.FromSlice(make([]float32, 3*16*16), 1, 3, 16, 16)
+	codes := []int{0, 1, 2, 3, 4, 5, 6, 7, 8}
 	for _, path := range []string{reftest.Path("cin_transformer"), reftest.Path("seg_transformer"), converted} {
 		whole, all := openLogged(t, path, wholeModel)
-		first, read := openLogged(t, path, firstStageOnly)
-		var want []string
-		for _, k := range all {
-			if strings.HasPrefix(k, "first_stage_model.") {
-				want = append(want, k)
+		wantImage, err := whole.FirstStage.DecodeTokens(codes, 1, 3, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantCodes, err := whole.FirstStage.Encode(img, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, parts := range []vqgan.Parts{vqgan.DecoderPart, vqgan.EncoderPart, vqgan.AllParts} {
+			m, read := openLogged(t, path, scope{firstStageOnly: true, parts: parts})
+			want := firstStageKeys(all, parts)
+			if len(want) == len(all) {
+				t.Fatalf("%s: the whole model reads only first-stage weights; the test needs a transformer", path)
 			}
-		}
-		if len(want) == len(all) {
-			t.Fatalf("%s: the whole model reads only first-stage weights; the test needs a transformer", path)
-		}
-		if !slices.Equal(read, want) {
-			t.Errorf("%s: read %d weights, want the first stage's %d: %v", path, len(read), len(want), read)
-		}
-		if first.Transformer != nil || first.CondStage != nil || first.FirstStage == nil {
-			t.Errorf("%s: built transformer %v, cond stage %v", path, first.Transformer != nil, first.CondStage != nil)
-		}
-		codes := []int{0, 1, 2, 3, 4, 5, 6, 7, 8}
-		a, err := whole.FirstStage.DecodeTokens(codes, 1, 3, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := first.FirstStage.DecodeTokens(codes, 1, 3, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(nn.Data(a), nn.Data(b)) {
-			t.Errorf("%s: the first stage alone decodes differently", path)
+			if !slices.Equal(read, want) {
+				t.Errorf("%s, parts %d: read %d weights, want %d: %v", path, parts, len(read), len(want), read)
+			}
+			if m.Transformer != nil || m.CondStage != nil {
+				t.Errorf("%s: built transformer %v, cond stage %v", path, m.Transformer != nil, m.CondStage != nil)
+			}
+			image, err := m.FirstStage.DecodeTokens(codes, 1, 3, 3)
+			if parts&vqgan.DecoderPart == 0 {
+				if err == nil || !strings.Contains(err.Error(), "without its decoder") {
+					t.Errorf("%s: decoding without a decoder: %v", path, err)
+				}
+			} else if err != nil || !slices.Equal(nn.Data(image), nn.Data(wantImage)) {
+				t.Errorf("%s: the first stage alone decodes differently (%v)", path, err)
+			}
+			enc, err := m.FirstStage.Encode(img, nil)
+			if parts&vqgan.EncoderPart == 0 {
+				if err == nil || !strings.Contains(err.Error(), "without its encoder") {
+					t.Errorf("%s: encoding without an encoder: %v", path, err)
+				}
+			} else if err != nil || !slices.Equal(enc.Tokens, wantCodes.Tokens) || !slices.Equal(nn.Data(enc.Z), nn.Data(wantCodes.Z)) {
+				t.Errorf("%s: the first stage alone encodes differently (%v)", path, err)
+			}
 		}
 	}
 }
 
-// A first stage alone is opened whole: it is all encoding needs.
+// A first stage alone is opened in part too.
 func TestOpenFirstStageOfAVQGAN(t *testing.T) {
 	_, all := openLogged(t, reftest.Path("vqgan"), wholeModel)
-	m, read := openLogged(t, reftest.Path("vqgan"), firstStageOnly)
-	if !slices.Equal(read, all) || m.Spec.Kind != KindVQGAN {
-		t.Fatalf("read %d of %d weights, kind %s", len(read), len(all), m.Spec.Kind)
+	m, read := openLogged(t, reftest.Path("vqgan"), scope{firstStageOnly: true, parts: vqgan.DecoderPart})
+	if m.Spec.Kind != KindVQGAN || m.FirstStage.Encoder != nil || len(read) == 0 || len(read) >= len(all) {
+		t.Fatalf("read %d of %d weights, kind %s, encoder %v", len(read), len(all), m.Spec.Kind, m.FirstStage.Encoder != nil)
+	}
+	for _, k := range read {
+		if strings.HasPrefix(k, "encoder.") || strings.HasPrefix(k, "quant_conv.") {
+			t.Errorf("read %s to decode", k)
+		}
 	}
 }

@@ -34,20 +34,21 @@ type Model struct {
 
 	FirstStage *vqgan.Model
 	// CondStage and Transformer are nil when the model was opened with
-	// OpenFirstStage.
+	// OpenFirstStage, and so is the half of FirstStage it did not ask for.
 	CondStage   *vqgan.Model // spatial conditioning only
 	Transformer *gpt.Model
 	Classifier  *classify.Classifier // a classifier alone: the other networks are nil
 }
 
-// scope says which networks of a Net2Net model are built; a first stage
-// or a classifier is always built whole.
-type scope int
+// scope says what open builds: every network, or of the first stage only
+// the given parts (and nothing of a Net2Net model's transformer and cond
+// stage). A classifier is always built whole.
+type scope struct {
+	firstStageOnly bool
+	parts          vqgan.Parts
+}
 
-const (
-	wholeModel     scope = iota
-	firstStageOnly       // what encoding and decoding use
-)
+var wholeModel = scope{parts: vqgan.AllParts}
 
 // Open loads a model from a taming log directory, a checkpoint (with
 // configPath, or a config found beside it) or a Tessera safetensors file.
@@ -55,11 +56,12 @@ func Open(path, configPath string) (*Model, error) {
 	return open(path, configPath, wholeModel, func(s weights.Source) weights.Source { return s })
 }
 
-// OpenFirstStage loads a model as Open does, but of a Net2Net model only
-// the first stage: the transformer's and cond stage's weights are neither
-// read nor checked, so encoding and decoding pay only for what they use.
-func OpenFirstStage(path, configPath string) (*Model, error) {
-	return open(path, configPath, firstStageOnly, func(s weights.Source) weights.Source { return s })
+// OpenFirstStage loads a model as Open does, but only the given parts of
+// its first stage (vqgan.DecoderPart to decode): the weights of the rest,
+// a Net2Net model's transformer and cond stage included, are neither read
+// nor checked, so encoding and decoding pay only for what they use.
+func OpenFirstStage(path, configPath string, parts vqgan.Parts) (*Model, error) {
+	return open(path, configPath, scope{firstStageOnly: true, parts: parts}, func(s weights.Source) weights.Source { return s })
 }
 
 // open finds, reads and builds a model; wrap may interpose on the weights
@@ -106,13 +108,13 @@ func build(spec *Spec, src weights.Source, sc scope) (*Model, error) {
 		return m, err
 	}
 	if spec.Kind == KindVQGAN {
-		m.FirstStage, err = vqgan.Load(src, "", spec.FirstStage)
+		m.FirstStage, err = vqgan.LoadParts(src, "", spec.FirstStage, sc.parts)
 		return m, err
 	}
-	if m.FirstStage, err = vqgan.Load(src, "first_stage_model.", spec.FirstStage); err != nil {
+	if m.FirstStage, err = vqgan.LoadParts(src, "first_stage_model.", spec.FirstStage, sc.parts); err != nil {
 		return nil, fmt.Errorf("first stage: %w", err)
 	}
-	if sc == firstStageOnly {
+	if sc.firstStageOnly {
 		return m, nil
 	}
 	if m.Transformer, err = gpt.Load(src, "transformer.", *spec.Transformer); err != nil {

@@ -15,16 +15,18 @@ import (
 // builders loop over those counts, so a config (or a second config merged
 // over it, or a Tessera file's description) asking for a billion blocks
 // fails here on the first weight missing, instead of building a billion
-// empty blocks first. With firstStageOnly, only the first stage is checked.
+// empty blocks first. Only what sc builds is checked.
 func checkStructure(spec *Spec, src weights.Source, sc scope) error {
 	switch spec.Kind {
-	case KindVQGAN, KindClassifier:
-		return checkLevels(src, "", spec.FirstStage.DD)
+	case KindClassifier:
+		return checkLevels(src, "", spec.FirstStage.DD, vqgan.AllParts)
+	case KindVQGAN:
+		return checkLevels(src, "", spec.FirstStage.DD, sc.parts)
 	}
-	if err := checkLevels(src, "first_stage_model.", spec.FirstStage.DD); err != nil {
+	if err := checkLevels(src, "first_stage_model.", spec.FirstStage.DD, sc.parts); err != nil {
 		return fmt.Errorf("first stage: %w", err)
 	}
-	if sc == firstStageOnly {
+	if sc.firstStageOnly {
 		return nil
 	}
 	if t := spec.Transformer; t != nil && t.NLayer > 0 {
@@ -34,24 +36,29 @@ func checkStructure(spec *Spec, src weights.Source, sc scope) error {
 		}
 	}
 	if spec.Cond != nil && spec.Cond.Kind == CondSpatial && spec.CondStage != nil {
-		if err := checkLevels(src, "cond_stage_model.", spec.CondStage.DD); err != nil {
+		if err := checkLevels(src, "cond_stage_model.", spec.CondStage.DD, vqgan.AllParts); err != nil {
 			return fmt.Errorf("cond stage: %w", err)
 		}
 	}
 	return nil
 }
 
-// checkLevels checks a first stage's encoder and decoder under prefix.
-func checkLevels(src weights.Source, prefix string, d vqgan.DDConfig) error {
+// checkLevels checks a first stage's encoder and decoder under prefix, or
+// the one of them that parts names.
+func checkLevels(src weights.Source, prefix string, d vqgan.DDConfig, parts vqgan.Parts) error {
 	if d.NumResBlocks <= 0 {
 		return nil // Validate names the problem
 	}
 	for i := range d.ChMult {
 		level := strconv.Itoa(i)
-		for _, key := range []string{
-			prefix + "encoder.down." + level + ".block." + strconv.Itoa(d.NumResBlocks-1) + ".conv1.weight",
-			prefix + "decoder.up." + level + ".block." + strconv.Itoa(d.NumResBlocks) + ".conv1.weight",
-		} {
+		var keys []string
+		if parts&vqgan.EncoderPart != 0 {
+			keys = append(keys, prefix+"encoder.down."+level+".block."+strconv.Itoa(d.NumResBlocks-1)+".conv1.weight")
+		}
+		if parts&vqgan.DecoderPart != 0 {
+			keys = append(keys, prefix+"decoder.up."+level+".block."+strconv.Itoa(d.NumResBlocks)+".conv1.weight")
+		}
+		for _, key := range keys {
 			if !src.Has(key) {
 				return fmt.Errorf("%s: missing weight %s: the config's ch_mult has %d levels of num_res_blocks %d — does the config match the checkpoint?",
 					src.Name(), key, len(d.ChMult), d.NumResBlocks)

@@ -91,6 +91,9 @@ const DefaultBudget = 2500 << 20
 // when the grid is decoded in tiles.
 func Decode(ctx context.Context, m *model.Model, g tokens.Grid, opt DecodeOptions, progress func(done, total int)) (*image.NRGBA, error) {
 	fs := m.FirstStage
+	if fs.Decoder == nil {
+		return nil, fmt.Errorf("pipeline: %s was opened without its decoder", m.WeightsPath)
+	}
 	if err := g.Validate(fs.Quantizer.Vocab()); err != nil {
 		return nil, err
 	}

@@ -23,21 +23,48 @@ type Model struct {
 	EncoderParams, DecoderParams, CodebookParams int64
 }
 
+// Parts are the halves of a first stage that LoadParts builds, beside the
+// quantizer that both use.
+type Parts int
+
+const (
+	EncoderPart Parts = 1 << iota // encoder and quant_conv: images to tokens
+	DecoderPart                   // post_quant_conv and decoder: tokens to images
+	AllParts    = EncoderPart | DecoderPart
+)
+
 // Load builds a model from the weights under prefix (e.g. "" for a VQGAN
 // checkpoint, "first_stage_model." inside a Net2Net one). Weights under the
 // prefix that the config does not use are an error, except the training-only
 // loss networks and the colorize buffer.
 func Load(src weights.Source, prefix string, cfg Config) (*Model, error) {
+	return LoadParts(src, prefix, cfg, AllParts)
+}
+
+// LoadParts builds only the given parts, leaving the other half's weights
+// unread and its fields nil: a command that only decodes does not pay for
+// the encoder. Encode and Decode fail on a model without their half.
+func LoadParts(src weights.Source, prefix string, cfg Config, parts Parts) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	l := weights.NewLoader(src, prefix)
 	m := &Model{Config: cfg}
-	m.Encoder = LoadEncoder(l.Sub("encoder."), cfg.DD)
-	m.Decoder = LoadDecoder(l.Sub("decoder."), cfg.DD)
+	if parts&EncoderPart != 0 {
+		m.Encoder = LoadEncoder(l.Sub("encoder."), cfg.DD)
+		m.quantConv = conv(l.Sub("quant_conv."), cfg.DD.ZChannels, cfg.EmbedDim, 1, 1, nn.Padding{})
+	} else {
+		l.Skip("encoder.")
+		l.Skip("quant_conv.")
+	}
+	if parts&DecoderPart != 0 {
+		m.Decoder = LoadDecoder(l.Sub("decoder."), cfg.DD)
+		m.postQuantConv = conv(l.Sub("post_quant_conv."), cfg.EmbedDim, cfg.DD.ZChannels, 1, 1, nn.Padding{})
+	} else {
+		l.Skip("decoder.")
+		l.Skip("post_quant_conv.")
+	}
 	m.Quantizer = loadQuantizer(l.Sub("quantize."), cfg)
-	m.quantConv = conv(l.Sub("quant_conv."), cfg.DD.ZChannels, cfg.EmbedDim, 1, 1, nn.Padding{})
-	m.postQuantConv = conv(l.Sub("post_quant_conv."), cfg.EmbedDim, cfg.DD.ZChannels, 1, 1, nn.Padding{})
 	if err := l.CheckAllUsed(prefix+"loss.", "colorize"); err != nil {
 		return nil, fmt.Errorf("vqgan: %w", err)
 	}
@@ -58,6 +85,9 @@ type Encoding struct {
 
 // Encode tokenises x, a [B, in_channels, H, W] tensor scaled to [-1, 1].
 func (m *Model) Encode(x *tensor.Dense, hook Hook) (*Encoding, error) {
+	if m.Encoder == nil {
+		return nil, errNoPart("encoder")
+	}
 	if err := checkChannels("encode", x, m.Config.DD.InChannels); err != nil {
 		return nil, err
 	}
@@ -77,6 +107,9 @@ func (m *Model) Encode(x *tensor.Dense, hook Hook) (*Encoding, error) {
 
 // Decode maps a [B, embed_dim, h, w] latent to an image (unclamped).
 func (m *Model) Decode(zq *tensor.Dense, hook Hook) (*tensor.Dense, error) {
+	if m.Decoder == nil {
+		return nil, errNoPart("decoder")
+	}
 	if err := checkChannels("decode", zq, m.Config.EmbedDim); err != nil {
 		return nil, err
 	}
@@ -93,6 +126,11 @@ func (m *Model) DecodeTokens(tokens []int, b, h, w int) (*tensor.Dense, error) {
 		return nil, err
 	}
 	return m.Decode(zq, nil)
+}
+
+// errNoPart is the error of using a half that LoadParts left out.
+func errNoPart(half string) error {
+	return fmt.Errorf("vqgan: this first stage was loaded without its %s", half)
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

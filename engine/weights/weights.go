@@ -36,8 +36,9 @@ type Loader struct {
 }
 
 type loadState struct {
-	err  error
-	used map[string]int // key -> number of values served
+	err     error
+	used    map[string]int // key -> number of values served
+	skipped []string       // key prefixes left unread on purpose
 }
 
 // NewLoader starts loading from src with keys under prefix (e.g. "first_stage_model.").
@@ -101,12 +102,21 @@ func (l *Loader) Count() int64 {
 // Err returns the first error met while loading.
 func (l *Loader) Err() error { return l.state.err }
 
+// Skip marks the keys under prefix p (below the loader's own) as left
+// unread on purpose, by a builder that needs only part of a network:
+// Unused passes over them.
+func (l *Loader) Skip(p string) { l.state.skipped = append(l.state.skipped, l.prefix+p) }
+
 // Unused lists the keys under the loader's prefix that nothing asked for,
-// skipping any key that contains one of the ignore fragments.
+// skipping any key that contains one of the ignore fragments and the keys
+// under Skip's prefixes.
 func (l *Loader) Unused(ignore ...string) []string {
 	var out []string
 	for _, k := range l.src.Keys() {
 		if _, used := l.state.used[k]; used || !strings.HasPrefix(k, l.prefix) {
+			continue
+		}
+		if slices.ContainsFunc(l.state.skipped, func(p string) bool { return strings.HasPrefix(k, p) }) {
 			continue
 		}
 		if slices.ContainsFunc(ignore, func(s string) bool { return strings.Contains(k, s) }) {

@@ -51,6 +51,19 @@ func TestLoaderReportsMissingMismatchedAndUnused(t *testing.T) {
 	}
 }
 
+// Skip passes over the keys under its prefix, and only those: a skipped
+// quant_conv. leaves post_quant_conv. keys reported.
+func TestLoaderSkipsWhatABuilderLeavesOut(t *testing.T) {
+	src := mapSource{"quant_conv.weight": {1}, "post_quant_conv.weight": {1}, "encoder.w": {1}, "decoder.w": {1}}
+	l := NewLoader(src, "")
+	l.Skip("quant_conv.")
+	l.Sub("encoder.").Skip("")
+	l.Get("decoder.w", 1)
+	if got := l.Unused(); !slices.Equal(got, []string{"post_quant_conv.weight"}) {
+		t.Fatalf("unused %v, want only post_quant_conv.weight", got)
+	}
+}
+
 func TestRandomIsDeterministicAndShaped(t *testing.T) {
 	a, _ := Random{Seed: 1}.Float32("blocks.0.attn.query.weight", []int{8, 8})
 	b, _ := Random{Seed: 1}.Float32("blocks.0.attn.query.weight", []int{8, 8})
