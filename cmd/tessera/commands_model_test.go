@@ -41,6 +41,23 @@ func TestInspect(t *testing.T) {
 	}
 }
 
+// With no --model, inspect describes the built-in landscape model, and the
+// built-in models' cards name their labels and scenes by id.
+func TestInspectNamesTheBuiltInLabelsAndScenes(t *testing.T) {
+	for args, want := range map[string]string{
+		"":                         "labels        0 sky, 1 cloud, 2 mountain, 3 snow, 4 rock, 5 water, 6 sand, 7 grass, 8 tree, 9 flowers",
+		"builtin:landscape-scenes": "classes       0 alpine, 1 coast, 2 desert, 3 dusk, 4 forest, 5 lake, 6 meadow",
+	} {
+		cmd := []string{"inspect"}
+		if args != "" {
+			cmd = append(cmd, "--model", args)
+		}
+		if out := mustRun(t, cmd...); !strings.Contains(out, want) {
+			t.Errorf("tessera %v lacks %q:\n%s", cmd, want, out)
+		}
+	}
+}
+
 func TestEncodeDecodeRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	grid, img, again := filepath.Join(dir, "g.json"), filepath.Join(dir, "g.png"), filepath.Join(dir, "again.png")

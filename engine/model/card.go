@@ -9,6 +9,7 @@ type Card struct {
 	Classes      int              `json:"classes,omitempty"`
 	Labels       int              `json:"labels,omitempty"`
 	LabelNames   []string         `json:"label_names,omitempty"`
+	ClassNames   []string         `json:"class_names,omitempty"`
 	CodebookSize int              `json:"codebook_size"`
 	CodebookDim  int              `json:"codebook_dim"`
 	Factor       int              `json:"downsampling_factor"`
@@ -60,6 +61,11 @@ func (m *Model) card(sha func(path string) (string, error)) (*Card, error) {
 		c.Conditioning = m.Spec.Cond.Kind
 		c.CondKey = m.Spec.Cond.Key
 		c.Classes, c.Labels = m.Spec.Cond.Classes, m.Spec.Cond.Labels
+		if c.Classes > 0 {
+			c.ClassNames = m.Spec.Cond.Names
+		} else {
+			c.LabelNames = m.Spec.Cond.Names
+		}
 		c.Window = m.Window()
 		c.NativeGrid = c.Window
 		c.Params["transformer"] = m.Transformer.Params

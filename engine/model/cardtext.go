@@ -25,6 +25,12 @@ func (c *Card) Rows() []CardRow {
 			cond += fmt.Sprintf(" (%s)", c.CondKey)
 		}
 		row("conditioning", "%s", cond)
+		if len(c.ClassNames) > 0 {
+			row("classes", "%s", numbered(c.ClassNames))
+		}
+		if len(c.LabelNames) > 0 {
+			row("labels", "%s", numbered(c.LabelNames))
+		}
 	}
 	if c.Kind == KindClassifier {
 		labels := fmt.Sprint(c.Labels)
@@ -69,4 +75,13 @@ func CountText(n int64) string {
 		return fmt.Sprintf("%.1f k", float64(n)/1e3)
 	}
 	return fmt.Sprint(n)
+}
+
+// numbered lists names by their ids: "0 sky, 1 cloud, ...".
+func numbered(names []string) string {
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%d %s", i, n)
+	}
+	return strings.Join(parts, ", ")
 }
