@@ -14,23 +14,29 @@ import (
 )
 
 // StatusLine is a view's last message, in red when it is an error, and a
-// progress bar shown while a job runs. UI goroutine only.
+// progress bar while a job runs, which shows the message in the bar. Both
+// share one slot of constant height, so the buttons beside it do not move
+// when a job starts or ends. UI goroutine only.
 type StatusLine struct {
 	text *widget.Label
 	bar  *widget.ProgressBar
-	box  fyne.CanvasObject
+	slot *fyne.Container
 }
 
 func NewStatusLine() *StatusLine {
 	s := &StatusLine{text: widget.NewLabel(""), bar: widget.NewProgressBar()}
 	s.text.Wrapping = fyne.TextWrapWord
+	s.bar.TextFormatter = func() string {
+		return fmt.Sprintf("%s %.0f%%", s.text.Text, 100*s.bar.Value)
+	}
 	s.bar.Hide()
-	s.box = container.NewVBox(s.bar, s.text)
+	height := max(s.bar.MinSize().Height, s.text.MinSize().Height)
+	s.slot = container.NewStack(AtLeast(fyne.NewSize(0, height)), s.text, s.bar)
 	return s
 }
 
 // Content is the line to place in a view.
-func (s *StatusLine) Content() fyne.CanvasObject { return s.box }
+func (s *StatusLine) Content() fyne.CanvasObject { return s.slot }
 
 // Text is the message shown.
 func (s *StatusLine) Text() string { return s.text.Text }
@@ -38,12 +44,13 @@ func (s *StatusLine) Text() string { return s.text.Text }
 func (s *StatusLine) Info(msg string) {
 	s.text.Importance = widget.MediumImportance
 	s.text.SetText(msg)
+	s.bar.Refresh()
 }
 
 func (s *StatusLine) Fail(err error) {
 	s.text.Importance = widget.DangerImportance
 	s.text.SetText(err.Error())
-	s.bar.Hide()
+	s.Idle()
 }
 
 // Starting says msg about j, the job just submitted to w; while j waits
@@ -74,11 +81,18 @@ func (s *StatusLine) Starting(w *jobs.Worker, j *jobs.Job, msg string) {
 
 // Progress shows how far a job has come.
 func (s *StatusLine) Progress(p jobs.Progress) {
-	s.bar.Show()
+	if !s.bar.Visible() {
+		s.text.Hide()
+		s.bar.Show()
+		s.slot.Refresh() // a bar hidden at layout time has no size yet
+	}
 	s.bar.SetValue(p.Fraction())
 }
 
-func (s *StatusLine) Idle() { s.bar.Hide() }
+func (s *StatusLine) Idle() {
+	s.bar.Hide()
+	s.text.Show()
+}
 
 // WriteOnWorker writes a file on the session's worker, after the jobs
 // before it, and says in st how it went. then, if set, runs on the UI

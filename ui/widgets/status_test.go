@@ -1,0 +1,38 @@
+package widgets
+
+import (
+	"errors"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"tessera/engine/jobs"
+)
+
+// The status line keeps its height whether idle, running or saying a
+// short message or error, so what sits beside it stays where it was; a
+// bar shown during a job gets the full width.
+func TestStatusLineKeepsItsHeight(t *testing.T) {
+	test.NewTempApp(t)
+	s := NewStatusLine()
+	w := test.NewWindow(s.Content())
+	defer w.Close()
+	w.Resize(fyne.NewSize(400, 200))
+	idle := s.Content().MinSize().Height
+	for name, step := range map[string]func(){
+		"a progress report": func() { s.Progress(jobs.Progress{Done: 1, Total: 4}) },
+		"a message":         func() { s.Info("Sampling 1 with seed 7…") },
+		"an error":          func() { s.Fail(errors.New("the map is 3x3 pixels")) },
+		"idle again":        func() { s.Idle() },
+	} {
+		step()
+		if h := s.Content().MinSize().Height; h != idle {
+			t.Errorf("after %s the status line is %v high, idle %v", name, h, idle)
+		}
+	}
+	s.Progress(jobs.Progress{Done: 2, Total: 4})
+	if got, want := s.bar.Size().Width, s.Content().Size().Width; got != want || s.bar.Size().Height == 0 {
+		t.Errorf("the bar is %v in a line %v wide", s.bar.Size(), want)
+	}
+}
