@@ -94,10 +94,7 @@ func (v *editorView) resample() {
 			v.grid, v.params = out[0].Grid, out[0].Params
 			v.gen++
 			v.show(out[0].Image, v.gen)
-			kept := ""
-			if dir := widgets.Keep(v.env, v.status, out[0]); dir != "" {
-				kept = " Saved in " + dir + "."
-			}
+			kept := widgets.Keep(v.env, v.status, out[0])
 			v.status.Info(fmt.Sprintf("Resampled %d×%d tokens (seed %d).%s", r.Dx(), r.Dy(), req.Options.Seed, kept))
 		}
 		v.refreshButtons()

@@ -212,9 +212,7 @@ func (v *hiResView) run() {
 		if len(out) > 0 {
 			v.result = &out[0]
 			v.showImage(out[0].Image)
-			if dir := widgets.Keep(v.env, v.status, out[0]); dir != "" {
-				kept = " Saved in " + dir + "."
-			}
+			kept = widgets.Keep(v.env, v.status, out[0])
 		}
 		switch {
 		case view.Cancelled(err) && v.result != nil:

@@ -186,9 +186,7 @@ func (v *sampleView) finished(res jobs.Result, err error) {
 		v.preview.Image = out[0].Image
 		v.preview.Refresh()
 		v.gallery.Add(out)
-		if dir := widgets.Keep(v.env, v.status, out...); dir != "" {
-			kept = " Saved in " + dir + "."
-		}
+		kept = widgets.Keep(v.env, v.status, out...)
 	}
 	switch {
 	case view.Cancelled(err):

@@ -11,8 +11,9 @@ import (
 )
 
 // Keep writes results into the output history (Env.Outputs) off the UI
-// goroutine, and returns the day's folder they go to, or "" when the
-// studio keeps no history. A failed write is shown in st.
+// goroutine, and returns the sentence to add to the view's status
+// (" Saved in DIR.", DIR the day's folder), or "" when the studio keeps no
+// history. A failed write is shown in st.
 func Keep(env *view.Env, st *StatusLine, res ...pipeline.Result) string {
 	items := make([]kept, len(res))
 	for i, r := range res {
@@ -51,7 +52,7 @@ func keep(env *view.Env, st *StatusLine, items []kept) string {
 			}
 		}
 	}()
-	return out.Day(now)
+	return " Saved in " + out.Day(now) + "."
 }
 
 // ShowOutputs opens the output history's folder in the file manager,
