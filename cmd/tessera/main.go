@@ -14,6 +14,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	_ "tessera/app/locale" // before Fyne initialises: see the package
 )
 
 func main() {
