@@ -1,6 +1,8 @@
 package sample
 
 import (
+	"time"
+
 	"tessera/engine/gpt"
 	"tessera/engine/tokens"
 )
@@ -19,18 +21,14 @@ type windowRun struct {
 	grids   []tokens.Grid
 	place   placement
 	cache   *gpt.Cache
-	win     [2]int
-	haveWin bool
+	window  windowCache
 	condLen int
 	batch   int
 	feed    []int
 }
 
 func (s *Sampler) newRun(grids []tokens.Grid, place placement, batch int) *windowRun {
-	condLen := 1
-	if s.cond.Grid != nil {
-		condLen = s.edge * s.edge
-	}
+	condLen := s.CondLen()
 	return &windowRun{
 		s: s, grids: grids, place: place, batch: batch, condLen: condLen,
 		cache: s.model.NewCache(batch, condLen+s.edge*s.edge-1),
@@ -55,16 +53,10 @@ func (r *windowRun) input(b, idx, i0, j0 int) int {
 func (r *windowRun) sampleAt(i, j, pass int, opt Options) error {
 	e := r.s.edge
 	i0, j0 := r.place(i, j)
-	p := (wrap(i-i0, r.grids[0].H))*e + wrap(j-j0, r.grids[0].W)
+	p := windowIndex(i, j, i0, j0, r.grids[0].W, r.grids[0].H, e)
 	need := r.condLen + p // inputs 0..need-1 give the logits for window index p
-	if !r.haveWin || r.win != [2]int{i0, j0} {
-		r.cache.Truncate(0)
-		r.win, r.haveWin = [2]int{i0, j0}, true
-	}
-	if r.cache.Len() >= need {
-		r.cache.Truncate(need - 1)
-	}
-	start := r.cache.Len()
+	start := r.window.next(i0, j0, need)
+	r.cache.Truncate(start)
 	t := need - start
 	r.feed = r.feed[:0]
 	for b := 0; b < r.batch; b++ {
@@ -72,9 +64,13 @@ func (r *windowRun) sampleAt(i, j, pass int, opt Options) error {
 			r.feed = append(r.feed, r.input(b, idx, i0, j0))
 		}
 	}
+	began := time.Now()
 	logits, err := r.s.model.Forward(r.cache, r.feed, t, []int{t - 1})
 	if err != nil {
 		return err
+	}
+	if opt.Steps != nil {
+		opt.Steps(Step{Call: Call{Fed: t, Cached: start}, Batch: r.batch, Took: time.Since(began)})
 	}
 	vocab := r.s.model.Config.VocabSize
 	w := r.grids[0].W

@@ -36,6 +36,9 @@ type Options struct {
 	// Progress, if set, is called after every sampled token with the grids
 	// so far; they are only valid during the call.
 	Progress func(Progress)
+	// Steps, if set, is called after every transformer call with its
+	// timing, for the cost model behind estimates.
+	Steps func(Step)
 }
 
 // Progress reports sampling progress.
@@ -135,16 +138,10 @@ func (s *Sampler) run(ctx context.Context, grids []tokens.Grid, mask tokens.Mask
 	if err := s.check(w, h, opt); err != nil {
 		return nil, err
 	}
-	total := mask.Count()
-	passes := []placement{clamped(w, h, s.edge, opt.Stride)}
-	if opt.Tile {
-		// A first pass fills the grid so the wrapped windows of the second
-		// see real tokens across every edge.
-		passes = append(passes, wrapped(s.edge))
-		total *= 2
-	}
+	places := passes(w, h, s.edge, opt)
+	total := mask.Count() * len(places)
 	done := 0
-	for pass, place := range passes {
+	for pass, place := range places {
 		r := s.newRun(grids, place, len(grids))
 		for i := 0; i < h; i++ {
 			for j := 0; j < w; j++ {
