@@ -19,6 +19,9 @@ type Progress struct {
 	// Preview is an optional intermediate result (a partial image, say). A
 	// job must not change a preview after reporting it: readers share it.
 	Preview any
+	// Left, when above 0, is the job's own estimate of the time left as of
+	// this report (from a cost model); ETA prefers it to the rate.
+	Left time.Duration
 }
 
 // Fraction returns Done/Total clamped to [0, 1], or 0 when Total is unknown.
@@ -157,7 +160,8 @@ func (j *Job) Elapsed() time.Duration {
 	return j.finished.Sub(j.started)
 }
 
-// ETA estimates the time left for a running job from the rate of its
+// ETA estimates the time left for a running job: the job's own estimate
+// (Progress.Left) run down since it was reported, else the rate of its
 // progress reports; ok is false until two reports of the same Total show
 // progress.
 func (j *Job) ETA() (left time.Duration, ok bool) {
@@ -165,6 +169,9 @@ func (j *Job) ETA() (left time.Duration, ok bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	p := j.progress
+	if j.state == Running && p.Left > 0 {
+		return max(p.Left-now.Sub(j.lastAt), 0), true
+	}
 	did, span := p.Done-j.baseDone, j.lastAt.Sub(j.baseAt)
 	if j.state != Running || p.Total <= 0 || did <= 0 || span <= 0 {
 		return 0, false

@@ -417,11 +417,17 @@ func TestETAAndElapsed(t *testing.T) {
 	eta(8*time.Second, true)
 	c.advance(time.Minute) // slower than estimated: never negative
 	eta(0, true)
+	// The job's own estimate wins over the rate, and runs down between
+	// reports.
+	step(Progress{Done: 20, Total: 50, Left: 40 * time.Second})
+	eta(40*time.Second, true)
+	c.advance(4 * time.Second)
+	eta(36*time.Second, true)
 	close(steps)
 	wait(t, j)
 	eta(0, false)
 	c.advance(time.Hour)
-	if j.Elapsed() != 80*time.Second {
+	if j.Elapsed() != 84*time.Second {
 		t.Fatalf("Elapsed() after finishing = %v", j.Elapsed())
 	}
 }

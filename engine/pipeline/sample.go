@@ -32,6 +32,9 @@ type Progress struct {
 	Grids       []tokens.Grid // valid during the call only
 	Preview     *image.NRGBA
 	Stage       string // "sampling" or "decoding"
+	// Rest is the transformer calls still to make while sampling (valid
+	// during the call only), for an estimate of the time left.
+	Rest []sample.Call
 }
 
 // Result is one sampled grid, its image and the parameters that made it.
@@ -59,7 +62,9 @@ func Sample(ctx context.Context, m *model.Model, req SampleRequest, progress fun
 	if err := checkRequest(m, w, h, req); err != nil {
 		return nil, err
 	}
-	opt := withProgress(ctx, m, req, progress)
+	mask := tokens.NewMask(w, h)
+	mask.Fill(true)
+	opt := withProgress(ctx, m, req, s.Schedule(mask, req.Options), progress)
 	grids, err := s.Sample(ctx, w, h, opt)
 	return finish(m, req, grids, notes, "sample", progress, err)
 }
@@ -88,7 +93,7 @@ func Resample(ctx context.Context, m *model.Model, g tokens.Grid, mask tokens.Ma
 	if err := checkRequest(m, g.W, g.H, req); err != nil {
 		return nil, err
 	}
-	opt := withProgress(ctx, m, req, progress)
+	opt := withProgress(ctx, m, req, s.Schedule(mask, req.Options), progress)
 	grids, err := s.Resample(ctx, []tokens.Grid{g}, mask, opt)
 	return finish(m, req, grids, notes, "resample", progress, err)
 }
@@ -117,7 +122,9 @@ func gridSize(m *model.Model, cond sample.Cond, req SampleRequest) (int, int) {
 	return w, h
 }
 
-func withProgress(ctx context.Context, m *model.Model, req SampleRequest, progress func(Progress)) sample.Options {
+// withProgress adds the sampler's progress callback, which reports with
+// the calls of the schedule still to make.
+func withProgress(ctx context.Context, m *model.Model, req SampleRequest, calls []sample.Call, progress func(Progress)) sample.Options {
 	opt := req.Options
 	opt.Vocab = m.FirstStage.Quantizer.Vocab()
 	if progress == nil {
@@ -126,7 +133,7 @@ func withProgress(ctx context.Context, m *model.Model, req SampleRequest, progre
 	start := time.Now()
 	var previewTime time.Duration
 	opt.Progress = func(p sample.Progress) {
-		out := Progress{Done: p.Done, Total: p.Total, Grids: p.Grids, Stage: "sampling"}
+		out := Progress{Done: p.Done, Total: p.Total, Grids: p.Grids, Stage: "sampling", Rest: calls[min(p.Done, len(calls)):]}
 		// The finished grid is not previewed: finish decodes it next.
 		if req.PreviewEvery > 0 && p.Done%req.PreviewEvery == 0 && p.Done < p.Total &&
 			previewDue(previewTime, time.Since(start), req.PreviewShare) {

@@ -30,7 +30,7 @@ func TestRecordTimings(t *testing.T) {
 	type run struct {
 		W, H     int
 		Steps    [][3]int64 `json:"steps"` // fed, cached, microseconds
-		DecodeMS int64     `json:"decode_ms"`
+		DecodeMS int64      `json:"decode_ms"`
 	}
 	out := struct {
 		Model   string `json:"model"`
@@ -51,7 +51,9 @@ func TestRecordTimings(t *testing.T) {
 		}
 		r := run{W: w, H: h}
 		req := SampleRequest{Cond: Condition{Labels: lm}, W: w, H: h, Options: sample.Options{Seed: 7, Filter: sample.Filter{TopK: 50},
-			Steps: func(s sample.Step) { r.Steps = append(r.Steps, [3]int64{int64(s.Fed), int64(s.Cached), s.Took.Microseconds()}) }}}
+			Steps: func(s sample.Step) {
+				r.Steps = append(r.Steps, [3]int64{int64(s.Fed), int64(s.Cached), s.Took.Microseconds()})
+			}}}
 		var decodeAt time.Time
 		progress := func(p Progress) {
 			if p.Stage == "decoding" {

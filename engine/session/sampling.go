@@ -6,6 +6,7 @@ import (
 
 	"tessera/engine/jobs"
 	"tessera/engine/pipeline"
+	"tessera/engine/sample"
 	"tessera/engine/tokens"
 )
 
@@ -24,9 +25,8 @@ func (s *Session) Sample(req pipeline.SampleRequest) *jobs.Job {
 		if err != nil {
 			return nil, err
 		}
-		return s.measure(func() ([]pipeline.Result, error) {
-			return pipeline.Sample(ctx, m, req, progressTo(report))
-		})
+		t := s.track(report, &req)
+		return t.done(pipeline.Sample(ctx, m, req, t.progress))
 	})
 }
 
@@ -38,62 +38,86 @@ func (s *Session) Resample(g tokens.Grid, mask tokens.Mask, req pipeline.SampleR
 		if err != nil {
 			return nil, err
 		}
-		return s.measure(func() ([]pipeline.Result, error) {
-			return pipeline.Resample(ctx, m, g, mask, req, progressTo(report))
-		})
+		t := s.track(report, &req)
+		return t.done(pipeline.Resample(ctx, m, g, mask, req, t.progress))
 	})
 }
 
-// progressTo forwards sampling progress to a job, copying the grids since
-// the sampler reuses them.
-func progressTo(report func(jobs.Progress)) func(pipeline.Progress) {
-	return func(p pipeline.Progress) {
-		jp := jobs.Progress{Done: p.Done, Total: p.Total, Message: p.Stage}
-		if p.Stage == "sampling" {
-			grids := make([]tokens.Grid, len(p.Grids))
-			for i, g := range p.Grids {
-				grids[i] = g.Clone()
-			}
-			prev := Sampled{Grids: grids}
-			if p.Preview != nil {
-				prev.Image = p.Preview
-			}
-			jp.Preview = prev
-		}
-		report(jp)
-	}
+// costs is what sampling with the model in use measured: every timed
+// transformer call, and the last decode.
+type costs struct {
+	fit           sample.CostFit
+	decodePerCell time.Duration
 }
 
-// tokenCost is the measured time per sampled token, for estimates.
-type tokenCost struct {
-	tokens  int
-	elapsed time.Duration
-}
-
-// measure times a sampling run and records its cost per token.
-func (s *Session) measure(run func() ([]pipeline.Result, error)) ([]pipeline.Result, error) {
-	start := time.Now()
-	res, err := run()
-	n := 0
-	for _, r := range res {
-		n += len(r.Grid.Codes)
-	}
-	if n > 0 && err == nil {
-		s.mu.Lock()
-		s.cost.tokens += n
-		s.cost.elapsed += time.Since(start)
-		s.mu.Unlock()
-	}
-	return res, err
-}
-
-// PerToken is the measured sampling time per token with the current model,
-// and false before anything was sampled.
-func (s *Session) PerToken() (time.Duration, bool) {
+// Cost is the cost model measured with the model in use, and false before
+// anything was sampled with it.
+func (s *Session) Cost() (pipeline.Cost, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cost.tokens == 0 {
-		return 0, false
+	c, ok := s.cost.fit.Fit()
+	return pipeline.Cost{Sampling: c, DecodePerCell: s.cost.decodePerCell}, ok
+}
+
+// tracker follows one sampling job: it feeds the cost model with the job's
+// calls and decode time, and reports its progress with the time left the
+// model predicts for the rest of its schedule.
+type tracker struct {
+	s        *Session
+	req      pipeline.SampleRequest
+	report   func(jobs.Progress)
+	decodeAt time.Time
+}
+
+// track makes the tracker of a job running req, timing req's calls.
+func (s *Session) track(report func(jobs.Progress), req *pipeline.SampleRequest) *tracker {
+	req.Options.Steps = func(st sample.Step) {
+		s.mu.Lock()
+		s.cost.fit.Add(st)
+		s.mu.Unlock()
 	}
-	return s.cost.elapsed / time.Duration(s.cost.tokens), true
+	return &tracker{s: s, req: *req, report: report}
+}
+
+// progress forwards sampling progress to the job, copying the grids since
+// the sampler reuses them.
+func (t *tracker) progress(p pipeline.Progress) {
+	jp := jobs.Progress{Done: p.Done, Total: p.Total, Message: p.Stage}
+	cost, ok := t.s.Cost()
+	switch p.Stage {
+	case "sampling":
+		grids := make([]tokens.Grid, len(p.Grids))
+		for i, g := range p.Grids {
+			grids[i] = g.Clone()
+		}
+		prev := Sampled{Grids: grids}
+		if p.Preview != nil {
+			prev.Image = p.Preview
+		}
+		jp.Preview = prev
+		if ok && len(grids) > 0 {
+			jp.Left = cost.Estimate(t.req, p.Rest, grids[0].W, grids[0].H)
+		}
+	case "decoding":
+		if t.decodeAt.IsZero() {
+			t.decodeAt = time.Now()
+		}
+	}
+	t.report(jp)
+}
+
+// done records the decode time per latent cell of a run that decoded.
+func (t *tracker) done(res []pipeline.Result, err error) ([]pipeline.Result, error) {
+	cells := 0
+	for _, r := range res {
+		if r.Image != nil {
+			cells += len(r.Grid.Codes)
+		}
+	}
+	if cells > 0 && !t.decodeAt.IsZero() {
+		t.s.mu.Lock()
+		t.s.cost.decodePerCell = time.Since(t.decodeAt) / time.Duration(cells)
+		t.s.mu.Unlock()
+	}
+	return res, err
 }

@@ -29,7 +29,7 @@ type Session struct {
 	model     *model.Model
 	card      *model.Card
 	listeners []func(*model.Model, *model.Card)
-	cost      tokenCost
+	cost      costs
 	runs      []*Run // training runs, oldest first
 }
 
@@ -94,7 +94,7 @@ func (s *Session) OpenModel(path, config string) *jobs.Job {
 		}
 		s.mu.Lock()
 		s.model, s.card = m, card
-		s.cost = tokenCost{}
+		s.cost = costs{}
 		listeners := append([]func(*model.Model, *model.Card){}, s.listeners...)
 		s.mu.Unlock()
 		for _, f := range listeners {

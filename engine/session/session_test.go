@@ -5,6 +5,7 @@ import (
 	"image"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"tessera/engine/codebook"
 	"tessera/engine/imgio"
@@ -79,7 +80,7 @@ func TestOpenEncodeDecode(t *testing.T) {
 
 func TestSampleResampleAndCost(t *testing.T) {
 	s := open(t, "cin_transformer")
-	if _, ok := s.PerToken(); ok {
+	if _, ok := s.Cost(); ok {
 		t.Fatal("a cost before any sampling")
 	}
 	class := 2
@@ -89,8 +90,18 @@ func TestSampleResampleAndCost(t *testing.T) {
 	if len(res) != 2 {
 		t.Fatalf("%d results", len(res))
 	}
-	if _, ok := s.PerToken(); !ok {
-		t.Fatal("no cost measured after sampling")
+	cost, ok := s.Cost()
+	if !ok || cost.DecodePerCell <= 0 {
+		t.Fatalf("cost %+v (ok %v) after sampling: want the calls and the decode measured", cost, ok)
+	}
+	// The tiny model's native 8×8 grid: one call per token, each fed one
+	// input, and an estimate above the decode alone.
+	calls, w, h := pipeline.Plan(s.model, req)
+	if len(calls) != 64 || calls[63] != (sample.Call{Fed: 1, Cached: 63}) || w != 8 || h != 8 {
+		t.Errorf("plan: %d calls (last %+v) for %dx%d", len(calls), calls[len(calls)-1], w, h)
+	}
+	if est := cost.Estimate(req, calls, w, h); est <= cost.DecodePerCell*128 {
+		t.Errorf("estimate %v with the cost %+v", est, cost)
 	}
 	mask, _ := tokens.MaskFromRect(8, 8, 0, 0, 2, 2)
 	out := wait(t, s.Resample(res[0].Grid, mask, req)).([]pipeline.Result)
@@ -124,6 +135,35 @@ func TestSampleProgressCarriesPreviews(t *testing.T) {
 	wait(t, j)
 	if previews == 0 {
 		t.Fatal("no preview image reached the job's progress")
+	}
+}
+
+// Once a run was timed, the progress of the next carries the time left
+// the cost model gives for the rest of its schedule, which runs down.
+func TestSampleProgressCarriesModelledTimeLeft(t *testing.T) {
+	s := open(t, "cin_transformer")
+	class := 1
+	req := pipeline.SampleRequest{Cond: pipeline.Condition{Class: &class}}
+	wait(t, s.Sample(req)) // the native grid: times the calls
+	req.W, req.H = 16, 12
+	events, stop := s.Worker.Subscribe()
+	defer stop()
+	j := s.Sample(req)
+	var lefts []time.Duration
+	for ev := range events {
+		if ev.Job != j {
+			continue
+		}
+		if p := j.Progress(); p.Message == "sampling" {
+			lefts = append(lefts, p.Left)
+		}
+		if ev.Kind == jobs.Finished {
+			break
+		}
+	}
+	wait(t, j)
+	if len(lefts) < 2 || lefts[0] <= 0 || lefts[len(lefts)-1] >= lefts[0] {
+		t.Fatalf("time left while sampling: %v", lefts)
 	}
 }
 

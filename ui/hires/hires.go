@@ -7,7 +7,6 @@ package hires
 import (
 	"image"
 	"strconv"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -44,9 +43,8 @@ type hiResView struct {
 
 	settingSize bool // setSize is changing both entries
 
-	job      *jobs.Job
-	result   *pipeline.Result
-	perInput time.Duration // the last run's time per transformer input; 0 before one
+	job    *jobs.Job
+	result *pipeline.Result
 
 	// A painted or chosen map gets a pane of its own beside the result;
 	// a class picker fits among the controls.
@@ -147,7 +145,7 @@ func (v *hiResView) ModelChanged(m *model.Model, card *model.Card) {
 		v.job.Cancel()
 		v.job = nil
 	}
-	v.m, v.card, v.result, v.perInput = m, card, nil, 0
+	v.m, v.card, v.result = m, card, nil
 	v.showImage(nil)
 	win := max(card.Window, 1)
 	strides := []string{"1 (as published)"}

@@ -1,6 +1,7 @@
 package hires
 
 import (
+	"fmt"
 	"image"
 	"path/filepath"
 	"strings"
@@ -59,7 +60,15 @@ func TestHiResEstimatesSamplesAndExports(t *testing.T) {
 
 	uitest.TapButton(t, w, "Measure speed")
 	uitest.WaitFor(t, func() bool { return strings.Contains(h.estimate.Text, "for 144 tokens") })
-	if !uitest.ShowsText(w, "per token as measured, ") {
+	// The estimate follows the window's exact schedule: 8×8 windows after
+	// the class token.
+	mask := tokens.NewMask(12, 12)
+	mask.Fill(true)
+	fed := 0
+	for _, c := range sample.Schedule(mask, 8, 1, sample.Options{}) {
+		fed += c.Fed
+	}
+	if !uitest.ShowsText(w, fmt.Sprintf("for 144 tokens: the sliding window feeds the transformer %d inputs", fed)) {
 		t.Errorf("estimate after measuring: %v", uitest.Texts(w))
 	}
 
@@ -83,8 +92,8 @@ func TestHiResEstimatesSamplesAndExports(t *testing.T) {
 			}
 		}
 	}
-	// Later estimates use the speed of this run.
-	if !uitest.ShowsText(w, "About ") || !uitest.ShowsText(w, "for 144 tokens, at the speed of the last run here.") {
+	// Later estimates use this run's timings too.
+	if !uitest.ShowsText(w, "About ") || !uitest.ShowsText(w, "timed by the runs so far with this model") {
 		t.Errorf("estimate after a run: %v", uitest.Texts(w))
 	}
 

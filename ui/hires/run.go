@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	"time"
 
 	"tessera/engine/jobs"
 	"tessera/engine/model"
@@ -38,6 +37,9 @@ func (v *hiResView) tokens(w, h int) int {
 	return w * h
 }
 
+// updateEstimate predicts the run from the cost model the session measured
+// with this model: each transformer call of the exact window schedule,
+// then the decode.
 func (v *hiResView) updateEstimate() {
 	if v.m == nil {
 		return
@@ -53,14 +55,7 @@ func (v *hiResView) updateEstimate() {
 		return
 	}
 	n := v.tokens(w, h)
-	inputs := v.inputs(w, h, strideOf(v.stride.Selected), v.tile.Checked)
-	if v.perInput > 0 {
-		total := v.perInput * time.Duration(inputs)
-		v.estimate.SetText(fmt.Sprintf("About %s for %d tokens, at the speed of the last run here.", widgets.Span(total), n))
-		v.measure.Hide()
-		return
-	}
-	per, ok := v.env.Session.PerToken()
+	cost, ok := v.env.Session.Cost()
 	if !ok {
 		win := v.card.Window
 		v.estimate.SetText(fmt.Sprintf("%d tokens to sample. Sampling speed is not measured yet for this model: Measure speed samples the native %d×%d grid once (Sample does it first).", n, win, win))
@@ -68,21 +63,14 @@ func (v *hiResView) updateEstimate() {
 		return
 	}
 	v.measure.Hide()
-	// The cost per token is measured on window-sized grids, where every
-	// input is fed once; a sliding window refeeds, so scale by the inputs.
-	win := v.card.Window
-	slower := float64(inputs) / float64(n) / (float64(v.inputs(win, win, 1, false)) / float64(win*win))
-	total := time.Duration(float64(per) * float64(n) * slower)
-	v.estimate.SetText(fmt.Sprintf("About %s for %d tokens: %s per token as measured, %.1f× that with the sliding window.", widgets.Span(total), n, widgets.Span(per), slower))
-}
-
-// inputs is windowInputs for this model.
-func (v *hiResView) inputs(w, h, stride int, tile bool) int {
-	win, condLen := v.card.Window, 1
-	if k := v.m.Spec.Cond.Kind; k == model.CondSpatial || k == model.CondFirstStage {
-		condLen = win * win
+	req := pipeline.SampleRequest{W: w, H: h, Options: sample.Options{Stride: strideOf(v.stride.Selected), Tile: v.tile.Checked},
+		PreviewEvery: w, PreviewShare: view.PreviewShare} // as run sets them
+	calls, _, _ := pipeline.Plan(v.m, req)
+	fed := 0
+	for _, c := range calls {
+		fed += c.Fed
 	}
-	return windowInputs(w, h, win, stride, condLen, tile)
+	v.estimate.SetText(fmt.Sprintf("About %s for %d tokens: the sliding window feeds the transformer %d inputs, timed by the runs so far with this model, then decodes.", widgets.Span(cost.Estimate(req, calls, w, h)), n, fed))
 }
 
 // calibrate measures the token cost by sampling the native grid once, then
@@ -136,7 +124,7 @@ func calibrationCond(m *model.Model, card *model.Card) pipeline.Condition {
 // begin samples, measuring the speed first when it is not known, so the
 // estimate is shown before the long run.
 func (v *hiResView) begin() {
-	if _, ok := v.env.Session.PerToken(); !ok {
+	if _, ok := v.env.Session.Cost(); !ok {
 		v.calibrate(v.run)
 		return
 	}
@@ -223,10 +211,7 @@ func (v *hiResView) run() {
 			v.status.Fail(err)
 		default:
 			v.status.Info(fmt.Sprintf("Sampled %d×%d tokens with seed %d in %s.%s", req.W, req.H, req.Options.Seed, widgets.Took(j.Elapsed()), kept))
-			// The next estimate uses this run's speed: it includes the
-			// previews and the decoding the user waits for too.
-			v.perInput = j.Elapsed() / time.Duration(v.inputs(req.W, req.H, req.Options.Stride, req.Options.Tile))
-			v.updateEstimate()
+			v.updateEstimate() // with this run's timings too
 		}
 		v.refreshButtons()
 	})
