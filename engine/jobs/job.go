@@ -12,10 +12,14 @@ import (
 	"time"
 )
 
-// Progress is a job's report of how far it has come.
+// Progress is a job's report of how far it has come: in its current phase
+// when it has several, each with its own Done and Total.
 type Progress struct {
 	Done, Total int
 	Message     string
+	// Phase, when set, is the step the job is in ("sampling", "decoding"),
+	// for code; Message says it for a person.
+	Phase string
 	// Preview is an optional intermediate result (a partial image, say). A
 	// job must not change a preview after reporting it: readers share it.
 	Preview any

@@ -32,6 +32,11 @@ type Progress struct {
 	Grids       []tokens.Grid // valid during the call only
 	Preview     *image.NRGBA
 	Stage       string // "sampling" or "decoding"
+	// Pixels is the size of the image being decoded, Cells the tokens of
+	// its grid, Image its index among Images (decoding only).
+	Pixels        image.Point
+	Cells         int
+	Image, Images int
 	// Rest is the transformer calls still to make while sampling (valid
 	// during the call only), for an estimate of the time left.
 	Rest []sample.Call
@@ -161,19 +166,40 @@ func finish(m *model.Model, req SampleRequest, grids []tokens.Grid, notes []stri
 		return nil, sampleErr
 	}
 	var out []Result
+	f := m.FirstStage.Config.Factor()
 	for i, g := range grids {
-		if progress != nil {
-			progress(Progress{Done: i, Total: len(grids), Stage: "decoding"})
+		// The decoding phase has its own progress: images, and tiles of a
+		// tiled decode.
+		report := func(done, total int) {
+			if progress != nil {
+				progress(Progress{Done: i*total + done, Total: len(grids) * total, Stage: "decoding",
+					Pixels: image.Pt(g.W*f, g.H*f), Cells: len(g.Codes), Image: i, Images: len(grids)})
+			}
 		}
+		report(0, 1)
 		// The partial grids of a cancelled run still decode: unsampled
 		// tokens are 0, a valid code.
-		img, err := Decode(context.Background(), m, g, req.Decode, nil)
+		img, err := Decode(context.Background(), m, g, req.Decode, report)
 		if err != nil {
 			return out, err
 		}
 		out = append(out, Result{Grid: g, Image: img, Params: params(m, req, op, i, notes)})
 	}
 	return out, sampleErr
+}
+
+// Phase names the phase and its progress for a person: "Sampling 812/1536
+// tokens", "Decoding 1024×512" ("Decoding 64×64, 2 of 4" in a batch).
+func (p Progress) Phase() string {
+	switch {
+	case p.Stage == "sampling":
+		return fmt.Sprintf("Sampling %d/%d tokens", p.Done, p.Total)
+	case p.Stage == "decoding" && p.Images > 1:
+		return fmt.Sprintf("Decoding %d×%d, %d of %d", p.Pixels.X, p.Pixels.Y, p.Image+1, p.Images)
+	case p.Stage == "decoding":
+		return fmt.Sprintf("Decoding %d×%d", p.Pixels.X, p.Pixels.Y)
+	}
+	return p.Stage
 }
 
 // params records how a result was made, for PNG metadata and galleries.

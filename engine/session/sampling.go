@@ -82,7 +82,7 @@ func (s *Session) track(report func(jobs.Progress), req *pipeline.SampleRequest)
 // progress forwards sampling progress to the job, copying the grids since
 // the sampler reuses them.
 func (t *tracker) progress(p pipeline.Progress) {
-	jp := jobs.Progress{Done: p.Done, Total: p.Total, Message: p.Stage}
+	jp := jobs.Progress{Done: p.Done, Total: p.Total, Message: p.Phase(), Phase: p.Stage}
 	cost, ok := t.s.Cost()
 	switch p.Stage {
 	case "sampling":
@@ -101,6 +101,10 @@ func (t *tracker) progress(p pipeline.Progress) {
 	case "decoding":
 		if t.decodeAt.IsZero() {
 			t.decodeAt = time.Now()
+		}
+		if ok && p.Total > 0 {
+			left := float64(p.Images*p.Cells) * float64(p.Total-p.Done) / float64(p.Total)
+			jp.Left = time.Duration(left * float64(cost.DecodePerCell))
 		}
 	}
 	t.report(jp)

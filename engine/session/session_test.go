@@ -154,7 +154,7 @@ func TestSampleProgressCarriesModelledTimeLeft(t *testing.T) {
 		if ev.Job != j {
 			continue
 		}
-		if p := j.Progress(); p.Message == "sampling" {
+		if p := j.Progress(); p.Phase == "sampling" {
 			lefts = append(lefts, p.Left)
 		}
 		if ev.Kind == jobs.Finished {

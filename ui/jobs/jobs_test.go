@@ -39,10 +39,11 @@ func TestJobsView(t *testing.T) {
 	running, queued := sampleJob(env), sampleJob(env)
 	t.Cleanup(running.Cancel)
 
-	// The running job shows its progress, clocks and where the sampler is.
+	// The running job shows its progress, clocks and its phase: where the
+	// sampler is.
 	uitest.WaitFor(t, func() bool {
 		r := jv.rows[running]
-		return r != nil && strings.HasPrefix(r.state.Text, "running · sampling") && r.bar.Value > 0 &&
+		return r != nil && strings.HasPrefix(r.state.Text, "running · Sampling ") && strings.HasSuffix(r.state.Text, "/1024 tokens") && r.bar.Value > 0 &&
 			strings.Contains(r.times.Text, "elapsed · ") && strings.HasSuffix(r.times.Text, " left")
 	})
 	view.Sync(func() {

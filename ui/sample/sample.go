@@ -158,7 +158,7 @@ func (v *sampleView) sample() {
 			return
 		}
 		v.status.Progress(p)
-		v.previewText.SetText(fmt.Sprintf("%s: %d of %d", p.Message, p.Done, p.Total))
+		v.previewText.SetText(p.Message) // the phase: "Sampling 12/256 tokens", "Decoding 256×256"
 		if s, ok := p.Preview.(session.Sampled); ok {
 			if img, ok := s.Image.(*image.NRGBA); ok {
 				v.preview.Image = img

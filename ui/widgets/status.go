@@ -14,20 +14,27 @@ import (
 )
 
 // StatusLine is a view's last message, in red when it is an error, and a
-// progress bar while a job runs, which shows the message in the bar. Both
+// progress bar while a job runs, which shows the job's phase ("Sampling
+// 812/1536 tokens", "Decoding 1024×512"), or the message when the job names
+// none, with the phase's own percentage. Both
 // share one slot of constant height, so the buttons beside it do not move
 // when a job starts or ends. UI goroutine only.
 type StatusLine struct {
-	text *widget.Label
-	bar  *widget.ProgressBar
-	slot *fyne.Container
+	text  *widget.Label
+	bar   *widget.ProgressBar
+	phase string // the running job's Progress.Message
+	slot  *fyne.Container
 }
 
 func NewStatusLine() *StatusLine {
 	s := &StatusLine{text: widget.NewLabel(""), bar: widget.NewProgressBar()}
 	s.text.Wrapping = fyne.TextWrapWord
 	s.bar.TextFormatter = func() string {
-		return fmt.Sprintf("%s %.0f%%", s.text.Text, 100*s.bar.Value)
+		label := s.text.Text
+		if s.phase != "" {
+			label = s.phase
+		}
+		return fmt.Sprintf("%s %.0f%%", label, 100*s.bar.Value)
 	}
 	s.bar.Hide()
 	height := max(s.bar.MinSize().Height, s.text.MinSize().Height)
@@ -86,10 +93,15 @@ func (s *StatusLine) Progress(p jobs.Progress) {
 		s.bar.Show()
 		s.slot.Refresh() // a bar hidden at layout time has no size yet
 	}
+	s.phase = p.Message
 	s.bar.SetValue(p.Fraction())
 }
 
+// BarText is what the progress bar says.
+func (s *StatusLine) BarText() string { return s.bar.TextFormatter() }
+
 func (s *StatusLine) Idle() {
+	s.phase = ""
 	s.bar.Hide()
 	s.text.Show()
 }

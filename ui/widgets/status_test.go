@@ -36,3 +36,28 @@ func TestStatusLineKeepsItsHeight(t *testing.T) {
 		t.Errorf("the bar is %v in a line %v wide", s.bar.Size(), want)
 	}
 }
+
+// The bar names the job's phase with that phase's own percentage, and the
+// view's message when the job names none.
+func TestStatusLineShowsThePhase(t *testing.T) {
+	test.NewTempApp(t)
+	s := NewStatusLine()
+	s.Info("Sampling 64×32 tokens with seed 5…")
+	s.Progress(jobs.Progress{Done: 1, Total: 4})
+	if got := s.BarText(); got != "Sampling 64×32 tokens with seed 5… 25%" {
+		t.Errorf("without a phase the bar says %q", got)
+	}
+	s.Progress(jobs.Progress{Done: 1536, Total: 2048, Message: "Sampling 1536/2048 tokens"})
+	if got := s.BarText(); got != "Sampling 1536/2048 tokens 75%" {
+		t.Errorf("sampling: the bar says %q", got)
+	}
+	s.Progress(jobs.Progress{Done: 0, Total: 1, Message: "Decoding 1024×512"})
+	if got := s.BarText(); got != "Decoding 1024×512 0%" {
+		t.Errorf("decoding: the bar says %q", got)
+	}
+	s.Idle()
+	s.Progress(jobs.Progress{Done: 1, Total: 2})
+	if got := s.BarText(); got != "Sampling 64×32 tokens with seed 5… 50%" {
+		t.Errorf("a phase outlived its job: the bar says %q", got)
+	}
+}
