@@ -107,7 +107,7 @@ func Decode(ctx context.Context, m *model.Model, g tokens.Grid, opt DecodeOption
 	var out *image.NRGBA
 	var err error
 	if WholeDecodeBytes(fs, g.W, g.H) <= budget {
-		out, err = decodeWhole(fs, g, opt.Tile)
+		out, err = decodeWhole(ctx, fs, g, opt.Tile)
 	} else {
 		out, err = decodeTiles(ctx, fs, g, opt.Tile, progress)
 	}
@@ -129,7 +129,7 @@ func decodeBytes(fs *vqgan.Model, w, h int, maps int64) int64 {
 	return maps*4*ch0*cells*f*f + 8*cells*cells
 }
 
-func decodeWhole(fs *vqgan.Model, g tokens.Grid, circular bool) (*image.NRGBA, error) {
+func decodeWhole(ctx context.Context, fs *vqgan.Model, g tokens.Grid, circular bool) (*image.NRGBA, error) {
 	// The heap needs three full-resolution maps on top of what is in use: a
 	// block's input and output and the buffer being recycled.
 	defer holdHeap(decodeBytes(fs, g.W, g.H, 3))()
@@ -137,7 +137,12 @@ func decodeWhole(fs *vqgan.Model, g tokens.Grid, circular bool) (*image.NRGBA, e
 		fs.Decoder.SetCircular(true)
 		defer fs.Decoder.SetCircular(false)
 	}
-	x, err := fs.DecodeTokens(g.Codes, 1, g.H, g.W)
+	zq, err := fs.Quantizer.Embed(g.Codes, 1, g.H, g.W)
+	if err != nil {
+		return nil, err
+	}
+	x, err := fs.DecodeContext(ctx, zq, nil)
+	nn.Recycle(zq)
 	if err != nil {
 		return nil, err
 	}

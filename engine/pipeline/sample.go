@@ -37,6 +37,7 @@ type Progress struct {
 	Pixels        image.Point
 	Cells         int
 	Image, Images int
+	Partial       bool // the grid of a cancelled run
 	// Rest is the transformer calls still to make while sampling (valid
 	// during the call only), for an estimate of the time left.
 	Rest []sample.Call
@@ -47,6 +48,9 @@ type Result struct {
 	Grid   tokens.Grid
 	Image  *image.NRGBA
 	Params map[string]any
+	// Drawn of Planned token draws were made (per grid of the batch; a
+	// tiling run draws each token twice): fewer when cancelled.
+	Drawn, Planned int
 }
 
 // Sample draws new grids and decodes them. On cancellation it returns what
@@ -69,9 +73,10 @@ func Sample(ctx context.Context, m *model.Model, req SampleRequest, progress fun
 	}
 	mask := tokens.NewMask(w, h)
 	mask.Fill(true)
-	opt := withProgress(ctx, m, req, s.Schedule(mask, req.Options), progress)
+	calls := s.Schedule(mask, req.Options)
+	opt, drawn := withProgress(ctx, m, req, calls, progress)
 	grids, err := s.Sample(ctx, w, h, opt)
-	return finish(m, req, grids, notes, "sample", progress, err)
+	return finish(m, req, grids, notes, "sample", progress, tally{*drawn, len(calls)}, err)
 }
 
 // Resample redraws the masked tokens of a grid, keeping the rest.
@@ -98,9 +103,10 @@ func Resample(ctx context.Context, m *model.Model, g tokens.Grid, mask tokens.Ma
 	if err := checkRequest(m, g.W, g.H, req); err != nil {
 		return nil, err
 	}
-	opt := withProgress(ctx, m, req, s.Schedule(mask, req.Options), progress)
+	calls := s.Schedule(mask, req.Options)
+	opt, drawn := withProgress(ctx, m, req, calls, progress)
 	grids, err := s.Resample(ctx, []tokens.Grid{g}, mask, opt)
-	return finish(m, req, grids, notes, "resample", progress, err)
+	return finish(m, req, grids, notes, "resample", progress, tally{*drawn, len(calls)}, err)
 }
 
 func sampler(m *model.Model, req SampleRequest) (*sample.Sampler, sample.Cond, []string, error) {
@@ -127,17 +133,20 @@ func gridSize(m *model.Model, cond sample.Cond, req SampleRequest) (int, int) {
 	return w, h
 }
 
-// withProgress adds the sampler's progress callback, which reports with
-// the calls of the schedule still to make.
-func withProgress(ctx context.Context, m *model.Model, req SampleRequest, calls []sample.Call, progress func(Progress)) sample.Options {
-	opt := req.Options
+// withProgress adds the sampler's progress callback, which counts the
+// tokens drawn into *drawn and reports with the calls of the schedule still
+// to make.
+func withProgress(ctx context.Context, m *model.Model, req SampleRequest, calls []sample.Call, progress func(Progress)) (opt sample.Options, drawn *int) {
+	opt = req.Options
 	opt.Vocab = m.FirstStage.Quantizer.Vocab()
-	if progress == nil {
-		return opt
-	}
+	drawn = new(int)
 	start := time.Now()
 	var previewTime time.Duration
 	opt.Progress = func(p sample.Progress) {
+		*drawn = p.Done
+		if progress == nil {
+			return
+		}
 		out := Progress{Done: p.Done, Total: p.Total, Grids: p.Grids, Stage: "sampling", Rest: calls[min(p.Done, len(calls)):]}
 		// The finished grid is not previewed: finish decodes it next.
 		if req.PreviewEvery > 0 && p.Done%req.PreviewEvery == 0 && p.Done < p.Total &&
@@ -150,8 +159,11 @@ func withProgress(ctx context.Context, m *model.Model, req SampleRequest, calls 
 		}
 		progress(out)
 	}
-	return opt
+	return opt, drawn
 }
+
+// tally is how many of a run's tokens were drawn.
+type tally struct{ drawn, planned int }
 
 // previewDue tells whether another preview fits in share of the elapsed
 // time (any share of 0 or less: always).
@@ -161,7 +173,7 @@ func previewDue(previews, elapsed time.Duration, share float64) bool {
 
 // finish decodes the grids and attaches parameters; a sampling error (a
 // cancellation) is returned alongside whatever could be decoded.
-func finish(m *model.Model, req SampleRequest, grids []tokens.Grid, notes []string, op string, progress func(Progress), sampleErr error) ([]Result, error) {
+func finish(m *model.Model, req SampleRequest, grids []tokens.Grid, notes []string, op string, progress func(Progress), n tally, sampleErr error) ([]Result, error) {
 	if grids == nil {
 		return nil, sampleErr
 	}
@@ -173,7 +185,7 @@ func finish(m *model.Model, req SampleRequest, grids []tokens.Grid, notes []stri
 		report := func(done, total int) {
 			if progress != nil {
 				progress(Progress{Done: i*total + done, Total: len(grids) * total, Stage: "decoding",
-					Pixels: image.Pt(g.W*f, g.H*f), Cells: len(g.Codes), Image: i, Images: len(grids)})
+					Pixels: image.Pt(g.W*f, g.H*f), Cells: len(g.Codes), Image: i, Images: len(grids), Partial: sampleErr != nil})
 			}
 		}
 		report(0, 1)
@@ -183,7 +195,7 @@ func finish(m *model.Model, req SampleRequest, grids []tokens.Grid, notes []stri
 		if err != nil {
 			return out, err
 		}
-		out = append(out, Result{Grid: g, Image: img, Params: params(m, req, op, i, notes)})
+		out = append(out, Result{Grid: g, Image: img, Params: params(m, req, op, i, notes), Drawn: n.drawn, Planned: n.planned})
 	}
 	return out, sampleErr
 }
@@ -191,13 +203,17 @@ func finish(m *model.Model, req SampleRequest, grids []tokens.Grid, notes []stri
 // Phase names the phase and its progress for a person: "Sampling 812/1536
 // tokens", "Decoding 1024×512" ("Decoding 64×64, 2 of 4" in a batch).
 func (p Progress) Phase() string {
+	what := "Decoding"
+	if p.Partial {
+		what = "Decoding the partial grid"
+	}
 	switch {
 	case p.Stage == "sampling":
 		return fmt.Sprintf("Sampling %d/%d tokens", p.Done, p.Total)
 	case p.Stage == "decoding" && p.Images > 1:
-		return fmt.Sprintf("Decoding %d×%d, %d of %d", p.Pixels.X, p.Pixels.Y, p.Image+1, p.Images)
+		return fmt.Sprintf("%s %d×%d, %d of %d", what, p.Pixels.X, p.Pixels.Y, p.Image+1, p.Images)
 	case p.Stage == "decoding":
-		return fmt.Sprintf("Decoding %d×%d", p.Pixels.X, p.Pixels.Y)
+		return fmt.Sprintf("%s %d×%d", what, p.Pixels.X, p.Pixels.Y)
 	}
 	return p.Stage
 }

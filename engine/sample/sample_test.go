@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+	"time"
 
 	"tessera/engine/ckpt"
 	"tessera/engine/internal/reftest"
@@ -253,6 +254,35 @@ func TestFilterValidate(t *testing.T) {
 	for _, f := range []sample.Filter{{}, {Temperature: 1e-38, TopK: 5, TopP: 1}, {Temperature: 2, TopP: 0.9}} {
 		if err := f.Validate(); err != nil {
 			t.Errorf("%+v: %v", f, err)
+		}
+	}
+}
+
+// Cancelling stops a sliding-window run before the next token: after
+// cancelling at token n the sampler makes no further transformer call and
+// reports no further token, and returns at once with the context's error.
+func TestCancelStopsWithinOneToken(t *testing.T) {
+	m, _ := open(t, "cin_transformer")
+	for _, n := range []int{1, 37, 100} {
+		ctx, cancel := context.WithCancel(context.Background())
+		calls, last := 0, 0
+		var at time.Time
+		opt := sample.Options{Seed: 3, Filter: sample.Filter{TopK: 5},
+			Steps: func(sample.Step) { calls++ },
+			Progress: func(p sample.Progress) {
+				last = p.Done
+				if p.Done == n {
+					at = time.Now()
+					cancel()
+				}
+			}}
+		_, err := sample.New(m.Transformer, sample.Cond{Token: 1}).Sample(ctx, 24, 16, opt)
+		took := time.Since(at)
+		if !errors.Is(err, context.Canceled) || calls != n || last != n {
+			t.Errorf("cancelled at %d: %d calls, last progress %d, err %v", n, calls, last, err)
+		}
+		if took > time.Second {
+			t.Errorf("cancelled at %d: returned after %v", n, took)
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package vqgan
 
 import (
+	"context"
+
 	"gorgonia.org/tensor"
 
 	"tessera/engine/nn"
@@ -52,21 +54,52 @@ func LoadDecoder(l *weights.Loader, d DDConfig) *Decoder {
 
 // Forward runs the decoder; there is no output clamp, as in taming.
 func (d *Decoder) Forward(z *tensor.Dense, hook Hook) *tensor.Dense {
+	h, _ := d.ForwardContext(context.Background(), z, hook)
+	return h
+}
+
+// ForwardContext is Forward that stops between blocks once ctx is
+// cancelled, returning its error: a large decode takes seconds, and a
+// cancelled job should not wait for it.
+func (d *Decoder) ForwardContext(ctx context.Context, z *tensor.Dense, hook Hook) (*tensor.Dense, error) {
 	h := d.convIn.Forward(z) // z is the caller's: never recycled
 	hook.see("decoder.conv_in", h)
-	h = d.mid.block1.forward(h)
-	h = d.mid.attn.forward(h)
-	hook.see("decoder.mid.attn_1", h)
-	h = d.mid.block2.forward(h)
-	for i := len(d.up) - 1; i >= 0; i-- {
-		h = d.up[i].forward(h)
-		if d.up[i].resample != nil {
-			h = consume(d.up[i].resample.Forward, consume(nn.UpsampleNearest2x, h))
+	// step runs one block on h unless ctx is cancelled.
+	var err error
+	step := func(f func(*tensor.Dense) *tensor.Dense) {
+		if err == nil {
+			if err = ctx.Err(); err == nil {
+				h = f(h)
+			}
 		}
+	}
+	step(d.mid.block1.forward)
+	step(d.mid.attn.forward)
+	if err == nil {
+		hook.see("decoder.mid.attn_1", h)
+	}
+	step(d.mid.block2.forward)
+	for i := len(d.up) - 1; i >= 0; i-- {
+		lv := &d.up[i]
+		for j, b := range lv.blocks {
+			step(b.forward)
+			if lv.attns != nil {
+				step(lv.attns[j].forward)
+			}
+		}
+		if lv.resample != nil {
+			step(func(t *tensor.Dense) *tensor.Dense {
+				return consume(lv.resample.Forward, consume(nn.UpsampleNearest2x, t))
+			})
+		}
+	}
+	if err != nil {
+		nn.Recycle(h)
+		return nil, err
 	}
 	h = consume(func(t *tensor.Dense) *tensor.Dense { return d.convOut.Apply(t, d.normOut.Prologue(t, true)) }, h)
 	hook.see("decoder.conv_out", h)
-	return h
+	return h, nil
 }
 
 // SetCircular switches every 3x3 convolution of the decoder between zero and

@@ -1,6 +1,7 @@
 package vqgan
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
@@ -107,6 +108,12 @@ func (m *Model) Encode(x *tensor.Dense, hook Hook) (*Encoding, error) {
 
 // Decode maps a [B, embed_dim, h, w] latent to an image (unclamped).
 func (m *Model) Decode(zq *tensor.Dense, hook Hook) (*tensor.Dense, error) {
+	return m.DecodeContext(context.Background(), zq, hook)
+}
+
+// DecodeContext is Decode that stops between the decoder's blocks once ctx
+// is cancelled, with its error.
+func (m *Model) DecodeContext(ctx context.Context, zq *tensor.Dense, hook Hook) (*tensor.Dense, error) {
 	if m.Decoder == nil {
 		return nil, errNoPart("decoder")
 	}
@@ -114,9 +121,9 @@ func (m *Model) Decode(zq *tensor.Dense, hook Hook) (*tensor.Dense, error) {
 		return nil, err
 	}
 	h := m.postQuantConv.Forward(zq)
-	out := m.Decoder.Forward(h, hook)
+	out, err := m.Decoder.ForwardContext(ctx, h, hook)
 	nn.Recycle(h)
-	return out, nil
+	return out, err
 }
 
 // DecodeTokens decodes a batch of token grids given in raster order.

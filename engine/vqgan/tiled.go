@@ -36,7 +36,7 @@ func (m *Model) DecodeTiled(ctx context.Context, zq *tensor.Dense, t Tiling, pro
 	}
 	b, c, h, w := nn.Dims4(zq)
 	if h <= t.Tile && w <= t.Tile {
-		return m.Decode(zq, nil)
+		return m.DecodeContext(ctx, zq, nil)
 	}
 	f := m.Config.Factor()
 	outC := m.Config.DD.OutCh
@@ -51,7 +51,7 @@ func (m *Model) DecodeTiled(ctx context.Context, zq *tensor.Dense, t Tiling, pro
 			}
 			th, tw := min(t.Tile, h), min(t.Tile, w)
 			crop := cropLatent(zq, b, c, h, w, y0, x0, th, tw)
-			img, err := m.Decode(crop, nil)
+			img, err := m.DecodeContext(ctx, crop, nil)
 			nn.Recycle(crop)
 			if err != nil {
 				return nil, err

@@ -102,6 +102,7 @@ func (v *hiResView) build() {
 	v.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
 		if v.job != nil {
 			v.job.Cancel()
+			v.status.Cancelling()
 		}
 	})
 	v.export = widget.NewButtonWithIcon("Export PNG…", theme.FileImageIcon(), v.exportResult)

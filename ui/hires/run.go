@@ -177,12 +177,10 @@ func (v *hiResView) run() {
 	v.job, v.result = j, nil
 	v.refreshButtons()
 	v.status.Starting(v.env.Session.Worker, j, fmt.Sprintf("Sampling %d×%d tokens row by row with seed %d…", req.W, req.H, req.Options.Seed))
-	var last jobs.Progress
 	view.Follow(v.env.Session.Worker, j, func(p jobs.Progress) {
 		if j != v.job {
 			return
 		}
-		last = p
 		v.status.Progress(p)
 		if s, ok := p.Preview.(session.Sampled); ok {
 			if img, ok := s.Image.(*image.NRGBA); ok {
@@ -204,7 +202,7 @@ func (v *hiResView) run() {
 		}
 		switch {
 		case view.Cancelled(err) && v.result != nil:
-			v.status.Info(fmt.Sprintf("Cancelled after %d of %d tokens: the partial image is kept (tokens not sampled are code 0).%s", last.Done, last.Total, kept))
+			v.status.Info(fmt.Sprintf("Cancelled after %d of %d tokens; the partial grid is kept (tokens not sampled are code 0).%s", v.result.Drawn, v.result.Planned, kept))
 		case view.Cancelled(err):
 			v.status.Info("Cancelled.")
 		case err != nil:

@@ -63,6 +63,7 @@ func (v *sampleView) build() {
 	v.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
 		if v.job != nil {
 			v.job.Cancel()
+			v.status.Cancelling()
 		}
 	})
 	v.cancel.Disable()
@@ -189,8 +190,10 @@ func (v *sampleView) finished(res jobs.Result, err error) {
 		kept = widgets.Keep(v.env, v.status, out...)
 	}
 	switch {
+	case view.Cancelled(err) && len(out) > 0:
+		v.status.Info(fmt.Sprintf("Cancelled after %d of %d tokens; kept %d partial result(s).%s", out[0].Drawn, out[0].Planned, len(out), kept))
 	case view.Cancelled(err):
-		v.status.Info(fmt.Sprintf("Cancelled: kept %d partial result(s).%s", len(out), kept))
+		v.status.Info("Cancelled.")
 	case err != nil:
 		v.status.Fail(err)
 	default:

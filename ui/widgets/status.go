@@ -97,6 +97,15 @@ func (s *StatusLine) Progress(p jobs.Progress) {
 	s.bar.SetValue(p.Fraction())
 }
 
+// Cancelling says in the bar that a cancel was asked for, until the job
+// reports its next phase (a cancelled sample decodes what it has).
+func (s *StatusLine) Cancelling() {
+	if s.bar.Visible() {
+		s.phase = "Cancelling…"
+		s.bar.Refresh()
+	}
+}
+
 // BarText is what the progress bar says.
 func (s *StatusLine) BarText() string { return s.bar.TextFormatter() }
 

@@ -55,7 +55,12 @@ func TestStatusLineShowsThePhase(t *testing.T) {
 	if got := s.BarText(); got != "Decoding 1024×512 0%" {
 		t.Errorf("decoding: the bar says %q", got)
 	}
+	s.Cancelling()
+	if got := s.BarText(); got != "Cancelling… 0%" {
+		t.Errorf("after a cancel the bar says %q", got)
+	}
 	s.Idle()
+	s.Cancelling() // no job: nothing to say
 	s.Progress(jobs.Progress{Done: 1, Total: 2})
 	if got := s.BarText(); got != "Sampling 64×32 tokens with seed 5… 50%" {
 		t.Errorf("a phase outlived its job: the bar says %q", got)
