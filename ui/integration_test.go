@@ -62,7 +62,7 @@ func TestStatusBarShowsTheRunningJob(t *testing.T) {
 	t.Cleanup(running.Cancel)
 	t.Cleanup(queued.Cancel)
 	uitest.WaitFor(t, func() bool {
-		return running.State() == jobs.Running && strings.HasPrefix(v.status.studio.text.Text(), "sample ") && strings.Contains(v.status.studio.text.Text(), "%")
+		return running.State() == jobs.Running && strings.HasPrefix(v.status.studio.text.Text(), "Sample 1 × 32×32 (class 3) ") && strings.Contains(v.status.studio.text.Text(), "%")
 	})
 	view.Sync(func() {
 		if s := v.status.studio.text.Text(); !strings.HasSuffix(s, "(+1 queued)") || !v.status.studio.box.Visible() {

@@ -23,7 +23,7 @@ func (c *Codebook) Neighbors(i, k int) []int { return codebook.Neighbors(c.Vecto
 // Codebook decodes every entry and maps the code vectors, on the worker.
 // The result is a *Codebook.
 func (s *Session) Codebook() *jobs.Job {
-	return s.Worker.Submit("codebook", func(ctx context.Context, report func(jobs.Progress)) (jobs.Result, error) {
+	return s.Worker.Submit("Codebook atlas", func(ctx context.Context, report func(jobs.Progress)) (jobs.Result, error) {
 		m, err := s.current()
 		if err != nil {
 			return nil, err

@@ -17,10 +17,17 @@ type Sampled struct {
 	Image any // *image.NRGBA when a preview was decoded
 }
 
-// Sample draws new images on the worker. The result is []pipeline.Result;
-// a cancelled job keeps the partial results.
+// Sample draws new images on the worker, named by SampleName. The result
+// is []pipeline.Result; a cancelled job keeps the partial results.
 func (s *Session) Sample(req pipeline.SampleRequest) *jobs.Job {
-	return s.Worker.Submit("sample", func(ctx context.Context, report func(jobs.Progress)) (jobs.Result, error) {
+	m, _ := s.Model()
+	return s.SampleAs(SampleName(m, req), req)
+}
+
+// SampleAs is Sample under a name of the caller's ("Hi-Res 1024×512 (seed
+// 5)").
+func (s *Session) SampleAs(name string, req pipeline.SampleRequest) *jobs.Job {
+	return s.Worker.Submit(name, func(ctx context.Context, report func(jobs.Progress)) (jobs.Result, error) {
 		m, err := s.current()
 		if err != nil {
 			return nil, err
@@ -33,7 +40,7 @@ func (s *Session) Sample(req pipeline.SampleRequest) *jobs.Job {
 // Resample redraws the masked tokens of g on the worker.
 func (s *Session) Resample(g tokens.Grid, mask tokens.Mask, req pipeline.SampleRequest) *jobs.Job {
 	g = g.Clone()
-	return s.Worker.Submit("resample", func(ctx context.Context, report func(jobs.Progress)) (jobs.Result, error) {
+	return s.Worker.Submit(RegionName(mask), func(ctx context.Context, report func(jobs.Progress)) (jobs.Result, error) {
 		m, err := s.current()
 		if err != nil {
 			return nil, err

@@ -23,7 +23,7 @@ func TestACancelledCodebookOffersRetry(t *testing.T) {
 	m, card := env.Session.Model()
 	view.Sync(func() { cv.ModelChanged(m, card) })
 	for _, j := range env.Session.Worker.Jobs() {
-		if j.Name == "codebook" {
+		if j.Name == "Codebook atlas" {
 			j.Cancel()
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,6 +82,14 @@ func TestHiResEstimatesSamplesAndExports(t *testing.T) {
 	}
 	if r.Params["stride"] != 1 || r.Params["operation"] != "sample" {
 		t.Errorf("parameters %v", r.Params)
+	}
+	// The Jobs list tells the measurement and the run apart.
+	var names []string
+	for _, j := range env.Session.Worker.Jobs() {
+		names = append(names, j.Name)
+	}
+	if !slices.Contains(names, "Measure speed (sample 8×8)") || !slices.Contains(names, "Hi-Res 48×48 (seed 0)") {
+		t.Errorf("jobs named %q", names)
 	}
 	// The result is kept in the output history; the measurement is not.
 	if kept := uitest.WaitForOutputs(t, root, 1); len(kept) != 1 {

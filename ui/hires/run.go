@@ -77,10 +77,10 @@ func (v *hiResView) updateEstimate() {
 // calls then (if set).
 func (v *hiResView) calibrate(then func()) {
 	req := pipeline.SampleRequest{Cond: calibrationCond(v.m, v.card), Options: sample.Options{Count: 1}}
-	j := v.env.Session.Sample(req)
+	win := v.card.Window
+	j := v.env.Session.SampleAs(fmt.Sprintf("Measure speed (sample %d×%d)", win, win), req)
 	v.job = j
 	v.refreshButtons()
-	win := v.card.Window
 	v.status.Starting(v.env.Session.Worker, j, fmt.Sprintf("Measuring the sampling speed: sampling the native %d×%d grid once…", win, win))
 	view.Follow(v.env.Session.Worker, j, v.status.Progress, func(_ jobs.Result, err error) {
 		if j != v.job {
@@ -173,7 +173,8 @@ func (v *hiResView) run() {
 		v.status.Fail(err)
 		return
 	}
-	j := v.env.Session.Sample(req)
+	f := v.m.FirstStage.Config.Factor()
+	j := v.env.Session.SampleAs(fmt.Sprintf("Hi-Res %d×%d (seed %d)", req.W*f, req.H*f, req.Options.Seed), req)
 	v.job, v.result = j, nil
 	v.refreshButtons()
 	v.status.Starting(v.env.Session.Worker, j, fmt.Sprintf("Sampling %d×%d tokens row by row with seed %d…", req.W, req.H, req.Options.Seed))

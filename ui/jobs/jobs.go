@@ -113,6 +113,11 @@ func (v *jobsView) clearFinished() {
 	v.sync()
 }
 
+// nameWidth fits a job's name in full: "Hi-Res 4096×2048 (seed
+// 4294967295)", "Sample 8 × 64×64 (painted labels)". Longer ones (a model's
+// path) end in an ellipsis.
+const nameWidth = 340
+
 // jobRow shows one job.
 type jobRow struct {
 	job                *engjobs.Job
@@ -147,7 +152,7 @@ func newJobRow(j *engjobs.Job) *jobRow {
 		return container.NewGridWrap(fyne.NewSize(w, o.MinSize().Height), o)
 	}
 	line := container.NewBorder(nil, nil,
-		container.NewHBox(fixed(260, r.name), fixed(220, r.state)),
+		container.NewHBox(fixed(nameWidth, r.name), fixed(220, r.state)),
 		container.NewHBox(fixed(210, r.times), r.cancel),
 		r.bar)
 	r.box = container.NewVBox(line, r.problem, widget.NewSeparator())

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 
 	engjobs "tessera/engine/jobs"
 	"tessera/engine/pipeline"
@@ -161,5 +162,17 @@ func writePNG(t *testing.T, path string) {
 	defer f.Close()
 	if err := png.Encode(f, img); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The longest names the studio gives its jobs fit the name column, with
+// the label's padding.
+func TestJobNamesFit(t *testing.T) {
+	newJobs(t)
+	pad := 2 * theme.InnerPadding()
+	for _, name := range []string{"Hi-Res 4096×2048 (seed 4294967295)", "Sample 8 × 64×64 (painted labels)", "Measure speed (sample 16×16)"} {
+		if w := fyne.MeasureText(name, theme.TextSize(), fyne.TextStyle{Bold: true}).Width + pad; w > nameWidth {
+			t.Errorf("%q needs %v, the column is %v", name, w, nameWidth)
+		}
 	}
 }

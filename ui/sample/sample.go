@@ -184,7 +184,8 @@ func (v *sampleView) finished(res jobs.Result, err error) {
 	out, _ := res.([]pipeline.Result)
 	kept := ""
 	if len(out) > 0 {
-		v.preview.Image = out[0].Image
+		// The preview ends on the last result decoded, as "Latest" says.
+		v.preview.Image = out[len(out)-1].Image
 		v.preview.Refresh()
 		v.gallery.Add(out)
 		kept = widgets.Keep(v.env, v.status, out...)
@@ -200,6 +201,6 @@ func (v *sampleView) finished(res jobs.Result, err error) {
 		v.status.Info(fmt.Sprintf("Sampled %d result(s).%s", len(out), kept))
 	}
 	if len(out) > 0 {
-		v.previewText.SetText("Latest: " + widgets.Summary(out[0].Params))
+		v.previewText.SetText("Latest: " + widgets.Summary(out[len(out)-1].Params))
 	}
 }

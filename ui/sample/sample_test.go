@@ -78,6 +78,12 @@ func TestSamplerForAClassModel(t *testing.T) {
 	if !uitest.ShowsText(w, "seed 7 #0 · class 3") {
 		t.Errorf("the gallery does not show the parameters: %v", uitest.Texts(w))
 	}
+	// The preview ends on the last result finished, and says so.
+	view.Sync(func() {
+		if !strings.HasPrefix(s.previewText.Text, "Latest: seed 7 #1 · class 3") || s.preview.Image != first[1].Image {
+			t.Errorf("the preview shows %q and result #1's image %v", s.previewText.Text, s.preview.Image == first[1].Image)
+		}
+	})
 	// The same seed gives the same grids.
 	again := sampleOnce(t, w, s)
 	for i := range again {
