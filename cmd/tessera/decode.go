@@ -71,7 +71,7 @@ func readGrid(path string) (tokens.Grid, map[string]any, error) {
 }
 
 func tileProgress(w io.Writer) func(done, total int) {
-	return func(done, total int) { fmt.Fprintf(w, "\rdecoding tile %d/%d", done, total); endLine(w, done, total) }
+	return func(done, total int) { fmt.Fprintf(w, "\rdecoding %d/%d", done, total); endLine(w, done, total) }
 }
 
 func endLine(w io.Writer, done, total int) {

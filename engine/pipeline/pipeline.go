@@ -87,8 +87,8 @@ type DecodeOptions struct {
 // ImageNet architecture and decodes anything larger in tiles.
 const DefaultBudget = 2500 << 20
 
-// Decode turns a token grid into an image. progress, if set, reports tiles
-// when the grid is decoded in tiles.
+// Decode turns a token grid into an image. progress, if set, reports the
+// decoder's blocks, or the tiles when the grid is decoded in tiles.
 func Decode(ctx context.Context, m *model.Model, g tokens.Grid, opt DecodeOptions, progress func(done, total int)) (*image.NRGBA, error) {
 	fs := m.FirstStage
 	if fs.Decoder == nil {
@@ -107,7 +107,7 @@ func Decode(ctx context.Context, m *model.Model, g tokens.Grid, opt DecodeOption
 	var out *image.NRGBA
 	var err error
 	if WholeDecodeBytes(fs, g.W, g.H) <= budget {
-		out, err = decodeWhole(ctx, fs, g, opt.Tile)
+		out, err = decodeWhole(ctx, fs, g, opt.Tile, progress)
 	} else {
 		out, err = decodeTiles(ctx, fs, g, opt.Tile, progress)
 	}
@@ -129,7 +129,7 @@ func decodeBytes(fs *vqgan.Model, w, h int, maps int64) int64 {
 	return maps*4*ch0*cells*f*f + 8*cells*cells
 }
 
-func decodeWhole(ctx context.Context, fs *vqgan.Model, g tokens.Grid, circular bool) (*image.NRGBA, error) {
+func decodeWhole(ctx context.Context, fs *vqgan.Model, g tokens.Grid, circular bool, progress func(done, total int)) (*image.NRGBA, error) {
 	// The heap needs three full-resolution maps on top of what is in use: a
 	// block's input and output and the buffer being recycled.
 	defer holdHeap(decodeBytes(fs, g.W, g.H, 3))()
@@ -141,7 +141,7 @@ func decodeWhole(ctx context.Context, fs *vqgan.Model, g tokens.Grid, circular b
 	if err != nil {
 		return nil, err
 	}
-	x, err := fs.DecodeContext(ctx, zq, nil)
+	x, err := fs.DecodeProgress(ctx, zq, nil, progress)
 	nn.Recycle(zq)
 	if err != nil {
 		return nil, err

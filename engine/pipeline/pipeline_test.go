@@ -199,13 +199,35 @@ func TestDecodeChoosesTilesOverBudget(t *testing.T) {
 	if tiles == 0 || img.Bounds().Dx() != 160 || img.Bounds().Dy() != 144 {
 		t.Fatalf("%d tiles, image %v", tiles, img.Bounds())
 	}
-	tiles = 0
-	if _, err := Decode(context.Background(), m, g, DecodeOptions{}, func(done, total int) { tiles = total }); err != nil || tiles != 0 {
-		t.Fatalf("a small grid was decoded in %d tiles (%v)", tiles, err)
+	// A whole decode reports its layers instead, and differs from the
+	// cross-faded tiles.
+	var last [2]int
+	whole, err := Decode(context.Background(), m, g, DecodeOptions{}, func(done, total int) { last = [2]int{done, total} })
+	if err != nil || last[0] == 0 || last[0] != last[1] {
+		t.Fatalf("a whole decode reported %d of %d layers (%v)", last[0], last[1], err)
+	}
+	if slices.Equal(whole.Pix, img.Pix) {
+		t.Fatal("a small grid was decoded in tiles")
 	}
 	circ, err := Decode(context.Background(), m, g, DecodeOptions{Budget: 1, Tile: true}, nil)
 	if err != nil || circ.Bounds() != img.Bounds() {
 		t.Fatalf("tiled circular decode: %v %v", circ.Bounds(), err)
+	}
+}
+
+func TestWholeDecodeStopsWhenCancelled(t *testing.T) {
+	m := openModel(t, "vqgan")
+	g := tokens.New(8, 8)
+	ctx, cancel := context.WithCancel(context.Background())
+	steps := 0
+	_, err := Decode(ctx, m, g, DecodeOptions{}, func(done, total int) {
+		steps = done
+		if done == 2 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || steps != 2 {
+		t.Fatalf("cancelled after layer 2: err %v after %d layers", err, steps)
 	}
 }
 

@@ -147,7 +147,7 @@ func (s *Session) Decode(g tokens.Grid, opt pipeline.DecodeOptions) *jobs.Job {
 			return nil, err
 		}
 		return pipeline.Decode(ctx, m, g, opt, func(done, total int) {
-			report(jobs.Progress{Done: done, Total: total, Message: "decoding tiles"})
+			report(jobs.Progress{Done: done, Total: total, Message: "decoding"})
 		})
 	})
 }

@@ -62,14 +62,25 @@ func (d *Decoder) Forward(z *tensor.Dense, hook Hook) *tensor.Dense {
 // cancelled, returning its error: a large decode takes seconds, and a
 // cancelled job should not wait for it.
 func (d *Decoder) ForwardContext(ctx context.Context, z *tensor.Dense, hook Hook) (*tensor.Dense, error) {
+	return d.ForwardProgress(ctx, z, hook, nil)
+}
+
+// ForwardProgress is ForwardContext telling progress, when set, after each
+// block how many of them are done, so a whole decode of seconds can show
+// how far it is.
+func (d *Decoder) ForwardProgress(ctx context.Context, z *tensor.Dense, hook Hook, progress func(done, total int)) (*tensor.Dense, error) {
 	h := d.convIn.Forward(z) // z is the caller's: never recycled
 	hook.see("decoder.conv_in", h)
 	// step runs one block on h unless ctx is cancelled.
 	var err error
+	done, total := 0, d.blocks()
 	step := func(f func(*tensor.Dense) *tensor.Dense) {
 		if err == nil {
 			if err = ctx.Err(); err == nil {
 				h = f(h)
+				if done++; progress != nil {
+					progress(done, total)
+				}
 			}
 		}
 	}
@@ -100,6 +111,19 @@ func (d *Decoder) ForwardContext(ctx context.Context, z *tensor.Dense, hook Hook
 	h = consume(func(t *tensor.Dense) *tensor.Dense { return d.convOut.Apply(t, d.normOut.Prologue(t, true)) }, h)
 	hook.see("decoder.conv_out", h)
 	return h, nil
+}
+
+// blocks counts the steps ForwardProgress reports: the middle's three, the
+// levels' blocks, attentions and upsamplings.
+func (d *Decoder) blocks() int {
+	n := 3
+	for _, lv := range d.up {
+		n += len(lv.blocks) + len(lv.attns)
+		if lv.resample != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // SetCircular switches every 3x3 convolution of the decoder between zero and

@@ -114,6 +114,12 @@ func (m *Model) Decode(zq *tensor.Dense, hook Hook) (*tensor.Dense, error) {
 // DecodeContext is Decode that stops between the decoder's blocks once ctx
 // is cancelled, with its error.
 func (m *Model) DecodeContext(ctx context.Context, zq *tensor.Dense, hook Hook) (*tensor.Dense, error) {
+	return m.DecodeProgress(ctx, zq, hook, nil)
+}
+
+// DecodeProgress is DecodeContext telling progress, when set, how many of
+// the decoder's blocks are done.
+func (m *Model) DecodeProgress(ctx context.Context, zq *tensor.Dense, hook Hook, progress func(done, total int)) (*tensor.Dense, error) {
 	if m.Decoder == nil {
 		return nil, errNoPart("decoder")
 	}
@@ -121,7 +127,7 @@ func (m *Model) DecodeContext(ctx context.Context, zq *tensor.Dense, hook Hook) 
 		return nil, err
 	}
 	h := m.postQuantConv.Forward(zq)
-	out, err := m.Decoder.ForwardContext(ctx, h, hook)
+	out, err := m.Decoder.ForwardProgress(ctx, h, hook, progress)
 	nn.Recycle(h)
 	return out, err
 }
