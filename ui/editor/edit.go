@@ -11,23 +11,49 @@ import (
 	"tessera/ui/view"
 )
 
-// decodeDelay lets a stroke finish before the grid is decoded again.
+// decodeDelay lets a stroke finish before the whole grid is decoded again:
+// each edit cancels a whole decode still running.
 const decodeDelay = 300 * time.Millisecond
 
-// changed notes an edit of the grid: the image is decoded again once the
-// edits pause.
-func (v *editorView) changed() {
+// changed notes an edit of the cells in r: they are marked at once, decoded
+// as a preview as soon as the edits pause, and the whole image after.
+func (v *editorView) changed(r image.Rectangle) {
 	v.gen++
-	if v.debounce != nil {
-		v.debounce.Stop()
+	if v.editErr {
+		v.status.Info("") // the edit that failed is gone
+		v.editErr = false
 	}
-	v.debounce = time.AfterFunc(decodeDelay, func() { view.Do(v.decode) })
+	v.markPending(r, true)
+	v.dirty = v.dirty.Union(r)
+	if v.decoding != nil {
+		v.decoding.Cancel() // stale already
+		v.decoding = nil
+		v.status.Idle()
+	}
+	resetTimer(&v.previewTimer, previewDelay, v.preview)
+	resetTimer(&v.fullTimer, v.fullDelay, v.decode)
 	v.refreshButtons()
 	v.hovered(v.view.Hover()) // the code under the pointer may have changed
 }
 
-// decode decodes the grid as it is now on the worker, replacing a decode
-// still waiting; a result for a grid edited since is dropped.
+// resetTimer (re)starts *t to run f on the UI goroutine after d.
+func resetTimer(t **time.Timer, d time.Duration, f func()) {
+	if *t != nil {
+		(*t).Stop()
+	}
+	*t = time.AfterFunc(d, func() { view.Do(f) })
+}
+
+// editFailed shows an error an edit caused; the next edit (an undo too)
+// clears it.
+func (v *editorView) editFailed(err error) {
+	v.status.Fail(err)
+	v.editErr = true
+}
+
+// decode decodes the whole grid as it is now on the worker, with progress,
+// replacing a decode still running; a result for a grid edited since is
+// dropped.
 func (v *editorView) decode() {
 	if !v.loaded() || v.imgGen == v.gen {
 		return
@@ -35,28 +61,38 @@ func (v *editorView) decode() {
 	if v.decoding != nil {
 		v.decoding.Cancel()
 	}
-	gen := v.gen
-	j := v.env.Session.Decode(v.grid, pipeline.DecodeOptions{})
+	gen, g, start := v.gen, v.grid.Clone(), time.Now()
+	w := v.env.Session.Worker
+	j := v.env.Session.Decode(g, pipeline.DecodeOptions{})
 	v.decoding = j
-	view.WhenDone(j, func(res jobs.Result, err error) {
+	v.status.Starting(w, j, "Decoding the whole image…")
+	view.Follow(w, j, v.status.Progress, func(res jobs.Result, err error) {
 		if j != v.decoding {
 			return
 		}
 		v.decoding = nil
+		v.status.Idle()
 		switch {
 		case gen != v.gen || view.Cancelled(err):
 		case err != nil:
-			v.status.Fail(err)
+			v.editFailed(err)
 		default:
 			v.show(res.(*image.NRGBA), gen)
+			if !v.editErr {
+				v.status.Info(describeDecode(g, time.Since(start)))
+			}
 		}
 	})
 }
 
 // show displays img, the decoded grid of edit generation gen.
 func (v *editorView) show(img image.Image, gen int) {
-	v.img, v.imgGen = img, gen
+	v.img, v.imgGen, v.shown = img, gen, img
 	v.view.SetImage(img, v.grid.W, v.grid.H)
+	if gen == v.gen {
+		v.pending = tokens.Mask{}
+		v.view.SetPending(v.pending)
+	}
 }
 
 func (v *editorView) Undo() {
@@ -64,8 +100,9 @@ func (v *editorView) Undo() {
 		return
 	}
 	if g, ok := v.hist.Undo(v.grid); ok {
+		r := diffRect(g, v.grid)
 		v.grid = g
-		v.changed()
+		v.changed(r)
 	}
 }
 
@@ -74,8 +111,9 @@ func (v *editorView) Redo() {
 		return
 	}
 	if g, ok := v.hist.Redo(v.grid); ok {
+		r := diffRect(g, v.grid)
 		v.grid = g
-		v.changed()
+		v.changed(r)
 	}
 }
 
@@ -111,14 +149,16 @@ func (v *editorView) receive(g tokens.Grid, img image.Image, params map[string]a
 
 // cancelJobs stops the document's jobs when it is replaced.
 func (v *editorView) cancelJobs() {
-	if v.debounce != nil {
-		v.debounce.Stop()
+	for _, t := range []*time.Timer{v.previewTimer, v.fullTimer} {
+		if t != nil {
+			t.Stop()
+		}
 	}
-	for _, j := range []*jobs.Job{v.loading, v.decoding, v.resampler} {
+	for _, j := range []*jobs.Job{v.loading, v.previewing, v.decoding, v.resampler} {
 		if j != nil {
 			j.Cancel()
 		}
 	}
-	v.loading, v.decoding, v.resampler = nil, nil, nil
+	v.loading, v.previewing, v.decoding, v.resampler = nil, nil, nil, nil
 	v.status.Idle()
 }

@@ -36,13 +36,20 @@ type editorView struct {
 	m    *model.Model
 	card *model.Card
 
-	// The document: the grid, the image last decoded from it (of edit
-	// generation imgGen), and how it was made.
+	// The document: the grid, the image last decoded from it whole (of
+	// edit generation imgGen), and how it was made.
 	grid   tokens.Grid
 	img    image.Image
 	imgGen int
 	params map[string]any
 	hist   *session.History
+
+	// What is shown: img with previews of later edits pasted in, the cells
+	// edited but not decoded yet, and those not yet in a preview.
+	shown   image.Image
+	pending tokens.Mask
+	dirty   image.Rectangle
+	editErr bool // the status shows an error an edit caused
 
 	tool   tool
 	code   int             // the brush's code
@@ -50,12 +57,15 @@ type editorView struct {
 	sel    image.Rectangle // selected cells
 	before *tokens.Grid    // the grid as a stroke began
 
-	gen       int // counts edits, so a decode of an older grid is dropped
-	savedGen  int // the edit generation last opened, saved or exported
-	debounce  *time.Timer
-	loading   *jobs.Job // reading a file into a new document
-	decoding  *jobs.Job // decoding the edited grid
-	resampler *jobs.Job
+	gen          int // counts edits, so a decode of an older grid is dropped
+	savedGen     int // the edit generation last opened, saved or exported
+	previewTimer *time.Timer
+	fullTimer    *time.Timer
+	fullDelay    time.Duration // from the last edit to the whole decode
+	loading      *jobs.Job     // reading a file into a new document
+	previewing   *jobs.Job     // decoding the cells around an edit
+	decoding     *jobs.Job     // decoding the whole edited grid
+	resampler    *jobs.Job
 
 	view       *widgets.GridView
 	hint       *widget.Label
@@ -81,7 +91,7 @@ type editorButtons struct {
 // New makes the Editor view. It offers its grid to the other views
 // (Env.CurrentGrid) and opens theirs (Env.SendToEditor).
 func New(env *view.Env) view.View {
-	v := &editorView{env: env, hist: session.NewHistory(undoSteps), status: widgets.NewStatusLine()}
+	v := &editorView{env: env, hist: session.NewHistory(undoSteps), status: widgets.NewStatusLine(), fullDelay: decodeDelay}
 	env.CurrentGrid = v.currentGrid
 	env.SendToEditor = v.receive
 	v.build()
@@ -168,7 +178,9 @@ func patchImage() *canvas.Image {
 
 // setDocument replaces what is edited; history starts over.
 func (v *editorView) setDocument(g tokens.Grid, img image.Image, params map[string]any) {
-	v.grid, v.img, v.params = g, img, params
+	v.grid, v.img, v.shown, v.params = g, img, img, params
+	v.pending, v.dirty, v.editErr = tokens.Mask{}, image.Rectangle{}, false
+	v.view.SetPending(v.pending)
 	v.gen++
 	v.imgGen, v.savedGen = v.gen, v.gen
 	v.hist = session.NewHistory(undoSteps)

@@ -49,7 +49,7 @@ func editorGrid(t *testing.T, e *editorView) tokens.Grid {
 	var g tokens.Grid
 	uitest.WaitFor(t, func() bool {
 		g = e.grid.Clone()
-		return e.loaded() && e.imgGen == e.gen && e.loading == nil && e.decoding == nil && e.resampler == nil
+		return e.loaded() && e.imgGen == e.gen && e.loading == nil && e.previewing == nil && e.decoding == nil && e.resampler == nil
 	})
 	return g
 }

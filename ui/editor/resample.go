@@ -58,7 +58,7 @@ func (v *editorView) resample() {
 	req.PreviewEvery = r.Dx() // a new image each row of the region
 	req.PreviewShare = view.PreviewShare
 	v.cancelJobs()
-	before, shown := v.grid.Clone(), v.img
+	before, shown := v.grid.Clone(), v.shown
 	j := v.env.Session.Resample(v.grid, mask, req)
 	v.resampler = j
 	v.refreshButtons()

@@ -123,12 +123,12 @@ func (v *editorView) hovered(c image.Point, in bool) {
 // patch is the part of the shown image that cell c decodes to, copied to
 // an image of its own (the painter wants bounds starting at 0,0).
 func (v *editorView) patch(c image.Point) image.Image {
-	if v.img == nil {
+	if v.shown == nil {
 		return nil
 	}
 	f := v.card.Factor
 	out := image.NewNRGBA(image.Rect(0, 0, f, f))
-	draw.Draw(out, out.Rect, v.img, v.img.Bounds().Min.Add(c.Mul(f)), draw.Src)
+	draw.Draw(out, out.Rect, v.shown, v.shown.Bounds().Min.Add(c.Mul(f)), draw.Src)
 	return out
 }
 
@@ -168,15 +168,15 @@ func (v *editorView) typedCode(s string, submitted bool) {
 
 // paint sets the brush code on every cell on the line from a to b.
 func (v *editorView) paint(a, b image.Point) {
-	changed := false
+	var r image.Rectangle
 	for _, c := range cellLine(a, b) {
 		if v.grid.At(c.X, c.Y) != v.code {
 			v.grid.Set(c.X, c.Y, v.code)
-			changed = true
+			r = r.Union(image.Rectangle{Min: c, Max: c.Add(image.Pt(1, 1))})
 		}
 	}
-	if changed {
-		v.changed()
+	if !r.Empty() {
+		v.changed(r)
 	}
 }
 
@@ -235,10 +235,11 @@ func (v *editorView) stamp(c image.Point) {
 	x := min(c.X, v.grid.W-v.clip.W)
 	y := min(c.Y, v.grid.H-v.clip.H)
 	v.beginStroke()
-	if err := v.grid.Paste(v.clip, max(x, 0), max(y, 0)); err != nil {
+	at := image.Pt(max(x, 0), max(y, 0))
+	if err := v.grid.Paste(v.clip, at.X, at.Y); err != nil {
 		v.status.Fail(err)
 	} else {
-		v.changed()
+		v.changed(image.Rectangle{Min: at, Max: at.Add(image.Pt(v.clip.W, v.clip.H))})
 	}
 	v.endStroke()
 }

@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
+
+	"tessera/engine/tokens"
 )
 
 // GridView shows an image made of W×H token cells, optionally with the cell
@@ -24,6 +26,8 @@ type GridView struct {
 	rows     int
 	showGrid bool
 	sel      image.Rectangle // selected cells; empty for none
+	pending  tokens.Mask     // cells edited but not decoded yet
+	mask     tokens.Mask     // cells selected one by one
 	hover    image.Point
 	hovering bool
 

@@ -18,6 +18,7 @@ var (
 type gridRenderer struct {
 	g       *GridView
 	img     *canvas.Image
+	marks   *canvas.Image  // pending and masked cells, one pixel per cell
 	lines   []*canvas.Line // light and dark line per cell edge
 	hover   *canvas.Rectangle
 	sel     *canvas.Rectangle
@@ -28,6 +29,7 @@ func newGridRenderer(g *GridView) *gridRenderer {
 	r := &gridRenderer{
 		g:     g,
 		img:   &canvas.Image{FillMode: canvas.ImageFillStretch, ScaleMode: canvas.ImageScalePixels},
+		marks: &canvas.Image{FillMode: canvas.ImageFillStretch, ScaleMode: canvas.ImageScalePixels},
 		hover: &canvas.Rectangle{StrokeWidth: 2},
 		sel:   &canvas.Rectangle{StrokeWidth: 2},
 	}
@@ -46,6 +48,8 @@ func (r *gridRenderer) Layout(size fyne.Size) {
 	at, area := g.area(size)
 	r.img.Move(at)
 	r.img.Resize(area)
+	r.marks.Move(at)
+	r.marks.Resize(area)
 	if g.cols == 0 || g.rows == 0 {
 		return
 	}
@@ -76,6 +80,8 @@ func (r *gridRenderer) Layout(size fyne.Size) {
 func (r *gridRenderer) Refresh() {
 	g := r.g
 	r.img.Image = g.img
+	r.marks.Image = g.marks()
+	r.marks.Hidden = r.marks.Image == nil
 	if n := 2 * (max(g.cols-1, 0) + max(g.rows-1, 0)); n != len(r.lines) {
 		r.lines = make([]*canvas.Line, n)
 		for i := range r.lines {
@@ -99,7 +105,7 @@ func (r *gridRenderer) Refresh() {
 	r.sel.Hidden = g.sel.Empty()
 
 	r.objects = r.objects[:0]
-	r.objects = append(r.objects, r.img)
+	r.objects = append(r.objects, r.img, r.marks)
 	for _, l := range r.lines {
 		r.objects = append(r.objects, l)
 	}
