@@ -107,7 +107,14 @@ func (v *editorView) ModelChanged(m *model.Model, card *model.Card) {
 	v.cancelJobs()
 	v.m, v.card = m, card
 	v.setDocument(tokens.Grid{}, nil, nil)
-	v.status.Info(fmt.Sprintf("Editing with %s: codes 0..%d, %d×%d pixels per token.", filepath.Base(m.WeightsPath), card.CodebookSize-1, card.Factor, card.Factor))
+	msg := fmt.Sprintf("Editing with %s: codes 0..%d, %d×%d pixels per token.", filepath.Base(m.WeightsPath), card.CodebookSize-1, card.Factor, card.Factor)
+	if v.code >= card.CodebookSize {
+		msg += fmt.Sprintf(" The brush code %d is not among them: the brush paints code 0 now.", v.code)
+		v.setCode(0)
+	}
+	v.codePatch.Image = nil // a tile of the other model's decoder
+	v.codePatch.Refresh()
+	v.status.Info(msg)
 }
 
 func (v *editorView) build() {

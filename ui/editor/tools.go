@@ -166,8 +166,13 @@ func (v *editorView) typedCode(s string, submitted bool) {
 	}
 }
 
-// paint sets the brush code on every cell on the line from a to b.
+// paint sets the brush code on every cell on the line from a to b; a code
+// the model in use does not have is refused.
 func (v *editorView) paint(a, b image.Point) {
+	if n := v.card.CodebookSize; v.code < 0 || v.code >= n {
+		v.editFailed(fmt.Errorf("editor: the brush code %d is not in this model's codebook (0..%d): nothing painted", v.code, n-1))
+		return
+	}
 	var r image.Rectangle
 	for _, c := range cellLine(a, b) {
 		if v.grid.At(c.X, c.Y) != v.code {
