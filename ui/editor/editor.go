@@ -153,7 +153,12 @@ func (v *editorView) build() {
 	b.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), v.cancelResample)
 	v.seed = widgets.NewSeedField(true, nil)
 
-	top := container.NewHBox(open, b.save, b.export, widget.NewSeparator(), b.undo, b.redo, widget.NewSeparator(), b.grid)
+	zoom := []fyne.CanvasObject{
+		widget.NewButtonWithIcon("", theme.ZoomOutIcon(), v.view.ZoomOut),
+		widget.NewButtonWithIcon("", theme.ZoomInIcon(), v.view.ZoomIn),
+		widget.NewButtonWithIcon("Fit", theme.ZoomFitIcon(), v.view.Fit),
+	}
+	top := container.NewHBox(append([]fyne.CanvasObject{open, b.save, b.export, widget.NewSeparator(), b.undo, b.redo, widget.NewSeparator(), b.grid, widget.NewSeparator()}, zoom...)...)
 	toolbar := container.NewHBox(v.toolBar()...)
 	side := container.NewVBox(
 		widget.NewLabelWithStyle("Under the pointer", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),

@@ -20,7 +20,11 @@ const (
 	toolBrush              // paint the brush code
 	toolStamp              // drag copies a rectangle, a tap stamps it
 	toolRegion             // drag selects the region to resample
+	toolPan                // drag moves the zoomed image
 )
+
+// toolOrder is the tool bar, left to right.
+var toolOrder = []tool{toolPick, toolBrush, toolStamp, toolRegion, toolPan}
 
 var toolInfo = map[tool]struct {
 	name, help string
@@ -30,12 +34,13 @@ var toolInfo = map[tool]struct {
 	toolBrush:  {"Brush", "Click or drag to paint the brush code.", theme.DocumentCreateIcon},
 	toolStamp:  {"Copy / Stamp", "Drag to copy a rectangle of tokens, then click to stamp it with its top-left corner there.", theme.ContentCopyIcon},
 	toolRegion: {"Region", "Drag to select a region, then Resample it with the transformer, using the Sample view's settings.", theme.ViewFullScreenIcon},
+	toolPan:    {"Hand", "Drag to move the zoomed image. Scrolling moves it too, Ctrl+scroll zooms, and Shift+drag moves it with any tool.", theme.ViewRestoreIcon},
 }
 
 func (v *editorView) toolBar() []fyne.CanvasObject {
 	v.tools = map[tool]*widget.Button{}
 	var out []fyne.CanvasObject
-	for t := toolPick; t <= toolRegion; t++ {
+	for _, t := range toolOrder {
 		info := toolInfo[t]
 		b := widget.NewButtonWithIcon(info.name, info.icon(), func() { v.selectTool(t) })
 		v.tools[t] = b
@@ -46,6 +51,7 @@ func (v *editorView) toolBar() []fyne.CanvasObject {
 
 func (v *editorView) selectTool(t tool) {
 	v.tool = t
+	v.view.Panning = t == toolPan
 	for u, b := range v.tools {
 		b.Importance = widget.MediumImportance
 		if u == t {

@@ -37,6 +37,16 @@ type GridView struct {
 	OnDrag    func(start, prev, cur image.Point)
 	OnDragEnd func()
 	OnHover   func(c image.Point, in bool)
+	// OnRune gets the keys typed while the grid has the keyboard (a click
+	// gives it), other than the zoom keys.
+	OnRune func(r rune)
+
+	// Panning makes a drag move the image instead of reporting cells.
+	Panning bool
+
+	zoom    float32       // relative to the fitted image
+	pan     fyne.Position // the image's offset from centred
+	version int           // counts changes to what the raster shows
 
 	dragging    bool
 	start, last image.Point
@@ -49,14 +59,20 @@ var (
 )
 
 func NewGridView() *GridView {
-	g := &GridView{showGrid: true}
+	g := &GridView{showGrid: true, zoom: 1}
 	g.ExtendBaseWidget(g)
 	return g
 }
 
 // SetImage shows img as a cols×rows grid of cells.
+// A grid of another size is fitted to the widget; the same size keeps the
+// zoom and pan, so an edit does not move the image.
 func (g *GridView) SetImage(img image.Image, cols, rows int) {
+	if cols != g.cols || rows != g.rows {
+		g.zoom, g.pan = 1, fyne.Position{}
+	}
 	g.img, g.cols, g.rows = img, cols, rows
+	g.version++
 	g.Refresh()
 }
 
@@ -75,14 +91,22 @@ func (g *GridView) SetSelection(r image.Rectangle) {
 // on the image now.
 func (g *GridView) Hover() (image.Point, bool) { return g.hover, g.hovering }
 
-// area is where the image is drawn: as large as fits, aspect kept, centred.
+// area is where the image is drawn: fitted to the widget (aspect kept,
+// centred), times the zoom, moved by the pan. It may reach past the
+// widget's edges; the renderer draws only what is inside.
 func (g *GridView) area(size fyne.Size) (fyne.Position, fyne.Size) {
+	at, area := g.scaled(size)
+	return at.Add(g.clampPan(size)), area
+}
+
+// scaled is area before panning.
+func (g *GridView) scaled(size fyne.Size) (fyne.Position, fyne.Size) {
 	if g.img == nil || g.cols == 0 || g.rows == 0 {
 		return fyne.Position{}, fyne.Size{}
 	}
 	b := g.img.Bounds()
 	iw, ih := float32(b.Dx()), float32(b.Dy())
-	s := min(size.Width/iw, size.Height/ih)
+	s := min(size.Width/iw, size.Height/ih) * g.Zoom()
 	w, h := iw*s, ih*s
 	return fyne.NewPos((size.Width-w)/2, (size.Height-h)/2), fyne.NewSize(w, h)
 }
@@ -109,6 +133,7 @@ func (g *GridView) cellAt(p fyne.Position) (image.Point, bool) {
 }
 
 func (g *GridView) Tapped(e *fyne.PointEvent) {
+	g.focus()
 	if c, in := g.cellAt(e.Position); in && g.OnTap != nil {
 		g.OnTap(c)
 	}
@@ -118,6 +143,11 @@ func (g *GridView) Tapped(e *fyne.PointEvent) {
 // past the edge. An event's position is where the pointer is now; it moved
 // there by e.Dragged.
 func (g *GridView) Dragged(e *fyne.DragEvent) {
+	g.focus()
+	if g.Panning || modifiers()&fyne.KeyModifierShift != 0 {
+		g.PanBy(e.Dragged.DX, e.Dragged.DY)
+		return
+	}
 	cur, _ := g.cellAt(e.Position)
 	if !g.dragging {
 		from := e.Position.Subtract(fyne.NewPos(e.Dragged.DX, e.Dragged.DY))

@@ -18,12 +18,14 @@ var (
 // decoded yet, so an edit shows before its image does.
 func (g *GridView) SetPending(m tokens.Mask) {
 	g.pending = m
+	g.version++
 	g.Refresh()
 }
 
 // SetMask tints the cells of m (a zero Mask: none) as selected.
 func (g *GridView) SetMask(m tokens.Mask) {
 	g.mask = m
+	g.version++
 	g.Refresh()
 }
 
