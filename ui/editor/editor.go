@@ -123,6 +123,7 @@ func (v *editorView) build() {
 	v.view.OnDrag = v.dragged
 	v.view.OnDragEnd = v.dragEnded
 	v.view.OnHover = v.hovered
+	v.view.OnRune = v.typedKey
 	v.hint = widget.NewLabelWithStyle("Open an image or a token grid (PNG, JPEG or JSON),\nor send a result here from the Sample view.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 
 	v.hoverText = widget.NewLabel(noHover)

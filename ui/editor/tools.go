@@ -6,6 +6,7 @@ import (
 	"image/draw"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
@@ -26,15 +27,36 @@ const (
 // toolOrder is the tool bar, left to right.
 var toolOrder = []tool{toolPick, toolBrush, toolStamp, toolRegion, toolPan}
 
+// toolInfo names each tool and its key, typed while the grid has the
+// keyboard (a click on it gives it).
 var toolInfo = map[tool]struct {
 	name, help string
+	key        rune
 	icon       func() fyne.Resource
 }{
-	toolPick:   {"Eyedropper", "Click a cell to take its code for the brush.", theme.ColorPaletteIcon},
-	toolBrush:  {"Brush", "Click or drag to paint the brush code.", theme.DocumentCreateIcon},
-	toolStamp:  {"Copy / Stamp", "Drag to copy a rectangle of tokens, then click to stamp it with its top-left corner there.", theme.ContentCopyIcon},
-	toolRegion: {"Region", "Drag to select a region, then Resample it with the transformer, using the Sample view's settings.", theme.ViewFullScreenIcon},
-	toolPan:    {"Hand", "Drag to move the zoomed image. Scrolling moves it too, Ctrl+scroll zooms, and Shift+drag moves it with any tool.", theme.ViewRestoreIcon},
+	toolPick:   {"Eyedropper", "Click a cell to take its code for the brush.", 'i', theme.ColorPaletteIcon},
+	toolBrush:  {"Brush", "Click or drag to paint the brush code.", 'b', theme.DocumentCreateIcon},
+	toolStamp:  {"Copy / Stamp", "Drag to copy a rectangle of tokens, then click to stamp it with its top-left corner there.", 'c', theme.ContentCopyIcon},
+	toolRegion: {"Region", "Drag to select a region, then Resample it with the transformer, using the Sample view's settings.", 'r', theme.ViewFullScreenIcon},
+	toolPan:    {"Hand", "Drag to move the zoomed image. Scrolling moves it too, Ctrl+scroll zooms, and Shift+drag moves it with any tool.", 'h', theme.ViewRestoreIcon},
+}
+
+// keysHelp lists the keys the grid takes besides the tools'.
+const keysHelp = "G grid lines, + and - zoom, 0 fits, arrows move."
+
+// typedKey selects the tool of key r, or toggles the grid lines on G.
+func (v *editorView) typedKey(r rune) {
+	r = unicode.ToLower(r)
+	if r == 'g' {
+		v.buttons.grid.SetChecked(!v.buttons.grid.Checked)
+		return
+	}
+	for _, t := range toolOrder {
+		if toolInfo[t].key == r {
+			v.selectTool(t)
+			return
+		}
+	}
 }
 
 func (v *editorView) toolBar() []fyne.CanvasObject {
@@ -59,7 +81,8 @@ func (v *editorView) selectTool(t tool) {
 		}
 		b.Refresh()
 	}
-	v.toolHelp.SetText(toolInfo[t].help)
+	info := toolInfo[t]
+	v.toolHelp.SetText(fmt.Sprintf("%s (key %c): %s\nKeys once the grid is clicked: %s", info.name, unicode.ToUpper(info.key), info.help, keysHelp))
 }
 
 func (v *editorView) tapped(c image.Point) {

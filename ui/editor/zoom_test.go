@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -44,4 +45,39 @@ func TestEditorPaintsTheRightCellZoomedAndPanned(t *testing.T) {
 	if at, same := sameOutside(g, orig, image.Rectangle{Min: c, Max: c.Add(image.Pt(1, 1))}); !same || g.Equal(orig) {
 		t.Errorf("a click on cell %v zoomed and panned painted %v instead", c, at)
 	}
+}
+
+func TestEditorToolsHaveSingleKeys(t *testing.T) {
+	_, e, ctrl, w := newEditor(t, "vqgan")
+	openInEditor(t, ctrl, w, e, uitest.Tiny("vqgan", "input0.png"))
+	tapCell(e.view, image.Pt(0, 0)) // the grid takes the keyboard
+	view.Sync(func() {
+		if w.Canvas().Focused() != e.view {
+			t.Fatal("clicking the grid did not give it the keyboard")
+		}
+	})
+	for _, k := range []struct {
+		key  string
+		want tool
+	}{{"i", toolPick}, {"R", toolRegion}, {"h", toolPan}, {"c", toolStamp}, {"b", toolBrush}} {
+		view.Sync(func() { test.Type(e.view, k.key) })
+		view.Sync(func() {
+			if e.tool != k.want || e.tools[k.want].Importance != widget.HighImportance {
+				t.Errorf("key %q selected tool %d, want %d", k.key, e.tool, k.want)
+			}
+		})
+	}
+	if !uitest.ShowsText(w, "Brush (key B)") {
+		t.Errorf("the help does not name the key: %v", uitest.Texts(w))
+	}
+	view.Sync(func() {
+		test.Type(e.view, "g")
+		if e.buttons.grid.Checked {
+			t.Error("G did not hide the grid lines")
+		}
+		test.Type(e.view, "+")
+		if e.view.Zoom() <= 1 {
+			t.Error("+ did not zoom in")
+		}
+	})
 }
