@@ -170,6 +170,62 @@ func TestResampleKeepsUnmaskedTokens(t *testing.T) {
 	}
 }
 
+// A mask of any shape is redrawn alone: cells outside it never change,
+// even inside its bounding box, and one set cell by cell over a rectangle
+// draws what MaskFromRect's does.
+func TestResampleKeepsCellsOutsideAnyMask(t *testing.T) {
+	m, v := open(t, "seg_transformer")
+	cond := tokens.Grid{W: 14, H: 10, Codes: reftest.Ints(t, v, "cond_indices")}
+	s := sample.New(m.Transformer, sample.Cond{Grid: &cond})
+	opt := sample.Options{Filter: sample.Filter{TopK: 16}, Seed: 7}
+	base, err := s.Sample(context.Background(), 14, 10, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Seed = 8
+	ring := tokens.NewMask(14, 10) // the border of a 5x4 box, and one cell apart
+	for y := 3; y < 7; y++ {
+		for x := 5; x < 10; x++ {
+			ring.Set(x, y, y == 3 || y == 6 || x == 5 || x == 9)
+		}
+	}
+	ring.Set(0, 9, true)
+	for range 3 { // three seeds: three different draws inside the mask
+		out, err := s.Resample(context.Background(), base, ring, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed := 0
+		for y := range 10 {
+			for x := range 14 {
+				a, b := base[0].At(x, y), out[0].At(x, y)
+				if !ring.At(x, y) && a != b {
+					t.Fatalf("seed %d: token (%d,%d) outside the mask changed", opt.Seed, x, y)
+				}
+				if a != b {
+					changed++
+				}
+			}
+		}
+		if changed == 0 {
+			t.Fatalf("seed %d changed nothing in the mask", opt.Seed)
+		}
+		opt.Seed++
+	}
+	rect, _ := tokens.MaskFromRect(14, 10, 5, 3, 4, 4)
+	cells := tokens.NewMask(14, 10)
+	for y := 3; y < 7; y++ {
+		for x := 5; x < 9; x++ {
+			cells.Set(x, y, true)
+		}
+	}
+	a, _ := s.Resample(context.Background(), base, rect, opt)
+	b, _ := s.Resample(context.Background(), base, cells, opt)
+	if !slices.Equal(a[0].Codes, b[0].Codes) {
+		t.Fatal("a mask set cell by cell over a rectangle drew other tokens than MaskFromRect's")
+	}
+}
+
 func TestCancelReturnsPartialGrid(t *testing.T) {
 	m, _ := open(t, "cin_transformer")
 	s := sample.New(m.Transformer, sample.Cond{Token: 1})

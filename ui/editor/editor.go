@@ -51,11 +51,14 @@ type editorView struct {
 	dirty   image.Rectangle
 	editErr bool // the status shows an error an edit caused
 
-	tool   tool
-	code   int             // the brush's code
-	clip   tokens.Grid     // the rectangle Copy took
-	sel    image.Rectangle // selected cells
-	before *tokens.Grid    // the grid as a stroke began
+	tool     tool
+	code     int             // the brush's code
+	clip     tokens.Grid     // the rectangle Copy took
+	sel      image.Rectangle // selected cells
+	mask     tokens.Mask     // cells marked with the Mask tool
+	maskOn   bool            // the mask stroke adds cells (else removes)
+	maskDrag bool            // a mask stroke is being dragged
+	before   *tokens.Grid    // the grid as a stroke began
 
 	gen          int // counts edits, so a decode of an older grid is dropped
 	savedGen     int // the edit generation last opened, saved or exported
@@ -85,6 +88,7 @@ type editorView struct {
 
 type editorButtons struct {
 	save, export, undo, redo, resample, cancel *widget.Button
+	resampleMask, clearMask                    *widget.Button
 	grid                                       *widget.Check
 }
 
@@ -152,6 +156,8 @@ func (v *editorView) build() {
 	b.resample = widget.NewButtonWithIcon("Resample region", theme.ViewRefreshIcon(), v.resample)
 	b.resample.Importance = widget.HighImportance
 	b.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), v.cancelResample)
+	b.resampleMask = widget.NewButtonWithIcon("Resample mask", theme.ViewRefreshIcon(), v.resampleMask)
+	b.clearMask = widget.NewButtonWithIcon("Clear mask", theme.ContentClearIcon(), v.clearMask)
 	v.seed = widgets.NewSeedField(true, nil)
 
 	zoom := []fyne.CanvasObject{
@@ -170,6 +176,7 @@ func (v *editorView) build() {
 		v.toolHelp,
 		widget.NewSeparator(),
 		container.NewHBox(b.resample, b.cancel),
+		container.NewHBox(b.resampleMask, b.clearMask),
 		container.NewBorder(nil, nil, widget.NewLabel("Seed"), nil, v.seed.Content()),
 		v.why,
 		widget.NewSeparator(),
@@ -197,8 +204,9 @@ func (v *editorView) setDocument(g tokens.Grid, img image.Image, params map[stri
 	v.gen++
 	v.imgGen, v.savedGen = v.gen, v.gen
 	v.hist = session.NewHistory(undoSteps)
-	v.sel, v.clip = image.Rectangle{}, tokens.Grid{}
+	v.sel, v.clip, v.mask = image.Rectangle{}, tokens.Grid{}, tokens.Mask{}
 	v.view.SetSelection(v.sel)
+	v.view.SetMask(v.mask)
 	v.view.SetImage(img, g.W, g.H)
 	v.hint.Hidden = v.loaded()
 	v.hint.Refresh()
@@ -228,6 +236,8 @@ func (v *editorView) refreshButtons() {
 	widgets.Enable(b.cancel, busy)
 	why := v.resampleBlocked()
 	widgets.Enable(b.resample, why == "" && v.loaded() && !v.sel.Empty() && !busy)
+	widgets.Enable(b.resampleMask, why == "" && v.masked() > 0 && !busy)
+	widgets.Enable(b.clearMask, v.masked() > 0 && !busy)
 	v.why.SetText(why)
 }
 

@@ -21,8 +21,8 @@ func (v *editorView) resampleBlocked() string {
 		return "Resampling needs a transformer: this model is a VQGAN first stage only. Open a transformer model to resample regions."
 	case !v.loaded():
 		return ""
-	case v.sel.Empty():
-		return "Select a region with the Region tool to resample it."
+	case v.sel.Empty() && v.masked() == 0:
+		return "Select a region with the Region tool, or paint cells with the Mask tool, to resample them."
 	}
 	return ""
 }
@@ -32,15 +32,7 @@ func (v *editorView) resampleBlocked() string {
 // filters and condition come from the Sample view, the seed from the
 // Editor's own field.
 func (v *editorView) resample() {
-	if v.resampleBlocked() != "" || !v.loaded() || v.sel.Empty() {
-		return
-	}
-	if v.env.SampleSettings == nil {
-		return
-	}
-	req, err := v.env.SampleSettings()
-	if err != nil {
-		v.status.Fail(fmt.Errorf("resample: %w", err))
+	if !v.loaded() || v.sel.Empty() {
 		return
 	}
 	r := v.sel
@@ -49,20 +41,38 @@ func (v *editorView) resample() {
 		v.status.Fail(err)
 		return
 	}
+	v.resampleCells(mask, r)
+}
+
+// resampleCells redraws the cells of mask, which lie within r.
+func (v *editorView) resampleCells(mask tokens.Mask, r image.Rectangle) {
+	if v.resampleBlocked() != "" || v.env.SampleSettings == nil {
+		return
+	}
+	req, err := v.env.SampleSettings()
+	if err != nil {
+		v.status.Fail(fmt.Errorf("resample: %w", err))
+		return
+	}
+	n := mask.Count()
+	what := fmt.Sprintf("%d×%d tokens", r.Dx(), r.Dy())
+	if n != r.Dx()*r.Dy() {
+		what = fmt.Sprintf("%d masked tokens", n)
+	}
 	if req.Options.Seed, err = v.seed.Next(); err != nil {
 		v.status.Fail(fmt.Errorf("resample: %w", err))
 		return
 	}
 	v.seed.Used(req.Options.Seed)
 	req.Options.Count = 1
-	req.PreviewEvery = r.Dx() // a new image each row of the region
+	req.PreviewEvery = max(n/r.Dy(), 1) // a new image about each row of the region
 	req.PreviewShare = view.PreviewShare
 	v.cancelJobs()
 	before, shown := v.grid.Clone(), v.shown
 	j := v.env.Session.Resample(v.grid, mask, req)
 	v.resampler = j
 	v.refreshButtons()
-	v.status.Starting(v.env.Session.Worker, j, fmt.Sprintf("Resampling %d×%d tokens with seed %d…", r.Dx(), r.Dy(), req.Options.Seed))
+	v.status.Starting(v.env.Session.Worker, j, fmt.Sprintf("Resampling %s with seed %d…", what, req.Options.Seed))
 	view.Follow(v.env.Session.Worker, j, func(p jobs.Progress) {
 		v.status.Progress(p)
 		if s, ok := p.Preview.(session.Sampled); ok {
@@ -95,7 +105,7 @@ func (v *editorView) resample() {
 			v.gen++
 			v.show(out[0].Image, v.gen)
 			kept := widgets.Keep(v.env, v.status, out[0])
-			v.status.Info(fmt.Sprintf("Resampled %d×%d tokens (seed %d).%s", r.Dx(), r.Dy(), req.Options.Seed, kept))
+			v.status.Info(fmt.Sprintf("Resampled %s (seed %d).%s", what, req.Options.Seed, kept))
 		}
 		v.refreshButtons()
 	})

@@ -21,11 +21,12 @@ const (
 	toolBrush              // paint the brush code
 	toolStamp              // drag copies a rectangle, a tap stamps it
 	toolRegion             // drag selects the region to resample
+	toolMask               // click or drag marks cells to resample
 	toolPan                // drag moves the zoomed image
 )
 
 // toolOrder is the tool bar, left to right.
-var toolOrder = []tool{toolPick, toolBrush, toolStamp, toolRegion, toolPan}
+var toolOrder = []tool{toolPick, toolBrush, toolStamp, toolRegion, toolMask, toolPan}
 
 // toolInfo names each tool and its key, typed while the grid has the
 // keyboard (a click on it gives it).
@@ -38,6 +39,7 @@ var toolInfo = map[tool]struct {
 	toolBrush:  {"Brush", "Click or drag to paint the brush code.", 'b', theme.DocumentCreateIcon},
 	toolStamp:  {"Copy / Stamp", "Drag to copy a rectangle of tokens, then click to stamp it with its top-left corner there.", 'c', theme.ContentCopyIcon},
 	toolRegion: {"Region", "Drag to select a region, then Resample it with the transformer, using the Sample view's settings.", 'r', theme.ViewFullScreenIcon},
+	toolMask:   {"Mask", "Click or drag to mark cells of any shape (starting on a marked cell unmarks), then Resample mask.", 'm', theme.RadioButtonCheckedIcon},
 	toolPan:    {"Hand", "Drag to move the zoomed image. Scrolling moves it too, Ctrl+scroll zooms, and Shift+drag moves it with any tool.", 'h', theme.ViewRestoreIcon},
 }
 
@@ -100,6 +102,8 @@ func (v *editorView) tapped(c image.Point) {
 		v.stamp(c)
 	case toolRegion:
 		v.selectCells(c, c)
+	case toolMask:
+		v.maskStroke(c, c, true)
 	}
 }
 
@@ -117,10 +121,14 @@ func (v *editorView) dragged(start, prev, cur image.Point) {
 		v.paint(prev, cur)
 	case toolStamp, toolRegion:
 		v.selectCells(start, cur)
+	case toolMask:
+		v.maskStroke(prev, cur, !v.maskDrag)
+		v.maskDrag = true
 	}
 }
 
 func (v *editorView) dragEnded() {
+	v.maskDrag = false
 	switch {
 	case v.before != nil:
 		v.endStroke()
