@@ -18,7 +18,9 @@ import (
 func newEditor(t *testing.T, modelName string) (*view.Env, *editorView, *uitest.Recorder, fyne.Window) {
 	t.Helper()
 	env, ctrl := uitest.Env(t)
-	e := New(env).(*editorView)
+	var e *editorView
+	// Under the UI lock: an earlier test's jobs may still apply results.
+	view.Sync(func() { e = New(env).(*editorView) })
 	w := uitest.Window(t, env, e.Content)
 	uitest.OpenModel(t, env, modelName, e)
 	return env, e, ctrl, w

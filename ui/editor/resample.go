@@ -107,6 +107,7 @@ func (v *editorView) resampleCells(mask tokens.Mask, r image.Rectangle) {
 			kept := widgets.Keep(v.env, v.status, out[0])
 			v.status.Info(fmt.Sprintf("Resampled %s (seed %d).%s", what, req.Options.Seed, kept))
 		}
+		v.decode() // edits made before the resample, whose decode it stopped
 		v.refreshButtons()
 	})
 }
