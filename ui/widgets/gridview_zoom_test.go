@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"tessera/engine/tokens"
 	"tessera/ui/internal/uitest"
 	"tessera/ui/view"
 )
@@ -117,4 +118,25 @@ func gridViewZoomKeysAndLimits(t *testing.T) {
 	if g.Zoom() != 1 {
 		t.Errorf("a grid of another size is shown at zoom %v", g.Zoom())
 	}
+}
+
+func TestGridZoomedGolden(t *testing.T) {
+	view.Sync(func() { gridZoomedGolden(t) })
+}
+
+// At 2.5x, panned up and left: the image, its lines, the marks and the
+// selection are cut at the widget's edges.
+func gridZoomedGolden(t *testing.T) {
+	g, w := gridWindow(t)
+	pending, mask := tokens.NewMask(8, 8), tokens.NewMask(8, 8)
+	pending.Set(5, 5, true)
+	for _, c := range []image.Point{{4, 4}, {5, 4}, {4, 3}, {7, 6}} {
+		mask.Set(c.X, c.Y, true)
+	}
+	g.SetPending(pending)
+	g.SetMask(mask)
+	g.SetSelection(image.Rect(1, 1, 4, 3))
+	g.ZoomAbout(2.5, fyne.NewPos(g.Size().Width/2, g.Size().Height/2))
+	g.PanBy(-40, -30)
+	test.AssertImageMatches(t, "gridview_zoomed.png", w.Canvas().Capture())
 }
