@@ -55,7 +55,7 @@ func (v *editorView) editFailed(err error) {
 // replacing a decode still running; a result for a grid edited since is
 // dropped.
 func (v *editorView) decode() {
-	if !v.loaded() || v.imgGen == v.gen {
+	if !v.loaded() || v.imgGen == v.gen || v.decoding != nil && v.decodingGen == v.gen {
 		return
 	}
 	if v.decoding != nil {
@@ -64,7 +64,7 @@ func (v *editorView) decode() {
 	gen, g, start := v.gen, v.grid.Clone(), time.Now()
 	w := v.env.Session.Worker
 	j := v.env.Session.Decode(g, pipeline.DecodeOptions{})
-	v.decoding = j
+	v.decoding, v.decodingGen = j, gen
 	v.status.Starting(w, j, "Decoding the whole image…")
 	view.Follow(w, j, v.status.Progress, func(res jobs.Result, err error) {
 		if j != v.decoding {

@@ -68,6 +68,7 @@ type editorView struct {
 	loading      *jobs.Job     // reading a file into a new document
 	previewing   *jobs.Job     // decoding the cells around an edit
 	decoding     *jobs.Job     // decoding the whole edited grid
+	decodingGen  int           // the edit generation decoding decodes
 	resampler    *jobs.Job
 
 	view       *widgets.GridView

@@ -29,6 +29,12 @@ func (v *editorView) preview() {
 	}
 	edited := v.dirty
 	crop := edited.Inset(-previewMargin).Intersect(image.Rect(0, 0, v.grid.W, v.grid.H))
+	if 2*crop.Dx()*crop.Dy() > v.grid.W*v.grid.H {
+		// A preview would cost about what the whole decode does: start that.
+		v.dirty = image.Rectangle{}
+		v.decode()
+		return
+	}
 	sub, err := v.grid.Sub(crop.Min.X, crop.Min.Y, crop.Dx(), crop.Dy())
 	if err != nil {
 		v.editFailed(err)

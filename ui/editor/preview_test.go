@@ -140,3 +140,17 @@ func TestEditorKeepsItsLayoutWhenAJobStarts(t *testing.T) {
 		t.Errorf("the grid moved from %v %v to %v %v when a job failed", p0, s0, p, s)
 	}
 }
+
+func TestEditorDecodesALargeEditWholeAtOnce(t *testing.T) {
+	_, e, ctrl, w := newEditor(t, "vqgan")
+	orig := openInEditor(t, ctrl, w, e, uitest.Tiny("vqgan", "input0.png"))
+	view.Sync(func() {
+		e.fullDelay = time.Hour // only the large edit's own path decodes
+		e.setCode((orig.At(0, 0) + 1) % e.card.CodebookSize)
+	})
+	dragCells(w, e.view, image.Pt(0, 0), image.Pt(7, 7)) // its bounds are the whole grid
+	g := editorGrid(t, e)
+	if g.Equal(orig) {
+		t.Fatal("the stroke painted nothing")
+	}
+}
