@@ -171,8 +171,7 @@ func (v *editorView) build() {
 	side := container.NewVBox(
 		widget.NewLabelWithStyle("Under the pointer", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewHBox(v.hoverPatch, v.hoverText),
-		widget.NewLabelWithStyle("Brush code", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewBorder(nil, nil, v.codePatch, nil, v.codeEntry),
+		container.NewBorder(nil, nil, container.NewHBox(widget.NewLabelWithStyle("Brush code", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.codePatch), nil, v.codeEntry),
 		widget.NewSeparator(),
 		v.toolHelp,
 		widget.NewSeparator(),
@@ -183,7 +182,7 @@ func (v *editorView) build() {
 		widget.NewSeparator(),
 		v.notes,
 	)
-	sidebar := container.NewStack(widgets.AtLeast(fyne.NewSize(260, 0)), side)
+	sidebar := container.NewStack(widgets.AtLeast(fyne.NewSize(320, 0)), side)
 	centre := container.NewStack(v.view, container.NewCenter(v.hint))
 	v.body = container.NewBorder(container.NewVBox(top, toolbar), v.status.Content(), nil, sidebar, centre)
 	v.selectTool(toolBrush)

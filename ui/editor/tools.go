@@ -29,7 +29,7 @@ const (
 var toolOrder = []tool{toolPick, toolBrush, toolStamp, toolRegion, toolMask, toolPan}
 
 // toolInfo names each tool and its key, typed while the grid has the
-// keyboard (a click on it gives it).
+// keyboard (a click on it gives it); the Hand's help lists the other keys.
 var toolInfo = map[tool]struct {
 	name, help string
 	key        rune
@@ -39,12 +39,9 @@ var toolInfo = map[tool]struct {
 	toolBrush:  {"Brush", "Click or drag to paint the brush code.", 'b', theme.DocumentCreateIcon},
 	toolStamp:  {"Copy / Stamp", "Drag to copy a rectangle of tokens, then click to stamp it with its top-left corner there.", 'c', theme.ContentCopyIcon},
 	toolRegion: {"Region", "Drag to select a region, then Resample it with the transformer, using the Sample view's settings.", 'r', theme.ViewFullScreenIcon},
-	toolMask:   {"Mask", "Click or drag to mark cells of any shape (starting on a marked cell unmarks), then Resample mask.", 'm', theme.RadioButtonCheckedIcon},
-	toolPan:    {"Hand", "Drag to move the zoomed image. Scrolling moves it too, Ctrl+scroll zooms, and Shift+drag moves it with any tool.", 'h', theme.ViewRestoreIcon},
+	toolMask:   {"Mask", "Click or drag to mark cells of any shape (from a marked cell: unmark), then Resample mask.", 'm', theme.RadioButtonCheckedIcon},
+	toolPan:    {"Hand", "Drag (or scroll, Shift+drag, arrows) to move the zoomed image. Ctrl+scroll, + and - zoom; 0 fits; G toggles the cell lines.", 'h', theme.ViewRestoreIcon},
 }
-
-// keysHelp lists the keys the grid takes besides the tools'.
-const keysHelp = "G grid lines, + and - zoom, 0 fits, arrows move."
 
 // typedKey selects the tool of key r, or toggles the grid lines on G.
 func (v *editorView) typedKey(r rune) {
@@ -84,7 +81,7 @@ func (v *editorView) selectTool(t tool) {
 		b.Refresh()
 	}
 	info := toolInfo[t]
-	v.toolHelp.SetText(fmt.Sprintf("%s (key %c): %s\nKeys once the grid is clicked: %s", info.name, unicode.ToUpper(info.key), info.help, keysHelp))
+	v.toolHelp.SetText(fmt.Sprintf("%s (key %c): %s", info.name, unicode.ToUpper(info.key), info.help))
 }
 
 func (v *editorView) tapped(c image.Point) {

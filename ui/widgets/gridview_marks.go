@@ -7,11 +7,11 @@ import (
 	"tessera/engine/tokens"
 )
 
-// Cell marks: pending cells were changed but not decoded yet, masked cells
-// are selected for resampling. Both tint whole cells over the image.
+// Cell marks: pending cells were changed but not decoded yet (a light
+// tint), masked cells are selected for resampling (pink stripes).
 var (
 	pendingTint = color.NRGBA{R: 255, G: 255, B: 255, A: 110}
-	maskTint    = color.NRGBA{R: 255, G: 64, B: 160, A: 110}
+	maskTint    = color.NRGBA{R: 255, G: 40, B: 150, A: 190}
 )
 
 // SetPending tints the cells of m (a zero Mask: none) as edited but not

@@ -73,7 +73,7 @@ func (r *gridRenderer) paint(w, h int) image.Image {
 			i := src.PixOffset(b.Min.X+sx, b.Min.Y+sy)
 			c := color.NRGBA{R: src.Pix[i], G: src.Pix[i+1], B: src.Pix[i+2], A: src.Pix[i+3]}
 			if marks != nil {
-				c = over(c, marks.NRGBAAt(sx*g.cols/b.Dx(), sy*g.rows/b.Dy()))
+				c = over(c, markAt(marks.NRGBAAt(sx*g.cols/b.Dx(), sy*g.rows/b.Dy()), x, y))
 			}
 			out.SetNRGBA(x, y, c)
 		}
@@ -93,6 +93,15 @@ func samples(n int, step, at, length float32, px int) []int {
 		}
 	}
 	return out
+}
+
+// markAt is the tint of raster pixel (x, y) in a cell marked t: masked
+// cells are striped, so they stand out on pale images too.
+func markAt(t color.NRGBA, x, y int) color.NRGBA {
+	if t == maskTint && (x+y)/6%2 == 1 {
+		return color.NRGBA{}
+	}
+	return t
 }
 
 // over blends the translucent colour t over c.
