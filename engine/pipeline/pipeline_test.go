@@ -129,6 +129,13 @@ func TestCancelledSampleKeepsPartialImage(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || len(res) != 1 || res[0].Image == nil {
 		t.Fatalf("err %v, %d results", err, len(res))
 	}
+	if !IsPartial(res[0].Params) {
+		t.Errorf("a cancelled result is not marked partial: %v", res[0].Params)
+	}
+	whole, err := Sample(context.Background(), m, req, nil)
+	if err != nil || IsPartial(whole[0].Params) {
+		t.Errorf("a whole result: err %v, parameters %v", err, whole[0].Params)
+	}
 }
 
 // rollDiff rolls img by half its size and returns the largest pixel

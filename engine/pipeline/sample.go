@@ -195,7 +195,12 @@ func finish(m *model.Model, req SampleRequest, grids []tokens.Grid, notes []stri
 		if err != nil {
 			return out, err
 		}
-		out = append(out, Result{Grid: g, Image: img, Params: params(m, req, op, i, notes), Drawn: n.drawn, Planned: n.planned})
+		p := params(m, req, op, i, notes)
+		if sampleErr != nil {
+			// The run stopped early: tokens past where it stopped are 0.
+			p[PartialKey] = true
+		}
+		out = append(out, Result{Grid: g, Image: img, Params: p, Drawn: n.drawn, Planned: n.planned})
 	}
 	return out, sampleErr
 }
@@ -216,6 +221,16 @@ func (p Progress) Phase() string {
 		return fmt.Sprintf("%s %d×%d", what, p.Pixels.X, p.Pixels.Y)
 	}
 	return p.Stage
+}
+
+// PartialKey marks the parameters of a result whose run was cancelled
+// before every token was sampled.
+const PartialKey = "partial"
+
+// IsPartial reports whether params are those of a partial result.
+func IsPartial(params map[string]any) bool {
+	p, _ := params[PartialKey].(bool)
+	return p
 }
 
 // params records how a result was made, for PNG metadata and galleries.

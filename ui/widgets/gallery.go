@@ -136,10 +136,16 @@ func ExportResult(env *view.Env, st *StatusLine, r pipeline.Result) {
 	})
 }
 
+// PartialText marks a result of a cancelled run.
+const PartialText = "partial"
+
 // Summary is a result's parameters in a few words.
 func Summary(p map[string]any) string {
 	var lines []string
 	head := fmt.Sprintf("seed %v #%v", p["seed"], p["index"])
+	if pipeline.IsPartial(p) {
+		head = PartialText + " · " + head
+	}
 	if c, ok := p["class"]; ok {
 		head += fmt.Sprintf(" · class %v", c)
 	}
