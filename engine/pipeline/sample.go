@@ -239,6 +239,7 @@ func params(m *model.Model, req SampleRequest, op string, index int, notes []str
 	p := map[string]any{
 		"operation":   op,
 		"model":       m.WeightsPath,
+		"codebook":    m.FirstStage.Quantizer.Vocab(), // which models' codebooks the grid fits
 		"seed":        o.Seed,
 		"index":       index,
 		"count":       max(o.Count, 1),
