@@ -14,6 +14,7 @@ import (
 	"tessera/engine/model"
 	"tessera/engine/outputs"
 	"tessera/engine/session"
+	"tessera/ui/history"
 	jobsview "tessera/ui/jobs"
 	"tessera/ui/view"
 	"tessera/ui/widgets"
@@ -105,6 +106,7 @@ func (v *MainView) OpenDefaultModel() *jobs.Job {
 // goroutine.
 func (v *MainView) SetOutputs(root string) {
 	v.env.Outputs = &outputs.Folder{Root: root}
+	v.env.ShowHistory = func() { history.ShowDialog(v.env) }
 	v.menu.refresh(v)
 }
 

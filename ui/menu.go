@@ -28,6 +28,7 @@ const (
 	cardText     = "Model Card…"
 	reopenText   = "Reopen Last Model at Start"
 	outputsText  = "Show Outputs Folder"
+	historyText  = "History…"
 )
 
 // mainMenu is the window's menu bar and the items that change with the
@@ -38,7 +39,7 @@ type mainMenu struct {
 	gettingStarted           *fyne.MenuItem
 	card, reopen             *fyne.MenuItem
 	save, export, undo, redo *fyne.MenuItem
-	outputs                  *fyne.MenuItem
+	outputs, history         *fyne.MenuItem
 }
 
 func newMainMenu(v *MainView) *mainMenu {
@@ -53,6 +54,11 @@ func newMainMenu(v *MainView) *mainMenu {
 		redo:    fyne.NewMenuItem("Redo", func() { v.undoRedo(redoShortcut, editorActions.Redo) }),
 	}
 	m.outputs = fyne.NewMenuItem(outputsText, v.showOutputs)
+	m.history = fyne.NewMenuItem(historyText, func() {
+		if v.env.ShowHistory != nil {
+			v.env.ShowHistory()
+		}
+	})
 	m.gettingStarted = fyne.NewMenuItem(gettingStarted, v.showGettingStarted)
 	m.reopen = fyne.NewMenuItem(reopenText, func() {
 		setReopenLast(!reopenLast())
@@ -65,7 +71,7 @@ func newMainMenu(v *MainView) *mainMenu {
 	quit := fyne.NewMenuItem("Quit", ctrl.Quit)
 	quit.IsQuit = true
 	m.bar = fyne.NewMainMenu(
-		fyne.NewMenu("File", open, m.builtin, m.recent, fyne.NewMenuItemSeparator(), m.save, m.export, fyne.NewMenuItemSeparator(), m.outputs, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu("File", open, m.builtin, m.recent, fyne.NewMenuItemSeparator(), m.save, m.export, fyne.NewMenuItemSeparator(), m.history, m.outputs, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu("Edit", m.undo, m.redo),
 		fyne.NewMenu("Model", m.card, fyne.NewMenuItemSeparator(), m.reopen),
 		fyne.NewMenu("Help", m.gettingStarted),
@@ -98,6 +104,7 @@ func (m *mainMenu) refresh(v *MainView) {
 	_, card := v.env.Session.Model()
 	m.card.Disabled = card == nil
 	m.outputs.Disabled = v.env.Outputs == nil
+	m.history.Disabled = v.env.ShowHistory == nil
 	_, ok := v.actions()
 	for _, it := range []*fyne.MenuItem{m.save, m.export, m.undo, m.redo} {
 		it.Disabled = !ok

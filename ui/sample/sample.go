@@ -43,12 +43,13 @@ type sampleView struct {
 }
 
 // New makes the Sample view; it offers its settings to the other views
-// (Env.SampleSettings).
+// (Env.SampleSettings) and takes a result's (Env.ReuseSettings).
 func New(env *view.Env) view.View {
 	v := &sampleView{env: env, status: widgets.NewStatusLine(), settings: newSamplerSettings()}
 	v.cond = widgets.NewCondPicker(env, v.status, fyne.NewSquareSize(200))
 	v.gallery = widgets.NewGallery(env, v.status)
 	env.SampleSettings = v.request
+	env.ReuseSettings = v.reuse
 	v.build()
 	return v
 }
@@ -88,16 +89,25 @@ func (v *sampleView) build() {
 			v.status.Fail(err)
 		}
 	})
+	history := widget.NewButtonWithIcon(historyText, theme.HistoryIcon(), func() {
+		if v.env.ShowHistory != nil {
+			v.env.ShowHistory()
+		}
+	})
 	right := container.NewBorder(
-		container.NewVBox(top, container.NewBorder(nil, nil, widgets.Heading("Results"), container.NewHBox(folder, clear))),
+		container.NewVBox(top, container.NewBorder(nil, nil, widgets.Heading("Results"), container.NewHBox(history, folder, clear))),
 		nil, nil, nil, v.gallery.Content())
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.33
 	v.body = split
 }
 
-// outputsText labels the button that shows the output history's folder.
-const outputsText = "Outputs"
+// Labels of the buttons that open the output history's browser and its
+// folder.
+const (
+	historyText = "History"
+	outputsText = "Outputs"
+)
 
 // ModelChanged follows a new model; the gallery keeps the old model's
 // results, marked as such.

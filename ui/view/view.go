@@ -33,6 +33,12 @@ type Env struct {
 	// seed), or why it cannot make one. A missing or wrong condition comes
 	// as a CondError, with the request's options still filled in.
 	SampleSettings func() (pipeline.SampleRequest, error)
+	// ReuseSettings makes a result's seed, filters and class (its
+	// parameters) the Sample view's settings and shows that view.
+	ReuseSettings func(params map[string]any)
+	// ShowHistory opens the output history's browser (set by the main
+	// view; nil when the studio keeps no history).
+	ShowHistory func()
 	// Show brings the view with the given title to the front (set by the
 	// main view).
 	Show func(title string)

@@ -239,6 +239,15 @@ func withNote(name string, notes []string) string {
 	return fmt.Sprintf("%s (%s)", name, notes[0])
 }
 
+// SetClass chooses class i of a class model, and tells whether it has one.
+func (c *CondPicker) SetClass(i int) bool {
+	if c.kind != CondClass || i < 0 || i >= len(c.class.Options) {
+		return false
+	}
+	c.class.SetSelectedIndex(i)
+	return true
+}
+
 // Condition is the user's choice as a sampling condition.
 func (c *CondPicker) Condition() (pipeline.Condition, error) {
 	switch c.kind {
