@@ -29,19 +29,25 @@ type Gallery struct {
 	model   string // the weights path of the model in use
 	grid    *fyne.Container
 	body    fyne.CanvasObject
+	// picked is the result chosen first for Compare, nil when none.
+	picked *pipeline.Result
 }
 
-// Texts of the Clear confirmation, shared with the tests.
+// Texts of the Clear confirmation and of the cards' buttons, shared with
+// the tests.
 const (
-	ClearTitle = "Clear the results?"
-	ClearText  = "Clear"
+	ClearTitle  = "Clear the results?"
+	ClearText   = "Clear"
+	EnlargeText = "Enlarge"
+	CompareText = "Compare"
+	ReuseText   = "Reuse"
 )
 
 const galleryThumb = 168
 
 func NewGallery(env *view.Env, status *StatusLine) *Gallery {
 	g := &Gallery{env: env, status: status}
-	g.grid = container.NewGridWrap(fyne.NewSize(galleryThumb+16, galleryThumb+120))
+	g.grid = container.NewGridWrap(fyne.NewSize(galleryThumb+16, galleryThumb+200))
 	g.body = container.NewVScroll(g.grid)
 	return g
 }
@@ -93,7 +99,7 @@ func (g *Gallery) ConfirmClear() {
 }
 
 func (g *Gallery) Clear() {
-	g.results = nil
+	g.results, g.picked = nil, nil
 	g.grid.Objects = nil
 	g.grid.Refresh()
 }
@@ -119,7 +125,36 @@ func (g *Gallery) card(r pipeline.Result) fyne.CanvasObject {
 		edit.Disable()
 	}
 	export := widget.NewButtonWithIcon("PNG…", theme.FileImageIcon(), func() { ExportResult(g.env, g.status, r) })
-	return container.NewBorder(img, container.NewGridWithColumns(2, edit, export), nil, nil, about)
+	enlarge := widget.NewButtonWithIcon(EnlargeText, theme.ZoomInIcon(), func() { ShowEnlarged(r, g.env.Window) })
+	compare := widget.NewButtonWithIcon(CompareText, theme.ViewRestoreIcon(), func() { g.compare(r) })
+	if g.picked != nil && g.picked.Image == r.Image {
+		compare.Importance = widget.HighImportance
+	}
+	reuse := widget.NewButtonWithIcon(ReuseText, theme.ContentRedoIcon(), func() {
+		if g.env.ReuseSettings != nil {
+			g.env.ReuseSettings(r.Params)
+		}
+	})
+	buttons := container.NewGridWithColumns(2, edit, export, enlarge, compare, reuse)
+	return container.NewBorder(img, buttons, nil, nil, about)
+}
+
+// compare picks r as the first result of a comparison, or shows it beside
+// the one picked before; picking the same one again lets it go.
+func (g *Gallery) compare(r pipeline.Result) {
+	switch {
+	case g.picked == nil:
+		g.picked = &r
+		g.status.Info("Pick another result to compare with.")
+	case g.picked.Image == r.Image:
+		g.picked = nil
+		g.status.Info("")
+	default:
+		first := *g.picked
+		g.picked = nil
+		ShowCompared(first, r, g.env.Window)
+	}
+	g.SetModel(g.model) // redraws the cards with the pick shown
 }
 
 // ExportResult asks where to save a sampled result and writes it there on
