@@ -33,6 +33,7 @@ type sampleView struct {
 	settings *samplerSettings
 	gallery  *widgets.Gallery
 	job      *jobs.Job
+	restored bool // today's history was brought back into the gallery
 
 	preview     *canvas.Image
 	previewText *widget.Label
@@ -110,7 +111,8 @@ const (
 )
 
 // ModelChanged follows a new model; the gallery keeps the old model's
-// results, marked as such.
+// results, marked as such. The first model brings back today's results
+// from the output history.
 func (v *sampleView) ModelChanged(m *model.Model, card *model.Card) {
 	if v.job != nil {
 		v.job.Cancel()
@@ -131,6 +133,7 @@ func (v *sampleView) ModelChanged(m *model.Model, card *model.Card) {
 	v.settings.setVocab(card.CodebookSize)
 	widgets.Enable(v.start, m.Transformer != nil)
 	v.status.Info("")
+	v.restore()
 }
 
 // request is the user's sampling request (also Env.SampleSettings).

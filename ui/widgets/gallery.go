@@ -69,6 +69,16 @@ func (g *Gallery) Add(res []pipeline.Result) {
 	g.grid.Refresh()
 }
 
+// Append puts results last, in their order: older ones, brought back
+// from the output history.
+func (g *Gallery) Append(res []pipeline.Result) {
+	for _, r := range res {
+		g.grid.Objects = append(g.grid.Objects, g.card(r))
+	}
+	g.results = append(g.results, res...)
+	g.grid.Refresh()
+}
+
 // SetModel marks the results of models other than the one at path (its
 // weights path): their codes mean nothing to its codebook, so they cannot
 // go to the Editor.
