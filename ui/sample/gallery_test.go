@@ -80,6 +80,11 @@ func TestComparePutsTwoPickedResultsSideBySide(t *testing.T) {
 	if !uitest.ShowsText(w, widgets.CompareTitle) {
 		t.Fatalf("the second pick opened no dialog: %v", uitest.Texts(w))
 	}
+	view.Sync(func() {
+		if s.status.Text() != "" {
+			t.Errorf("the status still says %q", s.status.Text())
+		}
+	})
 	imgs := dialogImages(w)
 	if len(imgs) != 2 || imgs[0] != image.Image(res[0].Image) || imgs[1] != image.Image(res[2].Image) {
 		t.Errorf("the dialog shows %d images, want results #0 and #2 in that order", len(imgs))

@@ -162,6 +162,7 @@ func (g *Gallery) compare(r pipeline.Result) {
 	default:
 		first := *g.picked
 		g.picked = nil
+		g.status.Info("")
 		ShowCompared(first, r, g.env.Window)
 	}
 	g.SetModel(g.model) // redraws the cards with the pick shown
