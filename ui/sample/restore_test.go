@@ -57,3 +57,26 @@ func TestTodaysSamplesComeBackNewestFirst(t *testing.T) {
 		}
 	})
 }
+
+func TestNoMoreThanTheLimitComeBack(t *testing.T) {
+	env, _ := uitest.Env(t)
+	root := uitest.KeepOutputs(t, env)
+	y, m, d := time.Now().Date()
+	img := image.NewNRGBA(image.Rect(0, 0, 4, 4))
+	for i := range restoreLimit + 3 {
+		at := time.Date(y, m, d, 0, 1, i, 0, time.Local)
+		if _, err := (outputs.Folder{Root: root}).Save(at, img, tokens.Grid{W: 1, H: 1, Codes: []int{0}}, map[string]any{"operation": "sample", "seed": i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := New(env).(*sampleView)
+	uitest.Window(t, env, s.Content)
+	uitest.OpenModel(t, env, "cin_transformer", s)
+	uitest.WaitFor(t, func() bool { return len(s.gallery.Results()) > 0 })
+	view.Sync(func() {
+		got := s.gallery.Results()
+		if len(got) != restoreLimit || fmt.Sprint(got[0].Params["seed"]) != fmt.Sprint(restoreLimit+2) {
+			t.Errorf("brought back %d results, the first of seed %v; want the newest %d", len(got), got[0].Params["seed"], restoreLimit)
+		}
+	})
+}
