@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,9 +44,11 @@ func (e Entry) Codebook() int {
 // Int reads a whole-number parameter as JSON decoding (a json.Number) or
 // the engine (an int) left it.
 func Int(v any) (int, bool) {
-	var n int
-	_, err := fmt.Sscan(fmt.Sprint(v), &n)
-	return n, v != nil && err == nil
+	if v == nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(fmt.Sprint(v))
+	return n, err == nil
 }
 
 // trashDir is the folder Trash moves files to, under the root; List skips

@@ -1,6 +1,7 @@
 package outputs
 
 import (
+	"encoding/json"
 	"image"
 	"image/png"
 	"os"
@@ -92,5 +93,13 @@ func TestListReadsTheHistoryNewestFirstAndSurvivesForeignFiles(t *testing.T) {
 	}
 	if es, err := List(filepath.Join(f.Root, "missing")); err != nil || len(es) != 0 {
 		t.Errorf("a history not made yet: %v, %v", es, err)
+	}
+}
+
+func TestInt(t *testing.T) {
+	for v, want := range map[any]bool{3: true, json.Number("12"): true, "7": true, 0.5: false, json.Number("1.5"): false, nil: false} {
+		if _, ok := Int(v); ok != want {
+			t.Errorf("Int(%#v) ok = %v, want %v", v, ok, want)
+		}
 	}
 }
