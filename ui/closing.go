@@ -2,11 +2,13 @@ package ui
 
 import (
 	"fmt"
+	"image"
 	"strings"
 
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"tessera/engine/tokens"
 	"tessera/ui/view"
 )
 
@@ -82,4 +84,17 @@ func (v *MainView) stopTrainingFirst(close func()) {
 		}()
 	}, v.env.Window)
 	d.Show()
+}
+
+// guardEditorInput makes every way of sending a result to the Editor (a
+// gallery card's Edit, Hi-Res, the History browser) ask before it replaces
+// a grid with unsaved changes, as opening a model does.
+func (v *MainView) guardEditorInput() {
+	send := v.env.SendToEditor
+	if send == nil {
+		return
+	}
+	v.env.SendToEditor = func(g tokens.Grid, img image.Image, params map[string]any) {
+		v.discardFirst("Opening another grid in the Editor", func() { send(g, img, params) })
+	}
 }

@@ -60,6 +60,7 @@ func NewMainView(ctrl view.Controller, s *session.Session) *MainView {
 	}
 	v.env.Show = func(title string) { v.Show(title) }
 	v.env.LoadModel = func(path string) { v.LoadModel(path) }
+	v.guardEditorInput()
 	v.welcome = newWelcomePanel(v)
 	v.menu = newMainMenu(v)
 	v.tabs.OnSelected = func(*container.TabItem) { v.menu.refresh(v) }

@@ -108,3 +108,26 @@ func TestShowOutputsFolder(t *testing.T) {
 		t.Errorf("the menu showed %v, want %s", ctrl.Shown, root)
 	}
 }
+
+func TestSendingAGridOverUnsavedEditsAsks(t *testing.T) {
+	v, _, w := newTestWindow(t)
+	loadModel(t, v, "vqgan")
+	edited := editInEditor(t, v, w)
+	other := tokens.New(8, 8)
+	other.Set(0, 0, 5)
+	img := image.NewNRGBA(image.Rect(0, 0, 32, 32))
+	send := func() { view.Sync(func() { v.env.SendToEditor(other, img, map[string]any{"operation": "sample"}) }) }
+	send()
+	answer(t, w, keepText)
+	view.Sync(func() {
+		if g, ok := v.env.CurrentGrid(); !ok || !g.Equal(edited) {
+			t.Error("keeping the edits replaced the Editor's grid")
+		}
+	})
+	send()
+	answer(t, w, discardText)
+	uitest.WaitFor(t, func() bool {
+		g, ok := v.env.CurrentGrid()
+		return ok && g.Equal(other)
+	})
+}
