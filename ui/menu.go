@@ -29,6 +29,7 @@ const (
 	reopenText   = "Reopen Last Model at Start"
 	outputsText  = "Show Outputs Folder"
 	historyText  = "History…"
+	folderText   = "Open Folder…"
 )
 
 // mainMenu is the window's menu bar and the items that change with the
@@ -68,10 +69,11 @@ func newMainMenu(v *MainView) *mainMenu {
 	m.undo.Shortcut, m.redo.Shortcut = undoShortcut, redoShortcut
 	open := fyne.NewMenuItem(openModelText, ctrl.OpenModel)
 	open.Shortcut = openModelShortcut
+	folder := fyne.NewMenuItem(folderText, v.openFolder)
 	quit := fyne.NewMenuItem("Quit", ctrl.Quit)
 	quit.IsQuit = true
 	m.bar = fyne.NewMainMenu(
-		fyne.NewMenu("File", open, m.builtin, m.recent, fyne.NewMenuItemSeparator(), m.save, m.export, fyne.NewMenuItemSeparator(), m.history, m.outputs, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu("File", open, folder, m.builtin, m.recent, fyne.NewMenuItemSeparator(), m.save, m.export, fyne.NewMenuItemSeparator(), m.history, m.outputs, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu("Edit", m.undo, m.redo),
 		fyne.NewMenu("Model", m.card, fyne.NewMenuItemSeparator(), m.reopen),
 		fyne.NewMenu("Help", m.gettingStarted),
@@ -132,12 +134,30 @@ func (m *mainMenu) refreshBuiltins(v *MainView) {
 }
 
 // recentLabel puts a model's name before its directory, so the menu reads
-// by name even when the paths are long.
+// by name even when the paths are long. A checkpoint of a taming run
+// (RUN/checkpoints/last.ckpt) is named by its run, "RUN (last.ckpt)": every
+// run's checkpoint is called last.ckpt.
 func recentLabel(path string) string {
 	if model.IsBuiltin(path) {
 		return builtinName(path) + " — built-in"
 	}
-	return filepath.Base(path) + " — " + filepath.Dir(path)
+	dir, file := filepath.Split(filepath.Clean(path))
+	dir = filepath.Clean(dir)
+	if filepath.Base(dir) == "checkpoints" {
+		run := filepath.Dir(dir)
+		return filepath.Base(run) + " (" + file + ") — " + filepath.Dir(run)
+	}
+	return file + " — " + dir
+}
+
+// openFolder asks for a model's folder (a taming log directory, or a
+// folder holding a checkpoint and its YAML) and opens it.
+func (v *MainView) openFolder() {
+	v.env.Ctrl.PickFolder("Open a Model Folder", func(dir string) {
+		if dir != "" {
+			v.LoadModel(dir)
+		}
+	})
 }
 
 // addShortcuts makes the shortcuts work where the menu bar does not catch

@@ -200,7 +200,7 @@ func checkpointIn(dir string) (string, error) {
 			return newest(matches), nil
 		}
 	}
-	return "", errors.New("model: " + dir + ": no checkpoint found (expected checkpoints/last.ckpt, a .ckpt or a .safetensors file)")
+	return "", errors.New("model: " + dir + ": no model in this folder (expected a taming log directory, checkpoints/*.ckpt with configs/*.yaml, or a .ckpt with its .yaml, or a .safetensors file)")
 }
 
 func newest(paths []string) string {
