@@ -135,14 +135,21 @@ func (v *MainView) loadModel(path string, then func()) *jobs.Job {
 	return j
 }
 
-// startLoading is loadModel once nothing unsaved stands in the way.
+// startLoading is loadModel once nothing unsaved stands in the way; a
+// checkpoint opened before with a config the user chose gets it again.
 func (v *MainView) startLoading(path string, then func()) *jobs.Job {
+	return v.openWith(path, rememberedConfig(path), then)
+}
+
+// openWith opens path with the given config ("" to find it beside the
+// checkpoint) on the worker.
+func (v *MainView) openWith(path, config string, then func()) *jobs.Job {
 	v.status.model.SetText("Loading " + path + "…")
-	j := v.env.Session.OpenModel(path, "")
+	j := v.env.Session.OpenModel(path, config)
 	go func() {
 		<-j.Done()
 		view.Do(func() {
-			if v.modelLoaded(path, j) && then != nil {
+			if v.modelLoaded(path, config, j, then) && then != nil {
 				then()
 			}
 		})
@@ -159,11 +166,16 @@ func (v *MainView) ReopenLastModel() *jobs.Job {
 	return nil
 }
 
-// modelLoaded shows the outcome of opening path, and tells whether the
-// model is now in use.
-func (v *MainView) modelLoaded(path string, j *jobs.Job) bool {
+// modelLoaded shows the outcome of opening path with config, and tells
+// whether the model is now in use. A checkpoint without a config found
+// beside it asks for one; then runs once it opens with it.
+func (v *MainView) modelLoaded(path, config string, j *jobs.Job, then func()) bool {
 	if err := j.Err(); err != nil {
 		v.status.model.SetText(v.modelText())
+		if errors.Is(err, model.ErrNoConfig) && v.env.Window != nil {
+			v.askConfig(path, then)
+			return false
+		}
 		// A model that was moved or deleted, or a built-in one this binary
 		// lacks, would fail from the menu forever.
 		if errors.Is(err, fs.ErrNotExist) || model.IsBuiltin(path) && !model.HasBuiltin(path) {
@@ -176,6 +188,7 @@ func (v *MainView) modelLoaded(path string, j *jobs.Job) bool {
 		return false
 	}
 	rememberModel(path)
+	rememberConfig(path, config)
 	v.modelPath = path
 	m, card := v.env.Session.Model()
 	v.status.model.SetText(v.modelText())

@@ -24,6 +24,11 @@ const (
 	formatV1   = "1"
 )
 
+// ErrNoConfig is wrapped by the error of a checkpoint opened without its
+// YAML config, none being found beside it: the studio offers a file picker
+// for it, the command line its --config flag.
+var ErrNoConfig = errors.New("no config found")
+
 // Model is an opened model: its description, where it came from and the
 // networks built from its weights.
 type Model struct {
@@ -144,7 +149,7 @@ func specFor(f *ckpt.File, configs []string) (*Spec, []string, error) {
 		return &spec, nil, nil
 	}
 	if len(configs) == 0 {
-		return nil, nil, fmt.Errorf("model: %s: no config found: pass --config FILE.yaml (looked for *.yaml beside it and in ../configs)", f.Path)
+		return nil, nil, fmt.Errorf("model: %s: %w: pass --config FILE.yaml (looked for *.yaml beside it and in ../configs)", f.Path, ErrNoConfig)
 	}
 	spec, err := ReadYAML(configs...)
 	return spec, configs, err

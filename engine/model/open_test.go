@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -103,6 +104,9 @@ func TestOpenReportsBadInput(t *testing.T) {
 			_, err := Open(dir, "")
 			if err == nil {
 				t.Fatal("opened a broken model")
+			}
+			if errors.Is(err, ErrNoConfig) != (tc.name == "no config") {
+				t.Errorf("errors.Is(%q, ErrNoConfig) = %v", err, errors.Is(err, ErrNoConfig))
 			}
 			for _, part := range tc.wantParts {
 				if !strings.Contains(err.Error(), part) {
