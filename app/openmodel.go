@@ -31,7 +31,14 @@ func (s *studio) OpenModel() {
 // cannot be shown.
 func (s *studio) PickFile(title string, exts []string, save bool, done func(path string)) {
 	s.pick(func() (string, error) { return s.chooseFile(title, exts, save) },
-		func(finish func(string, error)) { s.fyneFileDialog(exts, save, finish) }, done)
+		func(finish func(string, error)) { s.fyneFileDialog(exts, save, "", finish) }, done)
+}
+
+// SaveFile shows a save dialog suggesting name: the desktop's own, or
+// Fyne's when that cannot be shown.
+func (s *studio) SaveFile(title string, exts []string, name string, done func(path string)) {
+	s.pick(func() (string, error) { return s.chooseSave(title, exts, name) },
+		func(finish func(string, error)) { s.fyneFileDialog(exts, true, name, finish) }, done)
 }
 
 // PickFolder shows a folder dialog: the desktop's own, or Fyne's when that
@@ -70,15 +77,16 @@ func (s *studio) pick(chooseNatively func() (string, error), fallback func(finis
 	}()
 }
 
-// fyneFileDialog is the fallback file chooser, drawn inside the window.
-func (s *studio) fyneFileDialog(exts []string, save bool, finish func(string, error)) {
+// fyneFileDialog is the fallback file chooser, drawn inside the window;
+// a save dialog suggests name.
+func (s *studio) fyneFileDialog(exts []string, save bool, name string, finish func(string, error)) {
 	var d interface {
 		SetFilter(storage.FileFilter)
 		Resize(fyne.Size)
 		Show()
 	}
 	if save {
-		d = dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		sd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 			if w == nil || err != nil {
 				finish("", err)
 				return
@@ -86,6 +94,8 @@ func (s *studio) fyneFileDialog(exts []string, save bool, finish func(string, er
 			w.Close()
 			finish(w.URI().Path(), nil)
 		}, s.win)
+		sd.SetFileName(name)
+		d = sd
 	} else {
 		d = dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 			if r == nil || err != nil {
@@ -124,11 +134,24 @@ func chooseFileNatively(title string, exts []string, save bool) (path string, er
 	// One dialog's GTK calls must all come from the same thread.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	b := native.File().Title(title).Filter(strings.ToUpper(strings.Join(exts, ", "))+" files", exts...)
+	b := fileBuilder(title, exts)
 	if save {
 		return b.Save()
 	}
 	return b.Load()
+}
+
+// saveFileNatively shows the desktop's own save dialog, suggesting name.
+func saveFileNatively(title string, exts []string, name string) (path string, err error) {
+	defer nativePanic(&err)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	return fileBuilder(title, exts).SetStartFile(name).Save()
+}
+
+// fileBuilder is a native file dialog offering files with the extensions.
+func fileBuilder(title string, exts []string) *native.FileBuilder {
+	return native.File().Title(title).Filter(strings.ToUpper(strings.Join(exts, ", "))+" files", exts...)
 }
 
 // chooseFolderNatively shows the desktop's own folder dialog.

@@ -20,9 +20,10 @@ type studio struct {
 	win  fyne.Window
 	view *ui.MainView
 
-	// chooseFile and chooseFolder show the native dialogs and block until
-	// they close; tests replace them.
+	// chooseFile, chooseSave and chooseFolder show the native dialogs and
+	// block until they close; tests replace them.
 	chooseFile   func(title string, exts []string, save bool) (string, error)
+	chooseSave   func(title string, exts []string, name string) (string, error)
 	chooseFolder func(title string) (string, error)
 	// choosing is set while a file dialog is open, so Ctrl+O pressed again
 	// does not stack a second one.
@@ -37,7 +38,7 @@ var _ view.Controller = (*studio)(nil)
 var builtins = ui.BinaryBuiltins
 
 func newStudio(a fyne.App, sess *session.Session, chooseFile func(string, []string, bool) (string, error)) *studio {
-	s := &studio{fyne: a, chooseFile: chooseFile, chooseFolder: chooseFolderNatively}
+	s := &studio{fyne: a, chooseFile: chooseFile, chooseSave: saveFileNatively, chooseFolder: chooseFolderNatively}
 	s.win = a.NewWindow(Name)
 	s.view = ui.NewMainView(s, sess)
 	s.view.Install(s.win)

@@ -9,6 +9,7 @@ import (
 
 	"tessera/engine/imgio"
 	"tessera/engine/jobs"
+	"tessera/engine/outputs"
 	"tessera/engine/pipeline"
 	"tessera/engine/session"
 	"tessera/engine/tokens"
@@ -124,7 +125,7 @@ func (v *editorView) Save() {
 	}
 	g, params, gen := v.grid.Clone(), v.docParams(), v.gen
 	img, fresh := v.img, v.imgGen == v.gen
-	v.env.Ctrl.PickFile("Save the token grid", []string{"json"}, true, func(path string) {
+	v.env.Ctrl.SaveFile("Save the token grid", []string{"json"}, outputs.FileName(img, params)+".json", func(path string) {
 		if path == "" {
 			return
 		}
@@ -145,7 +146,7 @@ func (v *editorView) Export() {
 	}
 	g, params, gen := v.grid.Clone(), v.docParams(), v.gen
 	img, fresh := v.img, v.imgGen == v.gen
-	v.env.Ctrl.PickFile("Export a PNG with its token grid", []string{"png"}, true, func(path string) {
+	v.env.Ctrl.SaveFile("Export a PNG with its token grid", []string{"png"}, outputs.FileName(img, params)+".png", func(path string) {
 		if path == "" {
 			return
 		}

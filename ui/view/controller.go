@@ -14,8 +14,13 @@ type Controller interface {
 	OpenModel()
 	// PickFile asks for a file to read (save false) or write (save true)
 	// with one of the extensions (without dots), and calls done with its
-	// path, or with "" when the user cancels.
+	// path, or with "" when the user cancels
+	// (SaveFile with no name to suggest).
 	PickFile(title string, exts []string, save bool, done func(path string))
+	// SaveFile asks for a file to write with one of the extensions,
+	// suggesting name (a file name, without folder), and calls done with its
+	// path, or with "" when the user cancels.
+	SaveFile(title string, exts []string, name string, done func(path string))
 	// PickFolder asks for a folder to read and calls done with its path, or
 	// with "" when the user cancels.
 	PickFolder(title string, done func(path string))

@@ -171,7 +171,7 @@ func (g *Gallery) compare(r pipeline.Result) {
 // ExportResult asks where to save a sampled result and writes it there on
 // the worker, as a PNG carrying its token grid and parameters.
 func ExportResult(env *view.Env, st *StatusLine, r pipeline.Result) {
-	env.Ctrl.PickFile("Export a PNG with its token grid", []string{"png"}, true, func(path string) {
+	env.Ctrl.SaveFile("Export a PNG with its token grid", []string{"png"}, outputs.FileName(r.Image, r.Params)+".png", func(path string) {
 		if path == "" {
 			return
 		}

@@ -33,7 +33,8 @@ import (
 // seam: the engine behind the views is a real session.
 type Recorder struct {
 	Opened, Quits int
-	Picks         []string // titles of PickFile and PickFolder calls
+	Picks         []string // titles of PickFile, SaveFile and PickFolder calls
+	Names         []string // the names SaveFile calls suggested
 	Answer        string   // the path PickFile and PickFolder answer with
 	Shown         []string // the folders ShowFolder was asked to open
 }
@@ -45,6 +46,11 @@ func (r *Recorder) ShowFolder(path string) {
 }
 func (r *Recorder) PickFile(title string, exts []string, save bool, done func(string)) {
 	r.Picks = append(r.Picks, title)
+	done(r.Answer)
+}
+func (r *Recorder) SaveFile(title string, exts []string, name string, done func(string)) {
+	r.Picks = append(r.Picks, title)
+	r.Names = append(r.Names, name)
 	done(r.Answer)
 }
 func (r *Recorder) PickFolder(title string, done func(string)) {
