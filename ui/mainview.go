@@ -248,6 +248,24 @@ func (v *MainView) actions() (editorActions, bool) {
 	return a, ok
 }
 
+// primary is the selected view's main action, if it has one and shows its
+// content, else nil.
+func (v *MainView) primary() primaryAction {
+	i := v.tabs.SelectedIndex()
+	if i < 0 || !v.views[i].ready() {
+		return nil
+	}
+	p, _ := v.views[i].v.(primaryAction)
+	return p
+}
+
+// runPrimary runs the selected view's main action (Ctrl+Enter), if any.
+func (v *MainView) runPrimary() {
+	if p := v.primary(); p != nil {
+		p.Primary()
+	}
+}
+
 // withActions runs f on the selected view's editor actions, if any.
 func (v *MainView) withActions(f func(editorActions)) {
 	if a, ok := v.actions(); ok {

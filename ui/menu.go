@@ -18,7 +18,16 @@ var (
 	undoShortcut      = &fyne.ShortcutUndo{}
 	redoShortcut      = &fyne.ShortcutRedo{}
 	redoShiftShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	quitShortcut      = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+	// Ctrl+Enter runs the view's main action; the keypad's Enter does too.
+	runShortcut       = &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
+	runKeypadShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: fyne.KeyModifierShortcutDefault}
 )
+
+// tabShortcut is Ctrl+N for the Nth view (from 1) in tab order.
+func tabShortcut(n int) *desktop.CustomShortcut {
+	return &desktop.CustomShortcut{KeyName: fyne.KeyName(rune('0' + n)), Modifier: fyne.KeyModifierShortcutDefault}
+}
 
 // Menu item labels, shared with the tests.
 const (
@@ -30,6 +39,7 @@ const (
 	outputsText  = "Show Outputs Folder"
 	historyText  = "History…"
 	folderText   = "Open Folder…"
+	runText      = "Run (Sample, Start)"
 )
 
 // mainMenu is the window's menu bar and the items that change with the
@@ -41,6 +51,7 @@ type mainMenu struct {
 	card, reopen             *fyne.MenuItem
 	save, export, undo, redo *fyne.MenuItem
 	outputs, history         *fyne.MenuItem
+	run                      *fyne.MenuItem
 }
 
 func newMainMenu(v *MainView) *mainMenu {
@@ -72,9 +83,11 @@ func newMainMenu(v *MainView) *mainMenu {
 	folder := fyne.NewMenuItem(folderText, v.openFolder)
 	quit := fyne.NewMenuItem("Quit", ctrl.Quit)
 	quit.IsQuit = true
+	quit.Shortcut = quitShortcut
 	m.bar = fyne.NewMainMenu(
 		fyne.NewMenu("File", open, folder, m.builtin, m.recent, fyne.NewMenuItemSeparator(), m.save, m.export, fyne.NewMenuItemSeparator(), m.history, m.outputs, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu("Edit", m.undo, m.redo),
+		m.viewMenu(v),
 		fyne.NewMenu("Model", m.card, fyne.NewMenuItemSeparator(), m.reopen),
 		fyne.NewMenu("Help", m.gettingStarted),
 	)
@@ -111,7 +124,22 @@ func (m *mainMenu) refresh(v *MainView) {
 	for _, it := range []*fyne.MenuItem{m.save, m.export, m.undo, m.redo} {
 		it.Disabled = !ok
 	}
+	m.run.Disabled = v.primary() == nil
 	m.bar.Refresh()
+}
+
+// viewMenu lists the views, Ctrl+1 to Ctrl+6 in tab order, and the
+// selected view's main action (Ctrl+Enter).
+func (m *mainMenu) viewMenu(v *MainView) *fyne.Menu {
+	m.run = fyne.NewMenuItem(runText, v.runPrimary)
+	m.run.Shortcut = runShortcut
+	items := []*fyne.MenuItem{m.run, fyne.NewMenuItemSeparator()}
+	for i, t := range v.views {
+		it := fyne.NewMenuItem(t.v.Title(), func() { v.tabs.SelectIndex(i) })
+		it.Shortcut = tabShortcut(i + 1)
+		items = append(items, it)
+	}
+	return fyne.NewMenu("View", items...)
 }
 
 // refreshBuiltins lists the built-in models, the one in use checked; the
@@ -170,4 +198,10 @@ func (v *MainView) addShortcuts(c fyne.Canvas) {
 	redo := func(fyne.Shortcut) { v.undoRedo(redoShortcut, editorActions.Redo) }
 	c.AddShortcut(redoShortcut, redo)
 	c.AddShortcut(redoShiftShortcut, redo)
+	c.AddShortcut(quitShortcut, func(fyne.Shortcut) { v.env.Ctrl.Quit() })
+	c.AddShortcut(runShortcut, func(fyne.Shortcut) { v.runPrimary() })
+	c.AddShortcut(runKeypadShortcut, func(fyne.Shortcut) { v.runPrimary() })
+	for i := range v.views {
+		c.AddShortcut(tabShortcut(i+1), func(fyne.Shortcut) { v.tabs.SelectIndex(i) })
+	}
 }

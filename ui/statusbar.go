@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"tessera/engine/jobs"
@@ -29,8 +30,8 @@ type statusBar struct {
 func newStatusBar(onModel, onJob func()) *statusBar {
 	s := &statusBar{
 		model:   newLinkLabel("No model loaded", onModel),
-		studio:  newJobSlot(onJob),
-		trainer: newJobSlot(onJob),
+		studio:  newJobSlot(onJob, cancelJobText),
+		trainer: newJobSlot(onJob, stopRunText),
 		device:  widget.NewLabel(cpuDevice(runtime.GOMAXPROCS(0)) + " · " + blasName(blas.Name())),
 	}
 	s.model.label.Truncation = fyne.TextTruncateEllipsis // long paths must not widen the window
@@ -39,18 +40,33 @@ func newStatusBar(onModel, onJob func()) *statusBar {
 	return s
 }
 
+// Labels of the status bar's stop buttons: a training run saves a
+// checkpoint when stopped, as the Train view's Stop does.
+const (
+	cancelJobText = "Cancel"
+	stopRunText   = "Stop"
+)
+
 // jobSlot shows the job running on one worker: its name, progress and time
-// left, and a bar.
+// left, a bar and a button that cancels it.
 type jobSlot struct {
-	text *linkLabel
-	bar  *widget.ProgressBar
-	box  *fyne.Container
+	text   *linkLabel
+	bar    *widget.ProgressBar
+	cancel *widget.Button
+	job    *jobs.Job // the job shown, nil when hidden
+	box    *fyne.Container
 }
 
-func newJobSlot(onTap func()) *jobSlot {
+func newJobSlot(onTap func(), cancelText string) *jobSlot {
 	j := &jobSlot{text: newLinkLabel("", onTap), bar: widget.NewProgressBar()}
 	j.bar.TextFormatter = func() string { return "" }
-	j.box = container.NewHBox(j.text, container.NewGridWrap(fyne.NewSize(120, j.bar.MinSize().Height), j.bar))
+	j.cancel = widget.NewButtonWithIcon(cancelText, theme.CancelIcon(), func() {
+		if j.job != nil {
+			j.job.Cancel()
+		}
+	})
+	j.cancel.Importance = widget.LowImportance
+	j.box = container.NewHBox(j.text, container.NewCenter(container.NewGridWrap(fyne.NewSize(120, j.bar.MinSize().Height), j.bar)), j.cancel)
 	j.box.Hide()
 	return j
 }
@@ -58,6 +74,7 @@ func newJobSlot(onTap func()) *jobSlot {
 // show shows the running job, or hides the slot when there is none.
 // queued is how many jobs wait behind it.
 func (s *jobSlot) show(j *jobs.Job, queued int) {
+	s.job = j
 	if j == nil {
 		s.box.Hide()
 		return

@@ -34,6 +34,12 @@ type editorActions interface {
 	Redo()
 }
 
+// primaryAction is implemented by a view with one main action, its
+// highlighted button (Sample in the Sample and Hi-Res views): Ctrl+Enter
+// and View > Run run it when the view shows its content. Primary does what
+// the button does, and nothing while the button is disabled.
+type primaryAction interface{ Primary() }
+
 // unsavedWork is implemented by a view whose document can hold changes not
 // saved yet (the Editor). Quitting and opening another model, which
 // discard them, ask first.

@@ -163,6 +163,13 @@ func (v *hiResView) ModelChanged(m *model.Model, card *model.Card) {
 	v.refreshButtons()
 }
 
+// Primary starts sampling, as the Sample button does (Ctrl+Enter).
+func (v *hiResView) Primary() {
+	if !v.start.Disabled() {
+		v.begin()
+	}
+}
+
 // showImage shows the image sampled so far, or the hint without one.
 func (v *hiResView) showImage(img image.Image) {
 	v.preview.Image = img

@@ -103,6 +103,13 @@ func (v *sampleView) build() {
 	v.body = split
 }
 
+// Primary samples, as the Sample button does (Ctrl+Enter).
+func (v *sampleView) Primary() {
+	if !v.start.Disabled() {
+		v.sample()
+	}
+}
+
 // Labels of the buttons that open the output history's browser and its
 // folder.
 const (

@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"testing"
+
+	"tessera/engine/jobs"
+	"tessera/engine/pipeline"
+	"tessera/ui/internal/uitest"
+	"tessera/ui/view"
+)
+
+func TestCtrlQQuitsAsFileQuitDoes(t *testing.T) {
+	_, ctrl, w := newTestWindow(t)
+	typeShortcut(w, quitShortcut)
+	if ctrl.Quits != 1 {
+		t.Errorf("Ctrl+Q made %d Quit calls, want 1", ctrl.Quits)
+	}
+	if quit := menuItems(w, "File")["Quit"]; quit == nil || quit.Shortcut == nil || quit.Shortcut.ShortcutName() != quitShortcut.ShortcutName() {
+		t.Errorf("File > Quit does not show Ctrl+Q: %+v", quit)
+	}
+}
+
+func TestCtrlNumberSwitchesTabs(t *testing.T) {
+	v, _, w := newTestWindow(t)
+	viewMenu := menuItems(w, "View")
+	for n := 6; n >= 1; n-- {
+		typeShortcut(w, tabShortcut(n))
+		view.Sync(func() {
+			if got := v.tabs.SelectedIndex(); got != n-1 {
+				t.Errorf("Ctrl+%d selected tab %d, want %d", n, got, n-1)
+			}
+			title := v.views[n-1].v.Title()
+			if it := viewMenu[title]; it == nil || it.Shortcut.ShortcutName() != tabShortcut(n).ShortcutName() {
+				t.Errorf("View > %s does not show Ctrl+%d", title, n)
+			}
+		})
+	}
+}
+
+// sampleJobs counts the sampling jobs submitted to the studio's worker.
+func sampleJobs(v *MainView) int {
+	n := 0
+	for _, j := range v.env.Session.Worker.Jobs() {
+		if j.Name == "sample" {
+			n++
+		}
+	}
+	return n
+}
+
+func TestCtrlEnterRunsTheViewsMainAction(t *testing.T) {
+	v, _, w := newTestWindow(t)
+	selectTab(v, "Sample")
+	typeShortcut(w, runShortcut) // no model: the view shows its empty state
+	if n := sampleJobs(v); n != 0 {
+		t.Fatalf("Ctrl+Enter without a model started %d sampling jobs", n)
+	}
+	loadModel(t, v, "cin_transformer")
+	typeShortcut(w, runShortcut)
+	if n := sampleJobs(v); n != 1 {
+		t.Fatalf("Ctrl+Enter in the Sample view started %d sampling jobs, want 1", n)
+	}
+	selectTab(v, "Codebook")
+	typeShortcut(w, runKeypadShortcut)
+	if n := sampleJobs(v); n != 1 {
+		t.Fatalf("Ctrl+Enter in the Codebook view started a sampling job")
+	}
+	if it := menuItems(w, "View")[runText]; it == nil || !it.Disabled {
+		t.Errorf("View > Run is enabled on the Codebook tab")
+	}
+	selectTab(v, "Hi-Res")
+	typeShortcut(w, runKeypadShortcut) // the keypad's Enter too
+	// Hi-Res measures the speed first, with a sampling job of its own.
+	uitest.WaitFor(t, func() bool { return sampleJobs(v) >= 2 })
+	for _, j := range v.env.Session.Worker.Jobs() {
+		j.Cancel()
+	}
+}
+
+func TestStatusBarCancelStopsTheRunningJob(t *testing.T) {
+	v, _, w := newTestWindow(t)
+	loadModel(t, v, "cin_transformer")
+	class := 3
+	running := v.env.Session.Sample(pipeline.SampleRequest{Cond: pipeline.Condition{Class: &class}, W: 32, H: 32})
+	t.Cleanup(running.Cancel)
+	uitest.WaitFor(t, func() bool { return running.State() == jobs.Running && v.status.studio.box.Visible() })
+	cancel := v.status.studio.cancel
+	view.Sync(func() {
+		p, size := uitest.CanvasPos(w, cancel), w.Canvas().Size()
+		if !cancel.Visible() || cancel.Text != cancelJobText || p.X+cancel.Size().Width > size.Width || p.Y+cancel.Size().Height > size.Height {
+			t.Errorf("the status bar's Cancel is at %v size %v on a %v canvas (shown %v)", p, cancel.Size(), size, cancel.Visible())
+		}
+	})
+	uitest.Tap(cancel)
+	uitest.WaitFor(t, func() bool { return running.State() == jobs.Cancelled && !v.status.studio.box.Visible() })
+}
