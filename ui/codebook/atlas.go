@@ -34,6 +34,9 @@ type atlasWidget struct {
 	cellOf  []int           // the cell of each entry
 	onHover func(entry int) // -1 when the mouse leaves the entries
 	onTap   func(entry int)
+	// onWidth is told the width the atlas is given, so the view can fit
+	// its columns to it.
+	onWidth func(width float32)
 }
 
 func newAtlasWidget(onHover, onTap func(int)) *atlasWidget {
@@ -54,13 +57,31 @@ func outline(c color.Color) *canvas.Rectangle {
 
 func (a *atlasWidget) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(a.box) }
 
-// MinSize is the atlas image's size: the scroll around it does the rest.
+// MinSize is one column of the atlas across and the whole atlas down:
+// the view fits the columns to the width it is given, and the vertical
+// scroll around it shows the rows.
 func (a *atlasWidget) MinSize() fyne.Size {
+	if a.image.Image == nil {
+		return fyne.Size{}
+	}
+	cell, _ := cbook.AtlasLayout{Cols: 1, Scale: a.layout.Scale, Patch: a.layout.Patch}.Size(1)
+	return fyne.NewSize(float32(cell), float32(a.image.Image.Bounds().Dy()))
+}
+
+// imageSize is the atlas image's size, one unit per pixel.
+func (a *atlasWidget) imageSize() fyne.Size {
 	if a.image.Image == nil {
 		return fyne.Size{}
 	}
 	b := a.image.Image.Bounds()
 	return fyne.NewSize(float32(b.Dx()), float32(b.Dy()))
+}
+
+func (a *atlasWidget) Resize(size fyne.Size) {
+	a.BaseWidget.Resize(size)
+	if a.onWidth != nil {
+		a.onWidth(size.Width)
+	}
 }
 
 // set shows a rendered atlas laid out by l with order's entries.
@@ -71,7 +92,7 @@ func (a *atlasWidget) set(img *image.NRGBA, l cbook.AtlasLayout, order []int, se
 		a.cellOf[e] = cell
 	}
 	a.image.Image = img
-	a.image.Resize(a.MinSize())
+	a.image.Resize(a.imageSize())
 	a.image.Refresh()
 	a.hover.Hide()
 	a.setSelected(selected)

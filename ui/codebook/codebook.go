@@ -43,8 +43,9 @@ type codebookView struct {
 	order    []int
 	scale    int
 	selected int
-	hover    int // the entry under the mouse, -1 for none
-	drawn    int // atlas renders started; only the latest is shown
+	hover    int     // the entry under the mouse, -1 for none
+	drawn    int     // atlas renders started; only the latest is shown
+	width    float32 // the atlas's width in the window; 0 before it is laid out
 
 	loading   *fyne.Container
 	loadBar   *widget.ProgressBar
@@ -106,7 +107,8 @@ func New(env *view.Env) view.View {
 	v.hist = canvas.NewImageFromImage(nil)
 	v.hist.ScaleMode, v.hist.FillMode = canvas.ImageScalePixels, canvas.ImageFillStretch
 	v.hist.SetMinSize(fyne.NewSize(0, 64))
-	left := container.NewBorder(nil, container.NewVBox(v.hoverInfo, v.hist), nil, nil, container.NewScroll(v.atlas))
+	v.atlas.onWidth = v.fitColumns
+	left := container.NewBorder(nil, container.NewVBox(v.hoverInfo, v.hist), nil, nil, container.NewVScroll(v.atlas))
 
 	v.cmap = newMapWidget(v.selectEntry)
 	mapTitle := widget.NewLabelWithStyle("Map: code vectors on their first two principal components", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -214,8 +216,28 @@ func (v *codebookView) setupZoom() {
 
 func (v *codebookView) patch() int { return v.cb.Patches[0].Bounds().Dx() }
 
-// cols makes the atlas about square.
-func (v *codebookView) cols() int { return int(math.Ceil(math.Sqrt(float64(len(v.cb.Patches))))) }
+// cols fills the width the atlas was given with columns, so it never
+// scrolls sideways; before it has a width, it makes the atlas about square.
+func (v *codebookView) cols() int {
+	n := len(v.cb.Patches)
+	if v.width <= 0 {
+		return int(math.Ceil(math.Sqrt(float64(n))))
+	}
+	cell, _ := cbook.AtlasLayout{Cols: 1, Scale: v.scale, Patch: v.patch()}.Size(1)
+	return min(max(1, int(v.width)/cell), n)
+}
+
+// fitColumns redraws the atlas when its new width holds another number of
+// columns.
+func (v *codebookView) fitColumns(width float32) {
+	if v.width == width {
+		return
+	}
+	v.width = width
+	if v.cb != nil && v.atlas.image.Image != nil && v.cols() != v.atlas.layout.Cols {
+		v.redraw()
+	}
+}
 
 func (v *codebookView) setScale(s int) {
 	if v.cb == nil || s == v.scale {
