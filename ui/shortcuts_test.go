@@ -1,10 +1,10 @@
 package ui
 
 import (
+	"context"
 	"testing"
 
 	"tessera/engine/jobs"
-	"tessera/engine/pipeline"
 	"tessera/ui/internal/uitest"
 	"tessera/ui/view"
 )
@@ -77,12 +77,21 @@ func TestCtrlEnterRunsTheViewsMainAction(t *testing.T) {
 	}
 }
 
+// untilCancelled submits a job named name to w that runs until it is
+// cancelled.
+func untilCancelled(t *testing.T, w *jobs.Worker, name string) *jobs.Job {
+	t.Helper()
+	j := w.Submit(name, func(ctx context.Context, _ func(jobs.Progress)) (jobs.Result, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	t.Cleanup(j.Cancel)
+	return j
+}
+
 func TestStatusBarCancelStopsTheRunningJob(t *testing.T) {
 	v, _, w := newTestWindow(t)
-	loadModel(t, v, "cin_transformer")
-	class := 3
-	running := v.env.Session.Sample(pipeline.SampleRequest{Cond: pipeline.Condition{Class: &class}, W: 32, H: 32})
-	t.Cleanup(running.Cancel)
+	running := untilCancelled(t, v.env.Session.Worker, "wait for cancel")
 	uitest.WaitFor(t, func() bool { return running.State() == jobs.Running && v.status.studio.box.Visible() })
 	cancel := v.status.studio.cancel
 	view.Sync(func() {

@@ -34,9 +34,13 @@ func newStatusBar(onModel, onJob func()) *statusBar {
 		trainer: newJobSlot(onJob, stopRunText),
 		device:  widget.NewLabel(cpuDevice(runtime.GOMAXPROCS(0)) + " · " + blasName(blas.Name())),
 	}
-	s.model.label.Truncation = fyne.TextTruncateEllipsis // long paths must not widen the window
-	right := container.NewHBox(s.trainer.box, s.studio.box, widget.NewSeparator(), s.device)
-	s.box = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, right, s.model))
+	// Long paths and job names are cut, not allowed to widen the window.
+	s.model.label.Truncation = fyne.TextTruncateEllipsis
+	s.device.Truncation = fyne.TextTruncateEllipsis
+	// The jobs' texts are shown whole first, then the device's.
+	row := squeezeRow{grow: []growing{{2, s.studio.want}, {1, s.trainer.want}, {4, func() float32 { return wholeWidth(s.device.Text) }}}}
+	s.box = container.NewVBox(widget.NewSeparator(),
+		container.New(row, s.model, s.trainer.box, s.studio.box, widget.NewSeparator(), s.device))
 	return s
 }
 
@@ -53,7 +57,8 @@ type jobSlot struct {
 	text   *linkLabel
 	bar    *widget.ProgressBar
 	cancel *widget.Button
-	job    *jobs.Job // the job shown, nil when hidden
+	job    *jobs.Job       // the job shown, nil when hidden
+	end    *fyne.Container // the bar and the button
 	box    *fyne.Container
 }
 
@@ -66,9 +71,16 @@ func newJobSlot(onTap func(), cancelText string) *jobSlot {
 		}
 	})
 	j.cancel.Importance = widget.LowImportance
-	j.box = container.NewHBox(j.text, container.NewCenter(container.NewGridWrap(fyne.NewSize(120, j.bar.MinSize().Height), j.bar)), j.cancel)
+	j.text.label.Truncation = fyne.TextTruncateEllipsis
+	j.end = container.NewHBox(container.NewCenter(container.NewGridWrap(fyne.NewSize(80, j.bar.MinSize().Height), j.bar)), j.cancel)
+	j.box = container.NewBorder(nil, nil, nil, j.end, j.text)
 	j.box.Hide()
 	return j
+}
+
+// want is the slot's width with its text shown whole.
+func (s *jobSlot) want() float32 {
+	return wholeWidth(s.text.Text()) + theme.Padding() + s.end.MinSize().Width
 }
 
 // show shows the running job, or hides the slot when there is none.

@@ -80,7 +80,10 @@ func newViewTab(v view.View, ctrl view.Controller, about string, openBuiltin fun
 	} else {
 		t.body.Hide()
 	}
-	t.item = container.NewTabItemWithIcon(v.Title(), v.Icon(), container.NewStack(t.empty, t.body))
+	// The scroll keeps a view's minimum size from growing the window (the
+	// tabs' minimum is their largest view's): a window smaller than a view
+	// scrolls it instead.
+	t.item = container.NewTabItemWithIcon(v.Title(), v.Icon(), container.NewScroll(container.NewStack(t.empty, t.body)))
 	return t
 }
 

@@ -135,7 +135,9 @@ func (v *hiResView) build() {
 	v.resultPane = container.NewBorder(nil, container.NewHBox(v.export, v.edit), nil, nil,
 		container.NewStack(container.NewVBox(layout.NewSpacer(), v.hint, layout.NewSpacer()), v.preview))
 	v.rightSlot = container.NewStack()
-	split := container.NewHSplit(left, v.rightSlot)
+	// A painted condition beside the result may be wider than a small
+	// window: it scrolls, and the controls and Sample stay in sight.
+	split := container.NewHSplit(left, container.NewScroll(v.rightSlot))
 	split.Offset = 0.3
 	v.body = split
 	v.refreshButtons()

@@ -146,16 +146,15 @@ func newJobRow(j *engjobs.Job) *jobRow {
 		r.cancel.Disable()
 	}
 	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.state.Truncation = fyne.TextTruncateEllipsis
 	r.problem.Importance = widget.DangerImportance
 	r.problem.Wrapping = fyne.TextWrapWord
-	fixed := func(w float32, o fyne.CanvasObject) fyne.CanvasObject {
-		return container.NewGridWrap(fyne.NewSize(w, o.MinSize().Height), o)
-	}
-	line := container.NewBorder(nil, nil,
-		container.NewHBox(fixed(nameWidth, r.name), fixed(220, r.state)),
-		container.NewHBox(fixed(210, r.times), r.cancel),
-		r.bar)
-	r.box = container.NewVBox(line, r.problem, widget.NewSeparator())
+	// Two lines, so that Cancel stays in sight in a narrow window: the name
+	// (the longest the studio gives shown whole) with Cancel, then the state
+	// (cut to fit) beside the bar, and the times.
+	head := container.NewBorder(nil, nil, nil, r.cancel, container.NewStack(widgets.AtLeast(fyne.NewSize(nameWidth, 0)), r.name))
+	progress := container.NewBorder(nil, nil, nil, r.times, container.NewGridWithColumns(2, r.state, r.bar))
+	r.box = container.NewVBox(head, progress, r.problem, widget.NewSeparator())
 	return r
 }
 

@@ -170,7 +170,9 @@ func (v *trainView) build() {
 	centre.Offset = 0.55
 	v.head = container.NewVBox(v.progressText, v.progress, v.status.Content(), controls)
 	v.right = container.NewBorder(v.head, finish, nil, nil, centre)
-	split := container.NewHSplit(left, v.right)
+	// In a small window the plots and pictures scroll, and Start, Stop and
+	// Resume stay in sight.
+	split := container.NewHSplit(left, container.NewScroll(v.right))
 	split.Offset = 0.36
 	v.body = split
 }

@@ -1,0 +1,95 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"tessera/engine/jobs"
+	"tessera/ui/internal/uitest"
+	"tessera/ui/view"
+)
+
+// smallWindow is the smallest window the studio is laid out for.
+var smallWindow = fyne.NewSize(640, 420)
+
+// inCanvas tells whether o lies wholly inside w's canvas; call it under
+// the UI lock.
+func inCanvas(w fyne.Window, o fyne.CanvasObject) bool {
+	p, s, c := uitest.CanvasPos(w, o), o.Size(), w.Canvas().Size()
+	return o.Visible() && p.X >= 0 && p.Y >= 0 && p.X+s.Width <= c.Width && p.Y+s.Height <= c.Height
+}
+
+// longJobName is a job name as long as an opened model's path can make it.
+var longJobName = "open " + strings.Repeat("/a-rather-long-folder-name", 12) + "/checkpoints/last.ckpt"
+
+func TestVisitingTabsDoesNotGrowTheWindow(t *testing.T) {
+	for _, name := range []string{"cin_transformer", "seg_transformer"} {
+		t.Run(name, func(t *testing.T) {
+			v, _, w := newTestWindow(t)
+			loadModel(t, v, name)
+			untilCancelled(t, v.env.Session.Worker, longJobName)
+			untilCancelled(t, v.env.Session.Training, longJobName)
+			uitest.WaitFor(t, func() bool { return v.status.studio.box.Visible() && v.status.trainer.box.Visible() })
+			view.Sync(func() { w.Resize(smallWindow) })
+			for _, title := range v.Titles() {
+				selectTab(v, title)
+				view.Sync(func() {
+					// A real window grows to its content's minimum size.
+					if min := w.Content().MinSize(); min.Width > smallWindow.Width || min.Height > smallWindow.Height {
+						t.Errorf("with %s shown the window's content needs %v, more than %v", title, min, smallWindow)
+					}
+					if got := w.Canvas().Size(); got != smallWindow {
+						t.Errorf("with %s shown the window is %v", title, got)
+					}
+				})
+			}
+		})
+	}
+}
+
+func TestJobsCancelIsInSightAt640x420(t *testing.T) {
+	v, _, w := newTestWindow(t)
+	view.Sync(func() { w.Resize(smallWindow) })
+	running := untilCancelled(t, v.env.Session.Worker, longJobName)
+	selectTab(v, "Jobs")
+	uitest.WaitFor(t, func() bool { return running.State() == jobs.Running })
+	// The Jobs view lists the job once it hears of it.
+	var cancel *widget.Button
+	uitest.WaitFor(t, func() bool {
+		uitest.Shown(w.Content(), func(o fyne.CanvasObject) {
+			if b, ok := o.(*widget.Button); ok && b.Text == "Cancel" && b != v.status.studio.cancel {
+				cancel = b
+			}
+		})
+		return cancel != nil
+	})
+	view.Sync(func() {
+		if !inCanvas(w, cancel) {
+			t.Errorf("the running job's Cancel is at %v size %v, outside the %v window", uitest.CanvasPos(w, cancel), cancel.Size(), w.Canvas().Size())
+		}
+	})
+	uitest.Tap(cancel)
+	uitest.WaitFor(t, func() bool { return running.State() == jobs.Cancelled })
+}
+
+func TestRunButtonsAreInSightAt640x420(t *testing.T) {
+	for _, name := range []string{"cin_transformer", "seg_transformer"} {
+		t.Run(name, func(t *testing.T) {
+			v, _, w := newTestWindow(t)
+			loadModel(t, v, name)
+			view.Sync(func() { w.Resize(smallWindow) })
+			for _, b := range []struct{ view, button string }{{"Sample", "Sample"}, {"Hi-Res", "Sample"}, {"Train", "Start"}, {"Train", "Stop"}, {"Train", "Resume"}} {
+				selectTab(v, b.view)
+				button := uitest.FindButton(t, w, b.button)
+				view.Sync(func() {
+					if !inCanvas(w, button) {
+						t.Errorf("%s's %s button is at %v size %v, outside the %v window", b.view, b.button, uitest.CanvasPos(w, button), button.Size(), w.Canvas().Size())
+					}
+				})
+			}
+		})
+	}
+}
