@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"tessera/engine/jobs"
@@ -89,6 +90,32 @@ func TestRunButtonsAreInSightAt640x420(t *testing.T) {
 						t.Errorf("%s's %s button is at %v size %v, outside the %v window", b.view, b.button, uitest.CanvasPos(w, button), button.Size(), w.Canvas().Size())
 					}
 				})
+			}
+		})
+	}
+}
+
+func TestSampleControlsFitTheDefaultWindow(t *testing.T) {
+	for _, name := range []string{"cin_transformer", "seg_transformer", "depth_transformer"} {
+		t.Run(name, func(t *testing.T) {
+			v, _, w := newTestWindow(t)
+			loadModel(t, v, name)
+			selectTab(v, "Sample")
+			n := 0
+			view.Sync(func() {
+				uitest.Shown(w.Content(), func(o fyne.CanvasObject) {
+					s, ok := o.(*container.Scroll)
+					if !ok {
+						return
+					}
+					n++
+					if need := s.Content.MinSize(); need.Height > s.Size().Height || need.Width > s.Size().Width {
+						t.Errorf("a scroll at %v of %v holds %v: it scrolls", uitest.CanvasPos(w, s), s.Size(), need)
+					}
+				})
+			})
+			if n < 3 { // the tab's, the controls' and the gallery's
+				t.Errorf("%d scrolls shown", n)
 			}
 		})
 	}

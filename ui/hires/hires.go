@@ -48,12 +48,7 @@ type hiResView struct {
 
 	// A painted or chosen map gets a pane of its own beside the result;
 	// a class picker fits among the controls.
-	condSlot    *fyne.Container
-	rightSlot   *fyne.Container
-	condPaneBox *fyne.Container
-	condPane    fyne.CanvasObject
-	condHead    *widget.Label
-	resultPane  fyne.CanvasObject
+	place *widgets.CondPlace
 
 	preview *canvas.Image
 	hint    *widget.Label // where the image will be, until there is one
@@ -115,10 +110,13 @@ func (v *hiResView) build() {
 		v.unit)
 	note := widget.NewLabelWithStyle("Top-k, top-p, temperature and seed come from the Sample view.", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	note.Wrapping = fyne.TextWrapWord
-	v.condSlot = container.NewVBox()
+	v.hint = widget.NewLabelWithStyle("The image appears here row by row as it is sampled.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	v.hint.Wrapping = fyne.TextWrapWord
+	v.place = widgets.NewCondPlace(v.cond, container.NewBorder(nil, container.NewHBox(v.export, v.edit), nil, nil,
+		container.NewStack(container.NewVBox(layout.NewSpacer(), v.hint, layout.NewSpacer()), v.preview)))
 	controls := container.NewVBox(
 		widgets.Heading("Size"), size, v.sizeText,
-		v.condSlot,
+		v.place.Controls,
 		widgets.Heading("Window"),
 		widget.NewForm(widget.NewFormItem("Stride", v.stride)), v.tile, note,
 		widgets.Heading("Time"), v.estimate, v.measure,
@@ -127,17 +125,9 @@ func (v *hiResView) build() {
 	run := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, v.start, v.cancel), v.status.Content())
 	left := container.NewBorder(nil, run, nil, nil,
 		container.NewVScroll(container.NewStack(widgets.AtLeast(fyne.NewSize(290, 0)), controls)))
-	v.condHead = widgets.Heading("Condition")
-	v.condPaneBox = container.NewVBox()
-	v.condPane = container.NewVScroll(v.condPaneBox)
-	v.hint = widget.NewLabelWithStyle("The image appears here row by row as it is sampled.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
-	v.hint.Wrapping = fyne.TextWrapWord
-	v.resultPane = container.NewBorder(nil, container.NewHBox(v.export, v.edit), nil, nil,
-		container.NewStack(container.NewVBox(layout.NewSpacer(), v.hint, layout.NewSpacer()), v.preview))
-	v.rightSlot = container.NewStack()
 	// A painted condition beside the result may be wider than a small
 	// window: it scrolls, and the controls and Sample stay in sight.
-	split := container.NewHSplit(left, container.NewScroll(v.rightSlot))
+	split := container.NewHSplit(left, container.NewScroll(v.place.Right))
 	split.Offset = 0.3
 	v.body = split
 	v.refreshButtons()
@@ -158,7 +148,7 @@ func (v *hiResView) ModelChanged(m *model.Model, card *model.Card) {
 	v.stride.Options = strides
 	v.stride.SetSelectedIndex(0)
 	v.cond.ModelChanged(m, 2*win*v.condFactor(), 2*win*v.condFactor())
-	v.placeCondition()
+	v.place.Place()
 	v.unit.SetSelected(unitTokens)
 	v.setSize(2*win, 2*win)
 	v.status.Info("")
@@ -178,21 +168,6 @@ func (v *hiResView) showImage(img image.Image) {
 	v.preview.Refresh()
 	v.hint.Hidden = img != nil
 	v.hint.Refresh()
-}
-
-// placeCondition puts the condition's controls where they fit.
-func (v *hiResView) placeCondition() {
-	cond := []fyne.CanvasObject{v.condHead, v.cond.Content()}
-	if k := v.cond.Kind(); k == widgets.CondLabels || k == widgets.CondImage {
-		v.condSlot.Objects, v.condPaneBox.Objects = nil, cond
-		v.rightSlot.Objects = []fyne.CanvasObject{container.NewHSplit(v.condPane, v.resultPane)}
-	} else {
-		v.condSlot.Objects, v.condPaneBox.Objects = cond, nil
-		v.rightSlot.Objects = []fyne.CanvasObject{v.resultPane}
-	}
-	v.condSlot.Refresh()
-	v.condPaneBox.Refresh()
-	v.rightSlot.Refresh()
 }
 
 // refreshButtons enables what makes sense now.

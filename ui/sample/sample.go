@@ -30,6 +30,7 @@ type sampleView struct {
 	card *model.Card
 
 	cond     *widgets.CondPicker
+	place    *widgets.CondPlace
 	settings *samplerSettings
 	gallery  *widgets.Gallery
 	job      *jobs.Job
@@ -74,15 +75,6 @@ func (v *sampleView) build() {
 	v.previewText = widget.NewLabel("Results appear here as they are sampled.")
 	v.previewText.Wrapping = fyne.TextWrapWord
 
-	controls := container.NewVBox(
-		widgets.Heading("Condition"), v.cond.Content(),
-		widget.NewSeparator(),
-		widgets.Heading("Sampling"), v.settings.form,
-	)
-	// Sample and Cancel stay in sight however long the controls are.
-	run := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, v.start, v.cancel), v.status.Content())
-	left := container.NewBorder(nil, run, nil, nil,
-		container.NewVScroll(container.NewStack(widgets.AtLeast(fyne.NewSize(300, 0)), controls)))
 	top := container.NewBorder(nil, widget.NewSeparator(), container.NewPadded(v.preview), nil, v.previewText)
 	clear := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.gallery.ConfirmClear)
 	folder := widget.NewButtonWithIcon(outputsText, theme.FolderOpenIcon(), func() {
@@ -95,10 +87,18 @@ func (v *sampleView) build() {
 			v.env.ShowHistory()
 		}
 	})
-	right := container.NewBorder(
+	results := container.NewBorder(
 		container.NewVBox(top, container.NewBorder(nil, nil, widgets.Heading("Results"), container.NewHBox(history, folder, clear))),
 		nil, nil, nil, v.gallery.Content())
-	split := container.NewHSplit(left, right)
+	// A label map or an image gets its own pane beside the results, so the
+	// controls fit the default window without scrolling.
+	v.place = widgets.NewCondPlace(v.cond, results)
+	controls := container.NewVBox(v.place.Controls, widgets.Heading("Sampling"), v.settings.form)
+	// Sample and Cancel stay in sight however long the controls are.
+	run := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, v.start, v.cancel), v.status.Content())
+	left := container.NewBorder(nil, run, nil, nil,
+		container.NewVScroll(container.NewStack(widgets.AtLeast(fyne.NewSize(300, 0)), controls)))
+	split := container.NewHSplit(left, v.place.Right)
 	split.Offset = 0.33
 	v.body = split
 }
@@ -137,6 +137,7 @@ func (v *sampleView) ModelChanged(m *model.Model, card *model.Card) {
 		native *= m.CondStage.Config.Factor()
 	}
 	v.cond.ModelChanged(m, native, native)
+	v.place.Place()
 	v.settings.setVocab(card.CodebookSize)
 	widgets.Enable(v.start, m.Transformer != nil)
 	v.status.Info("")
