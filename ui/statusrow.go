@@ -69,5 +69,7 @@ func (r squeezeRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
-// wholeWidth is the width a label needs to show text without truncation.
-func wholeWidth(text string) float32 { return widget.NewLabel(text).MinSize().Width }
+// wholeWidth is the width a label needs to show text without truncation,
+// and a little more: a real window measures text in device pixels and
+// rounds up, so a label given exactly its width can still be cut.
+func wholeWidth(text string) float32 { return widget.NewLabel(text).MinSize().Width + 2 }
