@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/widget"
 
 	"tessera/engine/jobs"
 	"tessera/engine/model"
@@ -273,11 +272,12 @@ func (v *MainView) withActions(f func(editorActions)) {
 	}
 }
 
-// undoRedo gives undo and redo to a focused text entry (the menu bar sees
-// Ctrl+Z before the entry does), and otherwise to the selected view.
+// undoRedo gives undo and redo to a focused widget that takes shortcuts,
+// a text entry or the segmentation painter (the menu bar sees Ctrl+Z
+// before they do), and otherwise to the selected view.
 func (v *MainView) undoRedo(sh fyne.Shortcut, f func(editorActions)) {
 	if v.env.Window != nil {
-		if e, ok := v.env.Window.Canvas().Focused().(*widget.Entry); ok {
+		if e, ok := v.env.Window.Canvas().Focused().(fyne.Shortcutable); ok {
 			e.TypedShortcut(sh)
 			return
 		}

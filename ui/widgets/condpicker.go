@@ -45,6 +45,7 @@ type CondPicker struct {
 	box      *fyne.Container
 	class    *widget.Select
 	painter  *SegPainter
+	tools    *paintTools
 	mapName  string // the file the label map came from; "" when painted
 	img      image.Image
 	imgName  string
@@ -120,38 +121,6 @@ func (c *CondPicker) ModelChanged(m *model.Model, w, h int) {
 	c.box.Refresh()
 }
 
-func (c *CondPicker) labelControls(spec *model.CondSpec, w, h int) []fyne.CanvasObject {
-	c.labels, c.names = spec.Labels, spec.Names
-	c.painter = NewSegPainter(c.paintSz)
-	c.painter.n = spec.Labels
-	c.painter.colors = labelPalette(spec.Labels, spec.Names)
-	brush := widget.NewSlider(1, 2)
-	brushText := widget.NewLabel("")
-	brush.OnChanged = func(r float64) {
-		c.painter.radius = int(r)
-		brushText.SetText(fmt.Sprintf("Brush %d px", int(r)))
-	}
-	// The brush goes up to a quarter of the map, starting at a sixteenth.
-	c.painter.onSize = func(w, h int) {
-		brush.Max = float64(max(2, max(w, h)/4))
-		brush.SetValue(float64(max(1, max(w, h)/16)))
-	}
-	c.painter.fill(w, h, 0)
-	c.painter.onChange = func() { c.mapName = "" }
-	load := widget.NewButtonWithIcon("Load label map…", theme.FolderOpenIcon(), c.loadLabels)
-	fill := widget.NewButtonWithIcon("Fill", theme.ContentClearIcon(), func() {
-		c.painter.fill(c.painter.w, c.painter.h, c.painter.label)
-		c.mapName = ""
-	})
-	return []fyne.CanvasObject{
-		widget.NewLabel(fmt.Sprintf("Paint the segmentation (labels 0..%d):", spec.Labels-1)),
-		c.painter,
-		newLegend(c.painter, c.names),
-		container.NewBorder(nil, nil, brushText, nil, brush),
-		container.NewHBox(load, fill),
-	}
-}
-
 // loadLabels reads a label map chosen by the user, refusing labels the
 // model does not know.
 func (c *CondPicker) loadLabels() {
@@ -173,7 +142,9 @@ func (c *CondPicker) loadLabels() {
 					c.status.Fail(err)
 					return
 				}
+				painter.remember()
 				painter.setLabels(labels, w, h)
+				painter.changed()
 				c.mapName = filepath.Base(path)
 				c.status.Info(fmt.Sprintf("Loaded the %d×%d label map %s.", w, h, c.mapName))
 				if c.OnMapSize != nil {

@@ -12,8 +12,9 @@ import (
 	"tessera/engine/pipeline"
 )
 
-// SegPainter is a segmentation label map the user paints: W×H labels shown
-// in the palette's colours, painted with a round brush of the chosen label.
+// SegPainter is a segmentation label map the user paints: W×H labels,
+// one per cond-stage pixel, shown in the palette's colours and edited with
+// the tools of segtools.go; every edit can be undone.
 type SegPainter struct {
 	widget.BaseWidget
 
@@ -21,19 +22,30 @@ type SegPainter struct {
 	labels  []int
 	n       int           // the model's labels are 0..n-1
 	colors  []color.NRGBA // label l is painted in colors[l]; nil: the generic palette
-	label   int           // the label the brush paints
+	label   int           // the label the brush, fill and shapes paint
+	erase   int           // the label the eraser paints
 	radius  int           // brush radius in map pixels
+	tool    SegTool
 	img     *image.NRGBA
 	minSize fyne.Size
+	history segHistory
 
-	onChange func()         // after each stroke or load
-	onSize   func(w, h int) // after the map changed size
-	painting bool
+	onChange func()             // after each edit, undo, redo or load
+	onSize   func(w, h int)     // after the map changed size
+	onTool   func(tool SegTool) // after a key chose another tool
+
+	// A drag in progress: the map before it (for shapes, redrawn from it
+	// at each move) and where it started, in map pixels.
+	painting       bool
+	before         []int
+	startX, startY float32
 }
 
 var (
-	_ fyne.Tappable  = (*SegPainter)(nil)
-	_ fyne.Draggable = (*SegPainter)(nil)
+	_ fyne.Tappable     = (*SegPainter)(nil)
+	_ fyne.Draggable    = (*SegPainter)(nil)
+	_ fyne.Focusable    = (*SegPainter)(nil)
+	_ fyne.Shortcutable = (*SegPainter)(nil)
 )
 
 func NewSegPainter(minSize fyne.Size) *SegPainter {
@@ -77,13 +89,7 @@ func (p *SegPainter) ScaleTo(w, h int) {
 	if w == p.w && h == p.h {
 		return
 	}
-	out := make([]int, w*h)
-	for y := range h {
-		for x := range w {
-			out[y*w+x] = p.labels[(y*p.h/h)*p.w+x*p.w/w]
-		}
-	}
-	p.setLabels(out, w, h)
+	p.setLabels(scaleLabels(p.labels, p.w, p.h, w, h), w, h)
 }
 
 // MapSize is the map's size in pixels.
@@ -116,55 +122,13 @@ func (p *SegPainter) pixelAt(pos fyne.Position) (float32, float32) {
 	return (pos.X - at.X) / size.Width * float32(p.w), (pos.Y - at.Y) / size.Height * float32(p.h)
 }
 
-func (p *SegPainter) Tapped(e *fyne.PointEvent) {
-	x, y := p.pixelAt(e.Position)
-	p.dab(x, y)
-	p.changed()
+// set paints pixel (x, y) label l.
+func (p *SegPainter) set(x, y, l int) {
+	p.labels[y*p.w+x] = l
+	p.img.SetNRGBA(x, y, p.color(l))
 }
 
-// Dragged paints along the pointer's path since the last event.
-func (p *SegPainter) Dragged(e *fyne.DragEvent) {
-	x1, y1 := p.pixelAt(e.Position)
-	x0, y0 := p.pixelAt(e.Position.Subtract(fyne.NewPos(e.Dragged.DX, e.Dragged.DY)))
-	step := max(float32(p.radius)/2, 0.5)
-	n := int(max(abs32(x1-x0), abs32(y1-y0))/step) + 1
-	for i := 0; i <= n; i++ {
-		t := float32(i) / float32(n)
-		p.dab(x0+(x1-x0)*t, y0+(y1-y0)*t)
-	}
-	p.painting = true
-	p.Refresh()
-}
-
-func (p *SegPainter) DragEnd() {
-	if p.painting {
-		p.painting = false
-		p.changed()
-	}
-}
-
-func abs32(a float32) float32 { return max(a, -a) }
-
-// dab paints a disc of the brush's radius centred on map point (cx, cy).
-func (p *SegPainter) dab(cx, cy float32) {
-	r := p.radius
-	ix, iy := int(cx), int(cy)
-	c := p.color(p.label)
-	for y := iy - r + 1; y < iy+r; y++ {
-		for x := ix - r + 1; x < ix+r; x++ {
-			if x < 0 || y < 0 || x >= p.w || y >= p.h {
-				continue
-			}
-			dx, dy := float32(x)+0.5-cx, float32(y)+0.5-cy
-			if dx*dx+dy*dy > float32(r*r) && (x != ix || y != iy) {
-				continue
-			}
-			p.labels[y*p.w+x] = p.label
-			p.img.SetNRGBA(x, y, c)
-		}
-	}
-}
-
+// changed shows an edit and tells the picker.
 func (p *SegPainter) changed() {
 	p.Refresh()
 	if p.onChange != nil {
