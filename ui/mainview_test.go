@@ -22,6 +22,7 @@ import (
 func newTestWindow(t *testing.T) (*MainView, *uitest.Recorder, fyne.Window) {
 	t.Helper()
 	test.NewTempApp(t)
+	uitest.OwnStorage(t)
 	return newTestWindowOnApp(t)
 }
 

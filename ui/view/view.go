@@ -45,6 +45,8 @@ type Env struct {
 	// LoadModel opens a model as File > Open Model does (set by the main
 	// view).
 	LoadModel func(path string)
+
+	cond *CondShare // see Cond
 }
 
 // View is one task tab of the studio.

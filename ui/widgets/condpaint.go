@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"fmt"
+	"math/rand"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -41,7 +42,7 @@ func (c *CondPicker) labelControls(spec *model.CondSpec, w, h int) []fyne.Canvas
 		brush.Max = float64(max(2, max(w, h)/4))
 		brush.SetValue(float64(max(1, max(w, h)/16)))
 	}
-	p.fill(w, h, 0)
+	c.startMap(w, h)
 
 	t := &paintTools{}
 	c.tools = t
@@ -72,6 +73,10 @@ func (c *CondPicker) labelControls(spec *model.CondSpec, w, h int) []fyne.Canvas
 		p.fill(p.w, p.h, p.label)
 		p.changed()
 	})
+	buttons := container.NewHBox(t.undo, t.redo, load, fill)
+	if landscapeIDs(c.names) != nil {
+		buttons.Add(widget.NewButtonWithIcon("New layout", theme.ViewRefreshIcon(), func() { c.newLayout(rand.Int63()) }))
+	}
 	return []fyne.CanvasObject{
 		widget.NewLabel(fmt.Sprintf("Paint the segmentation (labels 0..%d):", spec.Labels-1)),
 		p,
@@ -79,14 +84,61 @@ func (c *CondPicker) labelControls(spec *model.CondSpec, w, h int) []fyne.Canvas
 		grid,
 		container.NewBorder(nil, nil, brushText, nil, brush),
 		widget.NewForm(widget.NewFormItem("Eraser paints", eraser)),
-		container.NewHBox(t.undo, t.redo, load, fill),
+		buttons,
 	}
 }
 
-// painted follows an edit of the map: it is no longer the loaded file.
+// startMap shows the shared map at w×h; a model's first map is a
+// landscape layout when its labels are the landscapes', else label 0.
+func (c *CondPicker) startMap(w, h int) {
+	share := c.env.Cond()
+	labels, mw, mh := share.Map()
+	if labels == nil {
+		labels, mw, mh = landscapeLayout(firstLayoutSeed, w, h, c.names), w, h
+		if labels == nil {
+			labels = make([]int, w*h)
+		}
+		share.StartMap(labels, w, h)
+	}
+	c.painter.setLabels(scaleLabels(labels, mw, mh, w, h), w, h)
+}
+
+// newLayout replaces the map by the landscape layout of seed (undoable).
+func (c *CondPicker) newLayout(seed int64) {
+	p := c.painter
+	labels := landscapeLayout(seed, p.w, p.h, c.names)
+	if labels == nil {
+		return
+	}
+	p.remember()
+	p.setLabels(labels, p.w, p.h)
+	p.changed()
+}
+
+// painted follows an edit of the map: it is no longer the loaded file, and
+// the other view and the saved map follow.
 func (c *CondPicker) painted() {
 	c.mapName = ""
 	c.tools.follow(c.painter)
+	c.env.Cond().SetMap(c, c.painter.labels, c.painter.w, c.painter.h)
+}
+
+// followShare shows a map or class the other view chose; the map is
+// scaled to this view's size, and the change can be undone here too.
+func (c *CondPicker) followShare() {
+	share := c.env.Cond()
+	switch c.kind {
+	case CondLabels:
+		labels, w, h := share.Map()
+		p := c.painter
+		if labels == nil || p.painting {
+			return
+		}
+		p.remember()
+		p.setLabels(scaleLabels(labels, w, h, p.w, p.h), p.w, p.h)
+		c.mapName = ""
+		c.tools.follow(p)
+	}
 }
 
 // show highlights the tool in use.

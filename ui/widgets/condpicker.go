@@ -57,7 +57,9 @@ type CondPicker struct {
 }
 
 func NewCondPicker(env *view.Env, status *StatusLine, paintSize fyne.Size) *CondPicker {
-	return &CondPicker{env: env, status: status, paintSz: paintSize, box: container.NewVBox()}
+	c := &CondPicker{env: env, status: status, paintSz: paintSize, box: container.NewVBox()}
+	env.Cond().Watch(c, c.followShare)
+	return c
 }
 
 // Content is the controls, rebuilt for each model.
@@ -95,6 +97,11 @@ func CondKindOf(m *model.Model) CondKind {
 func (c *CondPicker) ModelChanged(m *model.Model, w, h int) {
 	c.kind = CondKindOf(m)
 	c.img, c.imgName, c.mapName = nil, "", ""
+	labels := 0
+	if c.kind == CondLabels {
+		labels = m.Spec.Cond.Labels
+	}
+	c.env.Cond().Open(m.WeightsPath, labels)
 	var objs []fyne.CanvasObject
 	switch c.kind {
 	case CondUnusable:

@@ -61,6 +61,13 @@ func (r *Recorder) PickFolder(title string, done func(string)) {
 // SetAnswer sets the path the next pickers answer with.
 func (r *Recorder) SetAnswer(path string) { view.Sync(func() { r.Answer = path }) }
 
+// OwnStorage gives the test app's storage, where the views keep their
+// label maps, a folder of the test's own: fyne's test storage is the
+// system's temporary folder, which every test would share.
+func OwnStorage(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+}
+
 // WindowSize is the studio window's default size.
 var WindowSize = fyne.NewSize(1100, 720)
 
@@ -68,6 +75,7 @@ var WindowSize = fyne.NewSize(1100, 720)
 func Env(t *testing.T) (*view.Env, *Recorder) {
 	t.Helper()
 	test.NewTempApp(t)
+	OwnStorage(t)
 	return EnvOnApp(t)
 }
 
