@@ -122,38 +122,3 @@ func (c *CondPicker) painted() {
 	c.tools.follow(c.painter)
 	c.env.Cond().SetMap(c, c.painter.labels, c.painter.w, c.painter.h)
 }
-
-// followShare shows a map or class the other view chose; the map is
-// scaled to this view's size, and the change can be undone here too.
-func (c *CondPicker) followShare() {
-	share := c.env.Cond()
-	switch c.kind {
-	case CondLabels:
-		labels, w, h := share.Map()
-		p := c.painter
-		if labels == nil || p.painting {
-			return
-		}
-		p.remember()
-		p.setLabels(scaleLabels(labels, w, h, p.w, p.h), p.w, p.h)
-		c.mapName = ""
-		c.tools.follow(p)
-	}
-}
-
-// show highlights the tool in use.
-func (t *paintTools) show(tool SegTool) {
-	for i, b := range t.tools {
-		b.Importance = widget.MediumImportance
-		if segTools[i].tool == tool {
-			b.Importance = widget.HighImportance
-		}
-		b.Refresh()
-	}
-}
-
-// follow enables undo and redo when there is a step to take.
-func (t *paintTools) follow(p *SegPainter) {
-	Enable(t.undo, p.CanUndo())
-	Enable(t.redo, p.CanRedo())
-}

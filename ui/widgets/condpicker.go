@@ -43,7 +43,7 @@ type CondPicker struct {
 	factor   int // the cond stage's downsampling factor
 	channels int // the cond stage's input channels: 1 for depth, 3 for an image
 	box      *fyne.Container
-	class    *widget.Select
+	class    *classPicker
 	painter  *SegPainter
 	tools    *paintTools
 	mapName  string // the file the label map came from; "" when painted
@@ -109,14 +109,10 @@ func (c *CondPicker) ModelChanged(m *model.Model, w, h int) {
 	case CondNothing:
 		objs = append(objs, Wrapped("This model is unconditional: there is nothing to choose.", widget.MediumImportance))
 	case CondClass:
-		c.names = m.Spec.Cond.Names
-		opts := make([]string, m.Spec.Cond.Classes)
-		for i := range opts {
-			opts[i] = labelName(i, c.names)
-		}
-		c.class = widget.NewSelect(opts, nil)
-		c.class.SetSelectedIndex(0)
-		objs = append(objs, widget.NewForm(widget.NewFormItem("Class", c.class)))
+		c.names = classNames(m)
+		share := c.env.Cond()
+		c.class = newClassPicker(m.Spec.Cond.Classes, c.names, share.Class(), func(i int) { share.SetClass(c, i) })
+		objs = append(objs, c.class.form)
 	case CondLabels:
 		c.factor = m.CondStage.Config.Factor()
 		objs = c.labelControls(m.Spec.Cond, w, h)
@@ -126,6 +122,43 @@ func (c *CondPicker) ModelChanged(m *model.Model, w, h int) {
 	}
 	c.box.Objects = objs
 	c.box.Refresh()
+}
+
+// followShare shows a map or class the other view chose; the map is
+// scaled to this view's size, and the change can be undone here too.
+func (c *CondPicker) followShare() {
+	share := c.env.Cond()
+	switch c.kind {
+	case CondClass:
+		c.class.show(share.Class())
+	case CondLabels:
+		labels, w, h := share.Map()
+		p := c.painter
+		if labels == nil || p.painting {
+			return
+		}
+		p.remember()
+		p.setLabels(scaleLabels(labels, w, h, p.w, p.h), p.w, p.h)
+		c.mapName = ""
+		c.tools.follow(p)
+	}
+}
+
+// show highlights the tool in use.
+func (t *paintTools) show(tool SegTool) {
+	for i, b := range t.tools {
+		b.Importance = widget.MediumImportance
+		if segTools[i].tool == tool {
+			b.Importance = widget.HighImportance
+		}
+		b.Refresh()
+	}
+}
+
+// follow enables undo and redo when there is a step to take.
+func (t *paintTools) follow(p *SegPainter) {
+	Enable(t.undo, p.CanUndo())
+	Enable(t.redo, p.CanRedo())
 }
 
 // loadLabels reads a label map chosen by the user, refusing labels the
@@ -232,10 +265,7 @@ func (c *CondPicker) Condition() (pipeline.Condition, error) {
 	case CondNothing:
 		return pipeline.Condition{}, nil
 	case CondClass:
-		i := c.class.SelectedIndex()
-		if i < 0 {
-			return pipeline.Condition{}, errors.New("choose a class first")
-		}
+		i := c.class.chosen
 		return pipeline.Condition{Class: &i}, nil
 	case CondLabels:
 		d := c.mapName
