@@ -30,8 +30,10 @@ type samplerSettings struct {
 	topK, topP, temp, count      *widget.Slider
 	topKText, topPText, tempText *widget.Label
 	countText                    *widget.Label
-	seed                         *widgets.SeedField
-	form                         fyne.CanvasObject
+	// The number entries beside the sliders.
+	topKNum, topPNum, tempNum, countNum *widgets.NumberField
+	seed                                *widgets.SeedField
+	form                                fyne.CanvasObject
 }
 
 func newSamplerSettings() *samplerSettings {
@@ -61,15 +63,20 @@ func newSamplerSettings() *samplerSettings {
 	s.temp.OnChanged = func(f float64) { p.SetFloat(prefTemperature, f); s.showValues() }
 	s.count.OnChanged = func(f float64) { p.SetInt(prefCount, int(f)); s.showValues() }
 
-	row := func(l *widget.Label, o fyne.CanvasObject) fyne.CanvasObject {
-		return container.NewBorder(nil, nil, container.NewStack(widgets.AtLeast(fyne.NewSize(150, 0)), l), nil, o)
+	s.topKNum = widgets.NewNumberField("Top-k", s.topK, 0)
+	s.topPNum = widgets.NewNumberField("Top-p", s.topP, 2)
+	s.tempNum = widgets.NewNumberField("Temperature", s.temp, 2)
+	s.countNum = widgets.NewNumberField("Count", s.count, 0)
+
+	label := func(l *widget.Label) fyne.CanvasObject {
+		return container.NewStack(widgets.AtLeast(fyne.NewSize(150, 0)), l)
 	}
 	s.form = container.NewVBox(
-		row(s.topKText, s.topK),
-		row(s.topPText, s.topP),
-		row(s.tempText, s.temp),
-		row(widget.NewLabel("Seed"), s.seed.Content()),
-		row(s.countText, s.count),
+		s.topKNum.Row(label(s.topKText)),
+		s.topPNum.Row(label(s.topPText)),
+		s.tempNum.Row(label(s.tempText)),
+		container.NewBorder(nil, nil, label(widget.NewLabel("Seed")), nil, s.seed.Content()),
+		s.countNum.Row(label(s.countText)),
 	)
 	return s
 }
@@ -79,6 +86,7 @@ func (s *samplerSettings) setVocab(vocab int) {
 	s.topK.Max = float64(vocab)
 	s.topK.Value = min(float64(fyne.CurrentApp().Preferences().IntWithFallback(prefTopK, defaultTopK)), s.topK.Max)
 	s.topK.Refresh()
+	s.topKNum.Show()
 	s.showValues()
 }
 

@@ -37,6 +37,7 @@ func (c *CondPicker) labelControls(spec *model.CondSpec, w, h int) []fyne.Canvas
 		p.radius = int(r)
 		brushText.SetText(fmt.Sprintf("Brush %d px", int(r)))
 	}
+	brushNum := NewNumberField("Brush", brush, 0)
 	// The brush goes up to a quarter of the map, starting at a sixteenth.
 	p.onSize = func(w, h int) {
 		brush.Max = float64(max(2, max(w, h)/4))
@@ -82,7 +83,7 @@ func (c *CondPicker) labelControls(spec *model.CondSpec, w, h int) []fyne.Canvas
 		p,
 		newLegend(p, c.names),
 		grid,
-		container.NewBorder(nil, nil, brushText, nil, brush),
+		brushNum.Row(brushText),
 		widget.NewForm(widget.NewFormItem("Eraser paints", eraser)),
 		buttons,
 	}
