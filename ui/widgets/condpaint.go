@@ -74,9 +74,10 @@ func (c *CondPicker) labelControls(spec *model.CondSpec, w, h int) []fyne.Canvas
 		p.fill(p.w, p.h, p.label)
 		p.changed()
 	})
-	buttons := container.NewHBox(t.undo, t.redo, load, fill)
+	// Two buttons a row keep the controls within the narrow pane.
+	files := container.NewGridWithColumns(2, load, fill)
 	if landscapeIDs(c.names) != nil {
-		buttons.Add(widget.NewButtonWithIcon("New layout", theme.ViewRefreshIcon(), func() { c.newLayout(rand.Int63()) }))
+		files.Add(widget.NewButtonWithIcon("New layout", theme.ViewRefreshIcon(), func() { c.newLayout(rand.Int63()) }))
 	}
 	return []fyne.CanvasObject{
 		widget.NewLabel(fmt.Sprintf("Paint the segmentation (labels 0..%d):", spec.Labels-1)),
@@ -85,7 +86,8 @@ func (c *CondPicker) labelControls(spec *model.CondSpec, w, h int) []fyne.Canvas
 		grid,
 		brushNum.Row(brushText),
 		widget.NewForm(widget.NewFormItem("Eraser paints", eraser)),
-		buttons,
+		container.NewGridWithColumns(2, t.undo, t.redo),
+		files,
 	}
 }
 

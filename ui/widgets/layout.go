@@ -6,8 +6,10 @@ import (
 	"tessera/engine/data/landscape"
 )
 
-// firstLayoutSeed is the landscape a new user's first map is drawn from.
-const firstLayoutSeed = 1
+// firstLayoutSeed is the landscape a new user's first map is drawn from:
+// an alpine scene that shows eight of the ten labels at 64×64 (seed 1 is
+// a desert of sky and sand).
+const firstLayoutSeed = 18
 
 // landscapeIDs gives each landscape label the model's label of that name,
 // or nil when the model does not name them all (only a model trained on
