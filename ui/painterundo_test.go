@@ -24,7 +24,7 @@ func TestEditMenuUndoGoesToTheFocusedPainter(t *testing.T) {
 	view.Sync(func() {
 		before = p.LabelMap().Labels
 		at, size := p.MapArea()
-		w.Canvas().Focus(p)         // as a tap on the map does in a real window
+		w.Canvas().Focus(p) // as a tap on the map does in a real window
 		test.TapAt(p, fyne.NewPos(at.X+size.Width/2, at.Y+size.Height/2))
 		after = p.LabelMap().Labels
 	})
