@@ -27,12 +27,10 @@ func (p *SegPainter) paintLabel() int {
 	return p.label
 }
 
-// Tapped takes the keyboard (for the tool keys and Ctrl+Z), then dabs the
-// brush or eraser, or floods the region under the pointer.
+// Tapped takes the keyboard, then dabs the brush or eraser, or floods the
+// region under the pointer.
 func (p *SegPainter) Tapped(e *fyne.PointEvent) {
-	if c := fyne.CurrentApp().Driver().CanvasForObject(p); c != nil {
-		c.Focus(p)
-	}
+	p.takeKeyboard()
 	x, y := p.pixelAt(e.Position)
 	p.remember()
 	switch p.tool {
@@ -56,6 +54,7 @@ func (p *SegPainter) Dragged(e *fyne.DragEvent) {
 	x1, y1 := p.pixelAt(e.Position)
 	x0, y0 := p.pixelAt(e.Position.Subtract(fyne.NewPos(e.Dragged.DX, e.Dragged.DY)))
 	if !p.painting {
+		p.takeKeyboard()
 		p.painting = true
 		p.remember()
 		p.before = slices.Clone(p.labels)
@@ -83,6 +82,13 @@ func (p *SegPainter) DragEnd() {
 	}
 	p.before = nil
 	p.changed()
+}
+
+// takeKeyboard focuses the painter, for the tool keys and Ctrl+Z.
+func (p *SegPainter) takeKeyboard() {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(p); c != nil {
+		c.Focus(p)
+	}
 }
 
 // FocusGained and FocusLost are the painter's part of fyne.Focusable.
