@@ -92,8 +92,8 @@ func CondKindOf(m *model.Model) CondKind {
 	return CondImage
 }
 
-// ModelChanged rebuilds the controls for m; a painted map starts as w×h
-// cond-stage pixels of label 0.
+// ModelChanged rebuilds the controls for m; a painted map is the map the
+// views share (see startMap), shown at w×h cond-stage pixels.
 func (c *CondPicker) ModelChanged(m *model.Model, w, h int) {
 	c.kind = CondKindOf(m)
 	c.img, c.imgName, c.mapName = nil, "", ""
