@@ -101,6 +101,10 @@ func TestSampleAndHiResShareOneClass(t *testing.T) {
 		if cond, _ := s.Condition(); *cond.Class != 4 || s.class.list.Selected != "4" {
 			t.Errorf("Sample samples class %d and shows %q after Hi-Res chose 4", *cond.Class, s.class.list.Selected)
 		}
+		// Reusing a result's class (SetClass) reaches Hi-Res too.
+		if !s.SetClass(2) || h.class.list.Selected != "2" {
+			t.Errorf("after Sample reused class 2 Hi-Res shows %q", h.class.list.Selected)
+		}
 		// Another model starts again at class 0.
 		other := *m
 		other.WeightsPath += "-other"

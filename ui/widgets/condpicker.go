@@ -250,12 +250,14 @@ func withNote(name string, notes []string) string {
 	return fmt.Sprintf("%s (%s)", name, notes[0])
 }
 
-// SetClass chooses class i of a class model, and tells whether it has one.
+// SetClass chooses class i of a class model, as the user would (the
+// other view follows), and tells whether the model has it.
 func (c *CondPicker) SetClass(i int) bool {
-	if c.kind != CondClass || i < 0 || i >= len(c.class.Options) {
+	if c.kind != CondClass || i < 0 || i >= len(c.class.options) {
 		return false
 	}
-	c.class.SetSelectedIndex(i)
+	c.class.show(i)
+	c.env.Cond().SetClass(c, i)
 	return true
 }
 
