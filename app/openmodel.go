@@ -20,18 +20,18 @@ var modelExtensions = []string{"ckpt", "safetensors"}
 
 // OpenModel asks for a model file and loads it.
 func (s *studio) OpenModel() {
-	s.PickFile("Open Model", modelExtensions, false, func(path string) {
+	s.PickFile("Open Model", modelExtensions, func(path string) {
 		if path != "" {
 			s.view.LoadModel(path)
 		}
 	})
 }
 
-// PickFile shows a file dialog: the desktop's own, or Fyne's when that
+// PickFile shows an open dialog: the desktop's own, or Fyne's when that
 // cannot be shown.
-func (s *studio) PickFile(title string, exts []string, save bool, done func(path string)) {
-	s.pick(func() (string, error) { return s.chooseFile(title, exts, save) },
-		func(finish func(string, error)) { s.fyneFileDialog(exts, save, "", finish) }, done)
+func (s *studio) PickFile(title string, exts []string, done func(path string)) {
+	s.pick(func() (string, error) { return s.chooseFile(title, exts) },
+		func(finish func(string, error)) { s.fyneFileDialog(exts, false, "", finish) }, done)
 }
 
 // SaveFile shows a save dialog suggesting name: the desktop's own, or
@@ -129,16 +129,12 @@ func (s *studio) fyneFolderDialog(finish func(string, error)) {
 }
 
 // chooseFileNatively shows the desktop's own file dialog.
-func chooseFileNatively(title string, exts []string, save bool) (path string, err error) {
+func chooseFileNatively(title string, exts []string) (path string, err error) {
 	defer nativePanic(&err)
 	// One dialog's GTK calls must all come from the same thread.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	b := fileBuilder(title, exts)
-	if save {
-		return b.Save()
-	}
-	return b.Load()
+	return fileBuilder(title, exts).Load()
 }
 
 // saveFileNatively shows the desktop's own save dialog, suggesting name.

@@ -18,7 +18,7 @@ import (
 	"tessera/ui/view"
 )
 
-type chooser func(title string, exts []string, save bool) (string, error)
+type chooser func(title string, exts []string) (string, error)
 
 // newTestStudio builds the studio on Fyne's test app and a real engine
 // session, with chooseFile standing in for the native dialog.
@@ -83,9 +83,9 @@ func tapCancel(s *studio) {
 
 func TestPickedModelIsLoaded(t *testing.T) {
 	model := filepath.Join("..", "testdata", "taming-tiny", "vqgan", "checkpoints", "last.ckpt")
-	s := newTestStudio(t, func(title string, exts []string, save bool) (string, error) {
-		if title != "Open Model" || save || strings.Join(exts, ",") != "ckpt,safetensors" {
-			t.Errorf("dialog %q %v save=%v", title, exts, save)
+	s := newTestStudio(t, func(title string, exts []string) (string, error) {
+		if title != "Open Model" || strings.Join(exts, ",") != "ckpt,safetensors" {
+			t.Errorf("dialog %q %v", title, exts)
 		}
 		return model, nil
 	})
@@ -98,8 +98,8 @@ func TestPickedModelIsLoaded(t *testing.T) {
 
 func TestCancelledPickChangesNothing(t *testing.T) {
 	answered := make(chan string, 1)
-	s := newTestStudio(t, func(string, []string, bool) (string, error) { return "", native.ErrCancelled })
-	view.Sync(func() { s.PickFile("Open Image", []string{"png"}, false, func(p string) { answered <- p }) })
+	s := newTestStudio(t, func(string, []string) (string, error) { return "", native.ErrCancelled })
+	view.Sync(func() { s.PickFile("Open Image", []string{"png"}, func(p string) { answered <- p }) })
 	select {
 	case p := <-answered:
 		if p != "" {
@@ -115,9 +115,9 @@ func TestCancelledPickChangesNothing(t *testing.T) {
 }
 
 func TestBrokenNativeDialogFallsBackToFyne(t *testing.T) {
-	s := newTestStudio(t, func(string, []string, bool) (string, error) { return "", errors.New("no GTK") })
+	s := newTestStudio(t, func(string, []string) (string, error) { return "", errors.New("no GTK") })
 	answered := make(chan string, 1)
-	view.Sync(func() { s.PickFile("Save Grid", []string{"json"}, true, func(p string) { answered <- p }) })
+	view.Sync(func() { s.PickFile("Open Grid", []string{"json"}, func(p string) { answered <- p }) })
 	eventually(t, "Fyne's dialog", func() bool { return s.win.Canvas().Overlays().Top() != nil })
 	if !s.choosing.Load() {
 		t.Error("Ctrl+O would open a second dialog over Fyne's")
@@ -134,7 +134,7 @@ func TestBrokenNativeDialogFallsBackToFyne(t *testing.T) {
 func TestOneDialogAtATime(t *testing.T) {
 	var calls atomic.Int32
 	release := make(chan struct{})
-	s := newTestStudio(t, func(string, []string, bool) (string, error) {
+	s := newTestStudio(t, func(string, []string) (string, error) {
 		calls.Add(1)
 		<-release
 		return "", native.ErrCancelled

@@ -22,7 +22,7 @@ type studio struct {
 
 	// chooseFile, chooseSave and chooseFolder show the native dialogs and
 	// block until they close; tests replace them.
-	chooseFile   func(title string, exts []string, save bool) (string, error)
+	chooseFile   func(title string, exts []string) (string, error)
 	chooseSave   func(title string, exts []string, name string) (string, error)
 	chooseFolder func(title string) (string, error)
 	// choosing is set while a file dialog is open, so Ctrl+O pressed again
@@ -37,7 +37,7 @@ var _ view.Controller = (*studio)(nil)
 // depend on the models embedded in the binary.
 var builtins = ui.BinaryBuiltins
 
-func newStudio(a fyne.App, sess *session.Session, chooseFile func(string, []string, bool) (string, error)) *studio {
+func newStudio(a fyne.App, sess *session.Session, chooseFile func(string, []string) (string, error)) *studio {
 	s := &studio{fyne: a, chooseFile: chooseFile, chooseSave: saveFileNatively, chooseFolder: chooseFolderNatively}
 	s.win = a.NewWindow(Name)
 	s.view = ui.NewMainView(s, sess)

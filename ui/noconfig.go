@@ -25,7 +25,7 @@ func (v *MainView) askConfig(path string, then func()) {
 		if !choose {
 			return
 		}
-		v.env.Ctrl.PickFile(chooseConfigTitle, []string{"yaml", "yml"}, false, func(config string) {
+		v.env.Ctrl.PickFile(chooseConfigTitle, []string{"yaml", "yml"}, func(config string) {
 			if config != "" {
 				v.openWith(path, config, then)
 			}

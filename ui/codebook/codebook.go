@@ -444,7 +444,7 @@ func (v *codebookView) usageOfCurrent() {
 
 func (v *codebookView) usageOfImage() {
 	s, factor, vocab := v.env.Session, v.card.Factor, v.card.CodebookSize
-	v.env.Ctrl.PickFile("Count Usage over an Image", imageExtensions, false, func(path string) {
+	v.env.Ctrl.PickFile("Count Usage over an Image", imageExtensions, func(path string) {
 		if path != "" {
 			v.countUsage(path, func() (*usageSource, error) { return usageOfImage(s, path, factor, vocab) })
 		}

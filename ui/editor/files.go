@@ -49,7 +49,7 @@ func readDocument(path string, factor int) (opened, error) {
 }
 
 func (v *editorView) open() {
-	v.env.Ctrl.PickFile("Open an image or a token grid", []string{"png", "jpg", "jpeg", "json"}, false, func(path string) {
+	v.env.Ctrl.PickFile("Open an image or a token grid", []string{"png", "jpg", "jpeg", "json"}, func(path string) {
 		if path == "" || v.card == nil {
 			return
 		}

@@ -48,7 +48,7 @@ func newAdvanced(v *trainView) *advanced {
 	a.noAugment = check("Centre crops, no flips")
 	a.lpipsDropout = check("LPIPS dropout (as taming)")
 	pickLPIPS := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
-		v.env.Ctrl.PickFile("A checkpoint holding LPIPS weights", []string{"ckpt", "safetensors"}, false, func(path string) {
+		v.env.Ctrl.PickFile("A checkpoint holding LPIPS weights", []string{"ckpt", "safetensors"}, func(path string) {
 			if path != "" {
 				a.lpips.SetText(path)
 			}

@@ -65,7 +65,7 @@ func (v *trainView) buildSetup() {
 		})
 	})
 	pickStage := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
-		v.env.Ctrl.PickFile("A model with a segmentation cond stage", []string{"ckpt", "safetensors"}, false, func(path string) {
+		v.env.Ctrl.PickFile("A model with a segmentation cond stage", []string{"ckpt", "safetensors"}, func(path string) {
 			if path != "" {
 				v.condStage.SetText(path)
 			}

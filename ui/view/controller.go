@@ -12,11 +12,9 @@ package view
 type Controller interface {
 	// OpenModel asks the user for a model to open.
 	OpenModel()
-	// PickFile asks for a file to read (save false) or write (save true)
-	// with one of the extensions (without dots), and calls done with its
-	// path, or with "" when the user cancels
-	// (SaveFile with no name to suggest).
-	PickFile(title string, exts []string, save bool, done func(path string))
+	// PickFile asks for a file to read with one of the extensions (without
+	// dots), and calls done with its path, or with "" when the user cancels.
+	PickFile(title string, exts []string, done func(path string))
 	// SaveFile asks for a file to write with one of the extensions,
 	// suggesting name (a file name, without folder), and calls done with its
 	// path, or with "" when the user cancels.

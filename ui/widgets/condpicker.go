@@ -165,7 +165,7 @@ func (t *paintTools) follow(p *SegPainter) {
 // model does not know.
 func (c *CondPicker) loadLabels() {
 	n, painter := c.labels, c.painter
-	c.env.Ctrl.PickFile("Load a label map", []string{"png"}, false, func(path string) {
+	c.env.Ctrl.PickFile("Load a label map", []string{"png"}, func(path string) {
 		if path == "" {
 			return
 		}
@@ -210,7 +210,7 @@ func (c *CondPicker) imageControls(key string) []fyne.CanvasObject {
 	c.thumb.SetMinSize(c.paintSz)
 	name := widget.NewLabel("No image chosen")
 	pick := widget.NewButtonWithIcon("Choose image…", theme.FolderOpenIcon(), func() {
-		c.env.Ctrl.PickFile("Choose the conditioning image ("+key+")", []string{"png", "jpg", "jpeg"}, false, func(path string) {
+		c.env.Ctrl.PickFile("Choose the conditioning image ("+key+")", []string{"png", "jpg", "jpeg"}, func(path string) {
 			if path == "" {
 				return
 			}

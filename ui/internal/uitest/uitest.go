@@ -44,7 +44,7 @@ func (r *Recorder) Quit()      { r.Quits++ }
 func (r *Recorder) ShowFolder(path string) {
 	r.Shown = append(r.Shown, path)
 }
-func (r *Recorder) PickFile(title string, exts []string, save bool, done func(string)) {
+func (r *Recorder) PickFile(title string, exts []string, done func(string)) {
 	r.Picks = append(r.Picks, title)
 	done(r.Answer)
 }
