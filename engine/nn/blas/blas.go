@@ -1,6 +1,8 @@
 // Package blas is the single-precision matrix product that every heavy layer
-// in the engine funnels through. The default build calls OpenBLAS through cgo;
-// building with CGO_ENABLED=0 or -tags purego uses a pure-Go implementation.
+// in the engine funnels through. On x86-64 cores with AVX2+FMA or AVX-512 the
+// engine's own assembly kernels run the products (see kernelsEnv); elsewhere
+// the default build calls OpenBLAS through cgo, and building with
+// CGO_ENABLED=0 or -tags purego uses a pure-Go implementation (gonum).
 package blas
 
 import (
@@ -24,10 +26,23 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 
 // Name describes the implementation in use, for status bars and reports.
 func Name() string {
-	if own := ownKernels(); own != "" {
-		return libraryName() + "; products on " + own
+	name := libraryName()
+	if own != nil {
+		name += "; products on " + own.name
 	}
-	return libraryName()
+	if kernelNote != "" {
+		name += " (" + kernelNote + ")"
+	}
+	return name
+}
+
+// serialGemm is the product on one core, on the kernel in use.
+func serialGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if own != nil {
+		own.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	sgemmSerial(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // minSplitFlops is the size below which a product runs on one core: smaller

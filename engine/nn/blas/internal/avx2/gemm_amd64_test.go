@@ -1,0 +1,21 @@
+package avx2
+
+import (
+	"testing"
+
+	"tessera/engine/nn/blas/internal/gemmtest"
+)
+
+func TestGemmAcrossBlocks(t *testing.T) {
+	if !Available {
+		t.Skip("no AVX2+FMA")
+	}
+	gemmtest.AcrossBlocks(t, Gemm, gemmtest.Blocks{MR: gemmMR, NR: gemmNR, KC: gemmKC, MC: gemmMC, NC: gemmNC})
+}
+
+func TestGemmWithoutProductOnlyScales(t *testing.T) {
+	if !Available {
+		t.Skip("no AVX2+FMA")
+	}
+	gemmtest.WithoutProduct(t, Gemm)
+}
