@@ -196,7 +196,24 @@ func packA(dst []float32, trans bool, a []float32, lda, m, p0, kc int) {
 			}
 			continue
 		}
+		if rows == gemmMR {
+			transpose6(panel, a[ir*lda+p0:], lda, kc)
+			continue
+		}
 		pack.TransposeTail(panel, gemmMR, a[ir*lda+p0:], lda, rows, 0, kc)
+	}
+}
+
+// transpose6 writes dst[p*6+r] = src[r*stride+p] for the 6 rows r and the
+// kc columns p: row by row of dst, so the writes run in order (a
+// convolution's Winograd products pack their A afresh for every block).
+func transpose6(dst, src []float32, stride, kc int) {
+	r0, r1, r2 := src[:kc], src[stride:][:kc], src[2*stride:][:kc]
+	r3, r4, r5 := src[3*stride:][:kc], src[4*stride:][:kc], src[5*stride:][:kc]
+	dst = dst[:6*kc]
+	for p := range kc {
+		d := dst[p*6 : p*6+6 : p*6+6]
+		d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
 	}
 }
 
