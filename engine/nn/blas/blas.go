@@ -53,8 +53,14 @@ const minSplitFlops = 1 << 21
 // serial kernel on each block concurrently.
 func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	workers := runtime.GOMAXPROCS(0)
-	if workers == 1 || 2*m*n*k < minSplitFlops {
-		serialGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	serial, splitFrom := serialGemm, 2*m*n*k
+	if own != nil && own.rows != nil && !transA && m < own.fewRows {
+		// A decoding step's rows times a weight matrix is bound by reading
+		// the weights: worth splitting once they are large.
+		serial, splitFrom = rowsGemm, 8*n*k
+	}
+	if workers == 1 || splitFrom < minSplitFlops {
+		serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	var wg sync.WaitGroup
@@ -69,7 +75,7 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				serialGemm(transA, transB, m, w, k, alpha, a, lda, b[bOff:], ldb, beta, c[j:], ldc)
+				serial(transA, transB, m, w, k, alpha, a, lda, b[bOff:], ldb, beta, c[j:], ldc)
 			}()
 		}
 	} else {
@@ -83,11 +89,16 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				serialGemm(transA, transB, h, n, k, alpha, a[aOff:], lda, b, ldb, beta, c[i*ldc:], ldc)
+				serial(transA, transB, h, n, k, alpha, a[aOff:], lda, b, ldb, beta, c[i*ldc:], ldc)
 			}()
 		}
 	}
 	wg.Wait()
+}
+
+// rowsGemm is serialGemm for the own kernel's few-rows product (A plain).
+func rowsGemm(_, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	own.rows(transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // checkOperand guards the C call: a short slice would otherwise be read or

@@ -18,6 +18,10 @@ type ownKernel struct {
 	width int    // of the panels of B it multiplies (see Packer)
 	gemm  func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
 	packA func(transA bool, m, k int, a []float32, lda int) ownPacked
+	// rows is the product for fewer than fewRows rows of a plain A, which
+	// streams B instead of packing it; nil if none.
+	rows    func(transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+	fewRows int
 }
 
 // ownPacked is a left operand packed by an own kernel.

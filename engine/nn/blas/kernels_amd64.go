@@ -16,5 +16,10 @@ func ownKernels() []*ownKernel {
 		ks = append(ks, &ownKernel{key: "avx2", name: "Tessera AVX2+FMA kernels", width: avx2.Width, gemm: avx2.Gemm,
 			packA: func(transA bool, m, k int, a []float32, lda int) ownPacked { return avx2.PackA(transA, m, k, a, lda) }})
 	}
+	if avx2.Available {
+		for _, k := range ks {
+			k.rows, k.fewRows = avx2.GemmRows, avx2.FewRows
+		}
+	}
 	return ks
 }
