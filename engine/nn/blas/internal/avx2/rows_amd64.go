@@ -35,7 +35,6 @@ func GemmRows(transB bool, m, n, k int, alpha float32, a []float32, lda int, b [
 		addRows(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	var acc [64]float32
 	kv := k &^ 7
 	for j := 0; j < n; j += 4 {
 		cols := min(4, n-j)
@@ -50,20 +49,13 @@ func GemmRows(transB bool, m, n, k int, alpha float32, a []float32, lda int, b [
 				case cols < 4: // every column summed as dot4 sums it
 					for r := 0; r < pair; r++ {
 						for q := 0; q < cols; q++ {
-							dot1(kv, &a[(i+r)*lda], &b[(j+q)*ldb], &acc[r*32+q*8])
+							dot1(kv, &a[(i+r)*lda], &b[(j+q)*ldb], &sums[r][q])
 						}
 					}
 				case pair == 2:
-					dot4x2(kv, &a[i*lda], lda, &b[j*ldb], ldb, &acc[0])
+					dot4x2(kv, &a[i*lda], lda, &b[j*ldb], ldb, &sums[0][0])
 				default:
-					dot4(kv, &a[i*lda], &b[j*ldb], ldb, &acc[0])
-				}
-				for r := 0; r < pair; r++ {
-					for q := 0; q < cols; q++ {
-						for _, v := range acc[r*32+q*8 : r*32+q*8+8] {
-							sums[r][q] += v
-						}
-					}
+					dot4(kv, &a[i*lda], &b[j*ldb], ldb, &sums[0][0])
 				}
 				from = kv
 			}

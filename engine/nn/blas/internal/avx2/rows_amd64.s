@@ -1,9 +1,20 @@
 #include "textflag.h"
 
+// HSUM4 adds up the 8 lanes of each of a, b, c and d (t0, whose low half
+// is t0x, and t1 are scratch) and stores the four sums at ptr, pairs of
+// lanes first, then pairs of pairs, then the two halves: dot1 repeats the
+// order.
+#define HSUM4(a, b, c, d, t0, t0x, t1, ptr) \
+	VHADDPS      b, a, t0 \
+	VHADDPS      d, c, t1 \
+	VHADDPS      t1, t0, t0 \
+	VEXTRACTF128 $1, t0, X15 \
+	VADDPS       X15, t0x, t0x \
+	VMOVUPS      t0x, ptr
+
 // func dot4(k int, a, b *float32, ldb int, acc *float32)
 // multiplies one row of A with four rows of B (ldb floats apart), k a
-// positive multiple of 8, and stores the four sums as 8 lanes each into
-// acc[0:32] for the caller to add up.
+// positive multiple of 8, and stores the four sums in acc[0:4].
 TEXT ·dot4(SB), NOSPLIT, $0-40
 	MOVQ   k+0(FP), CX
 	MOVQ   a+8(FP), SI
@@ -33,10 +44,7 @@ dot4loop:
 	ADDQ        $32, R11
 	DECQ        CX
 	JNZ         dot4loop
-	VMOVUPS     Y0, (DI)
-	VMOVUPS     Y1, 32(DI)
-	VMOVUPS     Y2, 64(DI)
-	VMOVUPS     Y3, 96(DI)
+	HSUM4(Y0, Y1, Y2, Y3, Y4, X4, Y5, (DI))
 	VZEROUPPER
 	RET
 
@@ -67,8 +75,8 @@ axpyloop:
 	VFMADD231PS Y10, Y9, hi
 
 // func dot4x2(k int, a *float32, lda int, b *float32, ldb int, acc *float32)
-// is dot4 for two rows of A (lda floats apart): acc[0:32] for the first,
-// acc[32:64] for the second. Eight independent sums keep both FMA units
+// is dot4 for two rows of A (lda floats apart): acc[0:4] for the first,
+// acc[4:8] for the second. Eight independent sums keep both FMA units
 // busy while the four rows of B stay in L1.
 TEXT ·dot4x2(SB), NOSPLIT, $0-48
 	MOVQ   k+0(FP), CX
@@ -108,20 +116,14 @@ dot4x2loop:
 	ADDQ    $32, R11
 	DECQ    CX
 	JNZ     dot4x2loop
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
-	VMOVUPS Y2, 64(DI)
-	VMOVUPS Y3, 96(DI)
-	VMOVUPS Y4, 128(DI)
-	VMOVUPS Y5, 160(DI)
-	VMOVUPS Y6, 192(DI)
-	VMOVUPS Y7, 224(DI)
+	HSUM4(Y0, Y1, Y2, Y3, Y8, X8, Y9, (DI))
+	HSUM4(Y4, Y5, Y6, Y7, Y8, X8, Y9, 16(DI))
 	VZEROUPPER
 	RET
 
 // func dot1(k int, a, b *float32, acc *float32)
-// is dot4 for one row of B, summed in the same order, so a column's value
-// does not depend on where it falls among groups of four.
+// is dot4 for one row of B into acc[0], summed in the same order, so a
+// column's value does not depend on where it falls among groups of four.
 TEXT ·dot1(SB), NOSPLIT, $0-32
 	MOVQ   k+0(FP), CX
 	MOVQ   a+8(FP), SI
@@ -137,6 +139,11 @@ dot1loop:
 	ADDQ        $32, BX
 	DECQ        CX
 	JNZ         dot1loop
-	VMOVUPS     Y0, (DI)
+	VXORPS       Y1, Y1, Y1
+	VHADDPS      Y1, Y0, Y4
+	VHADDPS      Y1, Y4, Y4
+	VEXTRACTF128 $1, Y4, X15
+	VADDPS       X15, X4, X4
+	VMOVSS       X4, (DI)
 	VZEROUPPER
 	RET
