@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"tessera/engine/jobs"
+	"tessera/engine/nn/blas"
 	"tessera/engine/session"
 	"tessera/ui/internal/uitest"
 	"tessera/ui/view"
@@ -90,7 +91,11 @@ func TestViewsShowTheEmptyStateUntilAModelIsLoaded(t *testing.T) {
 func TestStatusBarShowsModelAndDevice(t *testing.T) {
 	_, _, w := newTestWindow(t)
 	texts := uitest.Texts(w)
-	device := cpuDevice(runtime.GOMAXPROCS(0)) + " · OpenBLAS 0.3."
+	products := "OpenBLAS 0.3."
+	if k := blas.Kernels(); k != "" {
+		products = k
+	}
+	device := cpuDevice(runtime.GOMAXPROCS(0)) + " · " + products
 	if !texts["No model loaded"] || !uitest.ShowsText(w, device) {
 		t.Errorf("status bar does not show the model and %q; texts shown: %v", device, texts)
 	}
@@ -104,6 +109,13 @@ func TestBLASName(t *testing.T) {
 		if got := blasName(full); got != want {
 			t.Errorf("blasName(%q) = %q, want %q", full, got, want)
 		}
+	}
+	full := "OpenBLAS OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Prescott MAX_THREADS=64; products on Tessera AVX2+FMA kernels"
+	if got := productsName(full, "Tessera AVX2+FMA kernels"); got != "Tessera AVX2+FMA kernels" {
+		t.Errorf("own kernels in use: status bar names %q", got)
+	}
+	if got := productsName(full, ""); got != "OpenBLAS 0.3.21" {
+		t.Errorf("library in use: status bar names %q", got)
 	}
 }
 

@@ -32,7 +32,7 @@ func newStatusBar(onModel, onJob func()) *statusBar {
 		model:   newLinkLabel("No model loaded", onModel),
 		studio:  newJobSlot(onJob, cancelJobText),
 		trainer: newJobSlot(onJob, stopRunText),
-		device:  widget.NewLabel(cpuDevice(runtime.GOMAXPROCS(0)) + " · " + blasName(blas.Name())),
+		device:  widget.NewLabel(cpuDevice(runtime.GOMAXPROCS(0)) + " · " + productsName(blas.Name(), blas.Kernels())),
 	}
 	// Long paths and job names are cut, not allowed to widen the window.
 	s.model.label.Truncation = fyne.TextTruncateEllipsis
@@ -113,6 +113,15 @@ func cpuDevice(threads int) string {
 		return "CPU · 1 thread"
 	}
 	return fmt.Sprintf("CPU · %d threads", threads)
+}
+
+// productsName names what runs the products: the engine's own kernels
+// where they replace the library (kernels), else the library, shortened.
+func productsName(full, kernels string) string {
+	if kernels != "" {
+		return kernels
+	}
+	return blasName(full)
 }
 
 // blasName shortens the BLAS library's self-description to its name and

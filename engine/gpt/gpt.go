@@ -250,25 +250,15 @@ func attend(qkv, out []float32, c *Cache, layer, t, heads, C int) {
 			b, h := bh/heads, bh%heads
 			base := bh * c.cap * hs
 			for i := 0; i < t; i++ {
-				q := qkv[(b*t+i)*3*C+h*hs : (b*t+i)*3*C+(h+1)*hs]
-				sc := scores[:c.len+i+1] // causal: position len+i sees keys 0..len+i
-				for j := range sc {
-					k := kc[base+j*hs : base+(j+1)*hs]
-					var d float32
-					for e, qv := range q {
-						d += qv * k[e]
-					}
-					sc[j] = d * scale
-				}
+				r := b*t + i
+				seen := c.len + i + 1 // causal: position len+i sees keys 0..len+i
+				sc := scores[:seen]
+				// One query row against the cached keys, then the values
+				// weighted: one-row products, which the engine's kernels
+				// run without packing the cache.
+				blas.Sgemm(false, true, 1, seen, hs, scale, qkv[r*3*C+h*hs:], 3*C, kc[base:], hs, 0, sc, seen)
 				nn.Softmax(sc)
-				o := out[(b*t+i)*C+h*hs : (b*t+i)*C+(h+1)*hs]
-				clear(o)
-				for j, p := range sc {
-					v := vc[base+j*hs : base+(j+1)*hs]
-					for e := range o {
-						o[e] += p * v[e]
-					}
-				}
+				blas.Sgemm(false, false, 1, hs, seen, 1, sc, seen, vc[base:], hs, 0, out[r*C+h*hs:], C)
 			}
 		}
 	})

@@ -1,6 +1,8 @@
 // Package blas is the single-precision matrix product that every heavy layer
-// in the engine funnels through. The default build calls OpenBLAS through cgo;
-// building with CGO_ENABLED=0 or -tags purego uses a pure-Go implementation.
+// in the engine funnels through. On x86-64 cores with AVX2+FMA or AVX-512 the
+// engine's own assembly kernels run the products (see kernelsEnv); elsewhere
+// the default build calls OpenBLAS through cgo, and building with
+// CGO_ENABLED=0 or -tags purego uses a pure-Go implementation (gonum).
 package blas
 
 import (
@@ -24,10 +26,23 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 
 // Name describes the implementation in use, for status bars and reports.
 func Name() string {
-	if own := ownKernels(); own != "" {
-		return libraryName() + "; products on " + own
+	name := libraryName()
+	if own != nil {
+		name += "; products on " + own.name
 	}
-	return libraryName()
+	if kernelNote != "" {
+		name += " (" + kernelNote + ")"
+	}
+	return name
+}
+
+// serialGemm is the product on one core, on the kernel in use.
+func serialGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if own != nil {
+		own.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	sgemmSerial(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // minSplitFlops is the size below which a product runs on one core: smaller
@@ -38,8 +53,14 @@ const minSplitFlops = 1 << 21
 // serial kernel on each block concurrently.
 func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	workers := runtime.GOMAXPROCS(0)
-	if workers == 1 || 2*m*n*k < minSplitFlops {
-		serialGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	serial, splitFrom := serialGemm, 2*m*n*k
+	if own != nil && own.rows != nil && !transA && m < own.fewRows {
+		// A decoding step's rows times a weight matrix is bound by reading
+		// the weights: worth splitting once they are large.
+		serial, splitFrom = rowsGemm, 8*n*k
+	}
+	if workers == 1 || splitFrom < minSplitFlops {
+		serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	var wg sync.WaitGroup
@@ -54,7 +75,7 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				serialGemm(transA, transB, m, w, k, alpha, a, lda, b[bOff:], ldb, beta, c[j:], ldc)
+				serial(transA, transB, m, w, k, alpha, a, lda, b[bOff:], ldb, beta, c[j:], ldc)
 			}()
 		}
 	} else {
@@ -68,11 +89,16 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				serialGemm(transA, transB, h, n, k, alpha, a[aOff:], lda, b, ldb, beta, c[i*ldc:], ldc)
+				serial(transA, transB, h, n, k, alpha, a[aOff:], lda, b, ldb, beta, c[i*ldc:], ldc)
 			}()
 		}
 	}
 	wg.Wait()
+}
+
+// rowsGemm is serialGemm for the own kernel's few-rows product (A plain).
+func rowsGemm(_, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	own.rows(transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // checkOperand guards the C call: a short slice would otherwise be read or

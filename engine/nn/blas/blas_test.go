@@ -36,8 +36,15 @@ func randSlice(r *rand.Rand, n int) []float32 {
 }
 
 func TestSgemmMatchesNaive(t *testing.T) {
+	eachKernel(t, testSgemmMatchesNaive)
+}
+
+// testSgemmMatchesNaive covers tile remainders of both own kernels (6x16,
+// 8x32), products large enough to split across cores, and strides past the
+// operands' widths.
+func testSgemmMatchesNaive(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
-	for _, tc := range []struct{ m, n, k int }{{1, 1, 1}, {7, 5, 3}, {64, 33, 17}, {3, 129, 70}} {
+	for _, tc := range []struct{ m, n, k int }{{1, 1, 1}, {7, 5, 3}, {64, 33, 17}, {3, 129, 70}, {13, 47, 300}, {130, 150, 61}} {
 		for _, ta := range []bool{false, true} {
 			for _, tb := range []bool{false, true} {
 				lda, ldb := tc.k+2, tc.n+1

@@ -13,18 +13,27 @@ type PackedA struct {
 	trans bool
 	a     []float32
 	lda   int
-	own   ownPacked
+	own   ownPacked // nil where the library runs the products
+	width int       // of the panels own multiplies
 }
 
 // PackA prepares op(A), an m x k matrix (stored [k, m] when transA), for
 // SgemmPacked. Call Release when done.
 func PackA(transA bool, m, k int, a []float32, lda int) *PackedA {
 	checkOperand("A", transA, m, k, a, lda)
-	return &PackedA{m: m, k: k, trans: transA, a: a, lda: lda, own: packOwn(transA, m, k, a, lda)}
+	p := &PackedA{m: m, k: k, trans: transA, a: a, lda: lda}
+	if own != nil {
+		p.own, p.width = own.packA(transA, m, k, a, lda), own.width
+	}
+	return p
 }
 
 // Release gives the packed copy's memory back; p must not be used after.
-func (p *PackedA) Release() { releaseOwn(p.own) }
+func (p *PackedA) Release() {
+	if p.own != nil {
+		p.own.Release()
+	}
+}
 
 // A Packer writes rows [p0, p0+kc) and columns [j0, j0+nc) of a product's
 // right operand B into dst as panels of w columns: panel q holds columns
@@ -77,7 +86,8 @@ func SgemmPacked(a *PackedA, n int, alpha float32, pack Packer, beta float32, c 
 // c starting at column j0.
 func serialPacked(a *PackedA, j0, n int, alpha float32, pack Packer, beta float32, c []float32, ldc int) {
 	if a.own != nil {
-		runOwn(a.own, j0, n, alpha, pack, beta, c, ldc)
+		fill := func(dst []float32, p0, kc, jj, nc int) { pack(dst, p0, kc, j0+jj, nc, a.width) }
+		a.own.Product(n, alpha, fill, beta, c, ldc)
 		return
 	}
 	bufp := blockPool.Get().(*[]float32)

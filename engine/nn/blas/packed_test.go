@@ -24,6 +24,10 @@ func matrixPacker(b []float32, n int) Packer {
 // TestSgemmPackedMatchesSgemm runs products through PackA and a Packer, on
 // the engine's kernels where they run and on the library's, against Sgemm.
 func TestSgemmPackedMatchesSgemm(t *testing.T) {
+	eachKernel(t, testSgemmPackedMatchesSgemm)
+}
+
+func testSgemmPackedMatchesSgemm(t *testing.T) {
 	r := rand.New(rand.NewSource(4))
 	for _, tc := range []struct{ m, n, k int }{{1, 1, 1}, {7, 33, 5}, {64, 100, 300}, {13, 2500, 40}, {130, 70, 513}} {
 		for _, ta := range []bool{false, true} {

@@ -1,5 +1,3 @@
-//go:build !purego
-
 package avx512
 
 import (
@@ -8,6 +6,8 @@ import (
 	"sync"
 
 	"golang.org/x/sys/cpu"
+
+	"tessera/engine/nn/blas/internal/pack"
 )
 
 // Available tells whether this CPU (and its operating system) runs the
@@ -99,28 +99,28 @@ func (p *PackedA) Release() {
 // right operand into dst as panels of Width columns: panel q holds columns
 // j0+q*Width onwards as kc rows of Width values, and the columns of the last
 // panel past nc are zero.
-type Packer func(dst []float32, p0, kc, j0, nc int)
+type Packer = func(dst []float32, p0, kc, j0, nc int)
 
 // Gemm is blas.Sgemm's product on one core, for operands the caller has
 // checked: C = alpha*op(A)*op(B) + beta*C, with op(A) and op(B) packed block
 // by block into the panels kernel8x32 reads. It needs Available.
 func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if alpha == 0 || k == 0 {
-		scaleC(m, n, beta, c, ldc)
+		pack.ScaleC(m, n, beta, c, ldc)
 		return
 	}
 	// blas.Sgemm already runs one Gemm per core.
 	pa := packed(transA, m, k, a, lda, false)
 	defer pa.Release()
-	GemmPacked(pa, n, alpha, func(dst []float32, p0, kc, j0, nc int) { packB(dst, transB, b, ldb, p0, kc, j0, nc) }, beta, c, ldc)
+	pa.Product(n, alpha, func(dst []float32, p0, kc, j0, nc int) { packB(dst, transB, b, ldb, p0, kc, j0, nc) }, beta, c, ldc)
 }
 
-// GemmPacked is Gemm with A packed by PackA and B written by pack: C (m x n
+// Product is Gemm with A packed by PackA and B written by fill: C (m x n
 // for pa's m) = alpha*A*B + beta*C, on one core.
-func GemmPacked(pa *PackedA, n int, alpha float32, pack Packer, beta float32, c []float32, ldc int) {
+func (pa *PackedA) Product(n int, alpha float32, fill Packer, beta float32, c []float32, ldc int) {
 	m, k := pa.m, pa.k
 	if alpha == 0 || k == 0 {
-		scaleC(m, n, beta, c, ldc)
+		pack.ScaleC(m, n, beta, c, ldc)
 		return
 	}
 	ap := *pa.buf
@@ -131,7 +131,7 @@ func GemmPacked(pa *PackedA, n int, alpha float32, pack Packer, beta float32, c 
 		nc := min(gemmNC, n-jc)
 		for pc := 0; pc < k; pc += gemmKC {
 			kc := min(gemmKC, k-pc)
-			pack(bp, pc, kc, jc, nc)
+			fill(bp, pc, kc, jc, nc)
 			// The first block of k applies beta; later ones add to it.
 			bt := beta
 			if pc > 0 {
@@ -157,29 +157,11 @@ func GemmPacked(pa *PackedA, n int, alpha float32, pack Packer, beta float32, c 
 	}
 }
 
-// scaleC is the product without a product term: C = beta*C, and a zero
-// beta clears C whatever it held, as BLAS defines it.
-func scaleC(m, n int, beta float32, c []float32, ldc int) {
-	for i := 0; i < m; i++ {
-		row := c[i*ldc : i*ldc+n]
-		if beta == 0 {
-			clear(row)
-			continue
-		}
-		for j := range row {
-			row[j] *= beta
-		}
-	}
-}
-
 //go:noescape
 func copy32(dst, src *float32, stride, rows, mask0, mask1 int)
 
 //go:noescape
 func copy8(dst, src *float32, stride, rows, mask int)
-
-//go:noescape
-func transpose8(dst *float32, dstride int, src *float32, sstride, n int)
 
 // packA copies rows [i0, i0+mc) and columns [p0, p0+kc) of op(A) into
 // 8-row panels, each column of a panel 8 consecutive values; rows past the
@@ -197,11 +179,11 @@ func packA(dst []float32, trans bool, a []float32, lda, i0, mc, p0, kc int) {
 		done := 0
 		if rows == gemmMR {
 			done = kc &^ 7
-			transpose8(&panel[0], gemmMR, &src[0], lda, done)
+			pack.Transpose8(&panel[0], gemmMR, &src[0], lda, done)
 		} else {
 			clear(panel)
 		}
-		transposeTail(panel, gemmMR, src, lda, rows, done, kc)
+		pack.TransposeTail(panel, gemmMR, src, lda, rows, done, kc)
 	}
 }
 
@@ -224,22 +206,11 @@ func packB(dst []float32, trans bool, b []float32, ldb, p0, kc, j0, nc int) {
 		for ; g+8 <= cols; g += 8 {
 			src := b[(j0+jr+g)*ldb+p0:]
 			done := kc &^ 7
-			transpose8(&panel[g], gemmNR, &src[0], ldb, done)
-			transposeTail(panel[g:], gemmNR, src, ldb, 8, done, kc)
+			pack.Transpose8(&panel[g], gemmNR, &src[0], ldb, done)
+			pack.TransposeTail(panel[g:], gemmNR, src, ldb, 8, done, kc)
 		}
 		if g < cols {
-			transposeTail(panel[g:], gemmNR, b[(j0+jr+g)*ldb+p0:], ldb, cols-g, 0, kc)
-		}
-	}
-}
-
-// transposeTail writes dst[p*dstride+r] = src[r*sstride+p] for the rows r <
-// rows and the columns p in [from, to) that transpose8 left.
-func transposeTail(dst []float32, dstride int, src []float32, sstride, rows, from, to int) {
-	for r := 0; r < rows; r++ {
-		row := src[r*sstride:]
-		for p := from; p < to; p++ {
-			dst[p*dstride+r] = row[p]
+			pack.TransposeTail(panel[g:], gemmNR, b[(j0+jr+g)*ldb+p0:], ldb, cols-g, 0, kc)
 		}
 	}
 }
