@@ -11,7 +11,8 @@ import (
 // ErrClosed is the error of jobs cancelled because the worker closed.
 var ErrClosed = errors.New("jobs: worker closed")
 
-// Worker runs submitted jobs one at a time, in submission order.
+// Worker runs submitted jobs one at a time, in submission order (a job that
+// yields, see ErrYield, goes back behind the jobs waiting).
 //
 // Locks are taken in the order Worker.mu, Job.mu, Worker.subMu,
 // subscriber.mu; state changes are announced while the job's lock is held so
@@ -44,7 +45,7 @@ func newWorker(now func() time.Time) *Worker {
 // Submit queues f under a display name and returns its job. After Close the
 // job comes back already cancelled with ErrClosed.
 func (w *Worker) Submit(name string, f Func) *Job {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), workerKey{}, w))
 	j := &Job{Name: name, w: w, f: f, ctx: ctx, cancel: cancel, done: make(chan struct{})}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -122,13 +123,28 @@ func (w *Worker) loop() {
 		w.queue[0] = nil
 		w.queue = w.queue[1:]
 		j.mu.Lock()
-		j.state, j.started = Running, w.now()
+		j.state = Running
+		if j.started.IsZero() { // not a job resumed after yielding
+			j.started = w.now()
+		}
 		w.emit(Event{Job: j, Kind: Started})
 		j.mu.Unlock()
 		w.mu.Unlock()
 
 		res, err := j.call()
 
+		if errors.Is(err, ErrYield) && j.ctx.Err() == nil {
+			w.mu.Lock()
+			j.mu.Lock()
+			if w.closed {
+				j.finishLocked(nil, ErrClosed, Cancelled)
+			} else {
+				w.requeueLocked(j)
+			}
+			j.mu.Unlock()
+			w.mu.Unlock()
+			continue
+		}
 		j.mu.Lock()
 		state := Done
 		if err != nil {

@@ -2,11 +2,13 @@ package session
 
 import (
 	"context"
+	"errors"
 	"image"
 
 	"tessera/engine/codebook"
 	"tessera/engine/imgio"
 	"tessera/engine/jobs"
+	"tessera/engine/model"
 )
 
 // Codebook is everything the codebook explorer shows about a model.
@@ -21,28 +23,50 @@ type Codebook struct {
 func (c *Codebook) Neighbors(i, k int) []int { return codebook.Neighbors(c.Vectors, c.Dim, i, k) }
 
 // Codebook decodes every entry and maps the code vectors, on the worker.
-// The result is a *Codebook.
+// The result is a *Codebook. It is not the artist's own request but what
+// opening a model starts, so it steps aside between batches for any job
+// submitted meanwhile (jobs.ErrYield) and then carries on; if another model
+// was opened by then it stops with ErrModelChanged.
 func (s *Session) Codebook() *jobs.Job {
+	var (
+		m   *model.Model
+		dec *codebook.PatchDecoder
+	)
 	return s.Worker.Submit("Codebook atlas", func(ctx context.Context, report func(jobs.Progress)) (jobs.Result, error) {
-		m, err := s.current()
-		if err != nil {
+		cur, err := s.current()
+		switch {
+		case err != nil:
 			return nil, err
+		case m == nil:
+			m, dec = cur, codebook.NewPatchDecoder(cur.FirstStage)
+		case cur != m:
+			return nil, ErrModelChanged
 		}
-		fs := m.FirstStage
-		p, err := codebook.Patches(ctx, fs, func(done, total int) {
+		for !dec.Done() {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if jobs.ShouldYield(ctx) {
+				return nil, jobs.ErrYield
+			}
+			if err := dec.Step(); err != nil {
+				return nil, err
+			}
+			done, total := dec.Progress()
 			report(jobs.Progress{Done: done, Total: total, Message: "decoding entries"})
-		})
+		}
+		patches, err := imgio.FromTensor(dec.Patches())
 		if err != nil {
 			return nil, err
 		}
-		patches, err := imgio.FromTensor(p)
-		if err != nil {
-			return nil, err
-		}
-		vecs, dim := fs.Quantizer.Codebook()
+		vecs, dim := m.FirstStage.Quantizer.Codebook()
 		return &Codebook{Patches: patches, Vectors: vecs, Dim: dim, Map: codebook.PCA2(vecs, dim)}, nil
 	})
 }
+
+// ErrModelChanged is the error of a codebook atlas that gave way to other
+// jobs, one of which opened another model.
+var ErrModelChanged = errors.New("another model was opened before the codebook atlas was done")
 
 // Usage counts token use over images (encoding each) on the worker; the
 // result is a codebook.Usage.

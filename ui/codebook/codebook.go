@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	cbook "tessera/engine/codebook"
+	"tessera/engine/jobs"
 	"tessera/engine/model"
 	"tessera/engine/session"
 	"tessera/ui/view"
@@ -150,7 +151,7 @@ func (v *codebookView) ModelChanged(m *model.Model, card *model.Card) {
 // worker, showing its progress.
 func (v *codebookView) decodeCodebook() {
 	v.gen++
-	v.loadText.SetText(fmt.Sprintf("Decoding %d codebook entries…", v.card.CodebookSize))
+	v.loadText.SetText(decodingText(v.card.CodebookSize, false))
 	v.loadBar.SetValue(0)
 	v.loadBar.Show()
 	v.retry.Hide()
@@ -168,11 +169,26 @@ func (v *codebookView) decodeCodebook() {
 				})
 				return
 			case <-tick.C:
-				p := j.Progress().Fraction()
-				view.Do(func() { v.loadBar.SetValue(p) })
+				p, paused := j.Progress().Fraction(), j.State() == jobs.Queued && !j.Started().IsZero()
+				view.Do(func() {
+					if v.gen != gen {
+						return
+					}
+					v.loadBar.SetValue(p)
+					v.loadText.SetText(decodingText(v.card.CodebookSize, paused))
+				})
 			}
 		}
 	}()
+}
+
+// decodingText says what the atlas is doing; paused, it has given way to
+// the artist's own jobs (see session.Codebook).
+func decodingText(entries int, paused bool) string {
+	if paused {
+		return fmt.Sprintf("Decoding %d codebook entries: paused while your other jobs run…", entries)
+	}
+	return fmt.Sprintf("Decoding %d codebook entries…", entries)
 }
 
 func (v *codebookView) codebookDone(res any, err error) {
