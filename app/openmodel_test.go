@@ -37,9 +37,14 @@ func newTestStudio(t *testing.T, chooseFile chooser) *studio {
 // reads and drives widgets under ui.Sync so it never races them.
 
 // eventually polls cond under the UI lock.
+// patience is how long eventually waits.
+const patience = time.Minute
+
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	// A guard against a hang, not a timing check: under -race on a busy
+	// 2-core machine opening a model has taken over 10 s.
+	deadline := time.Now().Add(patience)
 	for {
 		var ok bool
 		view.Sync(func() { ok = cond() })
@@ -47,7 +52,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within 10 s", what)
+			t.Fatalf("%s: not within %v", what, patience)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -105,7 +110,7 @@ func TestCancelledPickChangesNothing(t *testing.T) {
 		if p != "" {
 			t.Errorf("cancel answered %q", p)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(patience):
 		t.Fatal("no answer after cancel")
 	}
 	if top := topDialog(s); top != nil {
